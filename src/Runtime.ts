@@ -1,0 +1,65 @@
+import { NodeHttpClient } from "@effect/platform-node"
+import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
+import { OperaConnectionFromEnv } from "./config/OperaConnection.js"
+import { SecurityConfig } from "./config/SecurityConfig.js"
+import { OperaClient } from "./opera/OperaClient.js"
+import { TokenCache } from "./opera/TokenCache.js"
+import { TokenStore } from "./opera/TokenStore.js"
+import type { SandboxOptions } from "./sandbox/Sandbox.js"
+import { Sandbox } from "./sandbox/Sandbox.js"
+import { OperaConnectionFromSandbox } from "./sandbox/SandboxConnection.js"
+import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
+import { ToolRegistry } from "./tools/ToolRegistry.js"
+
+/** JSON lines on stderr: stdout belongs to MCP. */
+export const StderrJsonLogger = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.jsonLogger))
+
+// Outgoing TLS never goes below the configured minimum version.
+const HttpClientLive = Layer.unwrapEffect(
+  SecurityConfig.pipe(
+    Effect.map((security) =>
+      NodeHttpClient.layerWithoutAgent.pipe(
+        Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true, minVersion: security.minTlsVersion }))
+      )
+    )
+  )
+)
+
+const OperaLive = OperaClient.Default.pipe(
+  Layer.provideMerge(TokenCache.Default),
+  Layer.provideMerge(UpstreamThrottle.Default),
+  Layer.provide(TokenStore.none),
+  Layer.provide(HttpClientLive)
+)
+
+/** Settings that make `--sandbox` work out of the box; the environment still wins. */
+const sandboxDefaults = new Map([
+  ["OPERA_SECURITY_AUDIT_DB_PATH", ":memory:"]
+])
+
+export type Mode =
+  | { readonly _tag: "Property" }
+  | { readonly _tag: "Sandbox"; readonly options?: SandboxOptions }
+
+const connectionFor = (mode: Mode) =>
+  mode._tag === "Property"
+    ? OperaConnectionFromEnv
+    : OperaConnectionFromSandbox.pipe(Layer.provideMerge(Sandbox.layer(mode.options)))
+
+const configFor = (mode: Mode) =>
+  mode._tag === "Property"
+    ? Layer.empty
+    : Layer.setConfigProvider(
+      ConfigProvider.fromEnv().pipe(ConfigProvider.orElse(() => ConfigProvider.fromMap(sandboxDefaults)))
+    )
+
+/** Everything one MCP server process needs, composed once. */
+export const AppLayer = (mode: Mode) =>
+  ToolRegistry.Default.pipe(
+    Layer.provideMerge(OperaLive),
+    Layer.provideMerge(connectionFor(mode)),
+    Layer.provideMerge(SecurityConfig.Default),
+    Layer.provide(configFor(mode))
+  )
+
+export const LoggingLive = Layer.merge(StderrJsonLogger, Logger.minimumLogLevel(LogLevel.Info))

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { reportFailure } from "./cli/exitReport.js"
+import { cli } from "./cli/main.js"
+import { LoggingLive } from "./Runtime.js"
+
+cli(process.argv).pipe(
+  reportFailure,
+  Effect.provide(Layer.merge(NodeContext.layer, LoggingLive)),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

@@ -1,0 +1,171 @@
+import { HttpClient } from "@effect/platform"
+import { Clock, Duration, Effect, Option, Redacted, Ref, Schedule } from "effect"
+import { OperaConnection } from "../config/OperaConnection.js"
+import { SecurityConfig } from "../config/SecurityConfig.js"
+import type { OperaError } from "./errors.js"
+import type { TokenCredentials } from "./OAuth.js"
+import { requestToken } from "./OAuth.js"
+import type { CachedToken } from "./TokenStore.js"
+import { TokenStore } from "./TokenStore.js"
+
+
+/** What the health check may show about the token: never the token itself. */
+export interface TokenState {
+  readonly status: "none" | "valid" | "expired"
+  readonly expiresInSeconds?: number
+  readonly lastRefreshFailure?: string
+  readonly tokenRequests: number
+}
+
+// A token is never handed out closer than this to its expiry, whatever the refresh threshold.
+const hardExpiryMarginMs = 30_000
+const refreshCheckEvery = Duration.seconds(15)
+
+/**
+ * OAuth2 tokens for the configured OPERA credentials. One token request serves
+ * any number of concurrent callers (single flight), a scoped fiber refreshes
+ * ahead of expiry, and a 401 from OPERA invalidates the token it was sent with.
+ */
+export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache", {
+  scoped: Effect.gen(function*() {
+    const connection = yield* OperaConnection
+    const security = yield* SecurityConfig
+    const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
+    const store = yield* TokenStore
+    const credentials = yield* Ref.make<TokenCredentials>({
+      clientId: connection.clientId,
+      clientSecret: connection.clientSecret
+    })
+    const current = yield* Ref.make(Option.none<CachedToken>())
+    const requests = yield* Ref.make(0)
+    const lastFailure = yield* Ref.make(Option.none<string>())
+    // One permit: whoever holds it is the single flight; everyone else waits and reuses its token.
+    const flight = yield* Effect.makeSemaphore(1)
+    const maxLifetimeMs = security.tokenMaxLifetimeHours * 3_600_000
+    const refreshAheadMs = security.tokenRefreshThresholdMinutes * 60_000
+
+    const usable = (token: CachedToken, now: number) => now < token.expiresAt - hardExpiryMarginMs
+
+    const fetchWith = (creds: TokenCredentials) =>
+      Effect.gen(function*() {
+        yield* Ref.update(requests, (n) => n + 1)
+        const issued = yield* requestToken(http, connection, creds)
+        const fetchedAt = yield* Clock.currentTimeMillis
+        return {
+          accessToken: issued.accessToken,
+          fetchedAt,
+          expiresAt: fetchedAt + Math.min(issued.lifetimeMs, maxLifetimeMs)
+        } satisfies CachedToken
+      })
+
+    // Transient failures of the token endpoint are retried a few times with jitter; refusals are not.
+    const fetchFresh = Ref.get(credentials).pipe(
+      Effect.flatMap(fetchWith),
+      Effect.retry({
+        schedule: Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(2))),
+        while: (error: OperaError) => error._tag === "OperaUnavailable"
+      }),
+      Effect.tap((token) =>
+        Ref.set(current, Option.some(token)).pipe(
+          Effect.zipRight(Ref.set(lastFailure, Option.none())),
+          Effect.zipRight(store.save(token))
+        )
+      ),
+      Effect.tapError((error) => Ref.set(lastFailure, Option.some(error.message)))
+    )
+
+    const restored = yield* store.load
+    if (Option.isSome(restored) && usable(restored.value, yield* Clock.currentTimeMillis)) {
+      yield* Ref.set(current, restored)
+    }
+
+    const refreshIfDue = (force: boolean) =>
+      flight.withPermits(1)(
+        Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const cached = yield* Ref.get(current)
+          const due = Option.match(cached, {
+            onNone: () => true,
+            onSome: (token) => force || now >= token.expiresAt - refreshAheadMs || !usable(token, now)
+          })
+          return due ? yield* fetchFresh : Option.getOrThrow(cached)
+        })
+      )
+
+    /** A valid access token: cached when possible, otherwise one shared request. */
+    const get = Effect.fn("TokenCache.get")(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const cached = yield* Ref.get(current)
+      if (Option.isSome(cached) && usable(cached.value, now)) return cached.value.accessToken
+      const token = yield* flight.withPermits(1)(
+        Effect.gen(function*() {
+          // Re-read under the permit: the caller before us may have fetched it already.
+          const again = yield* Ref.get(current)
+          const at = yield* Clock.currentTimeMillis
+          return Option.isSome(again) && usable(again.value, at) ? again.value : yield* fetchFresh
+        })
+      )
+      return token.accessToken
+    })
+
+    /** Drops the token a request was refused with, unless a newer one has replaced it already. */
+    const invalidate = (rejected: Redacted.Redacted<string>) =>
+      Ref.update(current, (cached) =>
+        Option.isSome(cached) && Redacted.value(cached.value.accessToken) === Redacted.value(rejected)
+          ? Option.none()
+          : cached
+      ).pipe(Effect.zipRight(store.clear))
+
+    /**
+     * Switches to a new client secret after proving it works: a token is fetched
+     * with it first, and on failure the old secret stays in place.
+     */
+    const rotate = Effect.fn("TokenCache.rotate")(function*(newSecret: Redacted.Redacted<string>) {
+      const next = { clientId: (yield* Ref.get(credentials)).clientId, clientSecret: newSecret }
+      yield* flight.withPermits(1)(
+        Effect.gen(function*() {
+          const token = yield* fetchWith(next)
+          yield* Ref.set(credentials, next)
+          yield* Ref.set(current, Option.some(token))
+          yield* store.save(token)
+        })
+      )
+    })
+
+    const state = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const cached = yield* Ref.get(current)
+      const failure = yield* Ref.get(lastFailure)
+      const tokenRequests = yield* Ref.get(requests)
+      const base = Option.match(cached, {
+        onNone: () => ({ status: "none" as const }),
+        onSome: (token) =>
+          usable(token, now)
+            ? { status: "valid" as const, expiresInSeconds: Math.floor((token.expiresAt - now) / 1000) }
+            : { status: "expired" as const }
+      })
+      return {
+        ...base,
+        tokenRequests,
+        ...Option.match(failure, { onNone: () => ({}), onSome: (lastRefreshFailure) => ({ lastRefreshFailure }) })
+      } satisfies TokenState
+    })
+
+    // Refresh ahead of expiry; only once a token exists, so an idle server makes no requests.
+    yield* Ref.get(current).pipe(
+      Effect.flatMap((cached) => Option.isSome(cached) ? refreshIfDue(false) : Effect.void),
+      Effect.catchAll((error) => Effect.logWarning("OPERA token refresh failed", { reason: error._tag })),
+      Effect.repeat(Schedule.spaced(refreshCheckEvery)),
+      Effect.forkScoped
+    )
+
+    return {
+      get: get(),
+      invalidate,
+      rotate,
+      state,
+      /** Number of token requests sent so far (for tests and benchmarks). */
+      tokenRequests: Ref.get(requests)
+    } as const
+  })
+}) {}

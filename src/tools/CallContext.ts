@@ -1,0 +1,19 @@
+import { Context } from "effect"
+
+/** Who is calling, over what, for the duration of one tool call. */
+export interface CallContextShape {
+  /** Stable id of the calling client: MCP clientInfo name + per-process id on stdio, API-key name on HTTP. */
+  readonly clientId: string
+  readonly transport: "stdio" | "http"
+  /** Peer address on network transports. */
+  readonly peer?: string
+  readonly userAgent?: string
+  /** Per-client policy narrower than the global one (HTTP API keys). */
+  readonly policy?: {
+    readonly tools?: ReadonlyArray<string>
+    readonly hotels?: ReadonlyArray<string>
+    readonly readOnly?: boolean
+  }
+}
+
+export class CallContext extends Context.Tag("opera/CallContext")<CallContext, CallContextShape>() {}

@@ -1,0 +1,27 @@
+/** The facts about a tool that the security pipeline decides on (no handler, no schema). */
+export type ToolDomain =
+  | "reservations"
+  | "guests"
+  | "front-desk"
+  | "housekeeping"
+  | "rates"
+  | "cashiering"
+  | "blocks"
+  | "activities"
+  | "security"
+
+export interface ToolAnnotations {
+  readonly title: string
+  readonly readOnlyHint: boolean
+  readonly destructiveHint: boolean
+  readonly idempotentHint: boolean
+  readonly openWorldHint: boolean
+}
+
+export interface ToolInfo {
+  readonly name: string
+  readonly domain: ToolDomain
+  readonly annotations: ToolAnnotations
+  /** Kind of guest data the tool returns or touches: drives redaction and bulk-access detection. */
+  readonly touchesGuestData: boolean
+}
