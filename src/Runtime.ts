@@ -8,6 +8,11 @@ import { TokenStore } from "./opera/TokenStore.js"
 import type { SandboxOptions } from "./sandbox/Sandbox.js"
 import { Sandbox } from "./sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./sandbox/SandboxConnection.js"
+import { AccessPolicy } from "./security/AccessPolicy.js"
+import { AuditLog } from "./security/AuditLog.js"
+import { Confirmation } from "./security/Confirmation.js"
+import { RateLimiter } from "./security/RateLimiter.js"
+import { Redactor } from "./security/Redactor.js"
 import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
 import { ToolRegistry } from "./tools/ToolRegistry.js"
 
@@ -53,9 +58,18 @@ const configFor = (mode: Mode) =>
       ConfigProvider.fromEnv().pipe(ConfigProvider.orElse(() => ConfigProvider.fromMap(sandboxDefaults)))
     )
 
+const SecurityLive = Layer.mergeAll(
+  AccessPolicy.Default,
+  RateLimiter.Default,
+  Confirmation.Default,
+  Redactor.Default,
+  AuditLog.Default
+)
+
 /** Everything one MCP server process needs, composed once. */
 export const AppLayer = (mode: Mode) =>
   ToolRegistry.Default.pipe(
+    Layer.provideMerge(SecurityLive),
     Layer.provideMerge(OperaLive),
     Layer.provideMerge(connectionFor(mode)),
     Layer.provideMerge(SecurityConfig.Default),

@@ -1,15 +1,9 @@
-import type { Effect, ParseResult } from "effect"
-import { JSONSchema, Schema } from "effect"
+import type { ParseResult } from "effect"
+import { Effect, JSONSchema, Schema } from "effect"
 import type { OperaError } from "../opera/errors.js"
 import type { ToolInfo } from "./ToolInfo.js"
 
-/** What a handler gives back: the structured result and a compact text rendering of it. */
-export interface ToolResult<A> {
-  readonly structured: A
-  readonly text: string
-}
-
-/** What a write tool tells the audit log and the confirmation step about one call. */
+/** What a tool tells the pipeline about one call before it runs. */
 export interface CallFacts {
   /** The hotel the call acts on, for the hotel allow-list and the audit log. */
   readonly hotelId?: string
@@ -21,15 +15,19 @@ export interface CallFacts {
 
 /**
  * A tool as data: its input and output Schemas (the JSON Schema in tools/list
- * is derived from them), its annotations, and the handler.
+ * is derived from them), its annotations, the handler, and how to render a
+ * result as compact text. Output Schemas are plain JSON shapes (no
+ * transformations), so a result is its own structured content.
  */
-export interface ToolDefinition<I, IE, A, AE, R> extends ToolInfo {
+export interface ToolDefinition<I, IE, A, R> extends ToolInfo {
   readonly description: string
   readonly input: Schema.Schema<I, IE, never>
-  readonly output: Schema.Schema<A, AE, never>
+  readonly output: Schema.Schema<A, A, never>
   /** Facts about a call, derived from its decoded input. */
   readonly facts: (input: I) => Effect.Effect<CallFacts, never, R>
-  readonly handler: (input: I) => Effect.Effect<ToolResult<A>, OperaError | ToolError, R>
+  readonly handler: (input: I) => Effect.Effect<A, OperaError | ToolError, R>
+  /** A compact, table-like text for clients that read only text; given the already-redacted result. */
+  readonly render: (output: A) => string
 }
 
 /** A handler's own refusal (a precondition it checks before calling OPERA). */
@@ -46,31 +44,68 @@ export interface Tool<R> extends ToolInfo {
   readonly outputSchema: JsonSchemaObject
   readonly decodeInput: (args: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
   readonly facts: (input: unknown) => Effect.Effect<CallFacts, never, R>
-  readonly handler: (input: unknown) => Effect.Effect<ToolResult<unknown>, OperaError | ToolError, R>
-  readonly encodeOutput: (output: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+  readonly handler: (input: unknown) => Effect.Effect<unknown, OperaError | ToolError, R>
+  readonly isOutput: (value: unknown) => boolean
+  readonly render: (output: unknown) => string
 }
+
+export const confirmationTokenArgument = "confirmationToken"
 
 const jsonSchemaOf = (schema: Schema.Schema.AnyNoContext): JsonSchemaObject => {
   const { $schema: _drop, ...rest } = JSONSchema.make(schema) as unknown as Record<string, unknown>
   return { ...rest, type: "object" }
 }
 
+// Destructive tools take one more argument: the single-use token of the confirmation step.
+const withConfirmationToken = (schema: JsonSchemaObject): JsonSchemaObject => ({
+  ...schema,
+  properties: {
+    ...(schema.properties as Record<string, unknown> | undefined),
+    [confirmationTokenArgument]: {
+      type: "string",
+      description: "Single-use token from this tool's confirmation answer; repeat the call with the same " +
+        "arguments plus this token to carry out the change"
+    }
+  }
+})
+
+/**
+ * Arguments must be one JSON object whose fields the tool knows; Effect's own
+ * excess-property check does not cover an empty struct, so the names are checked here too.
+ */
+const decodeArguments = <I, IE>(schema: Schema.Schema<I, IE, never>, json: JsonSchemaObject) => {
+  const known = new Set(Object.keys((json.properties as Record<string, unknown> | undefined) ?? {}))
+  const decode = Schema.decodeUnknown(schema, { onExcessProperty: "error", errors: "all" })
+  const shape = Schema.decodeUnknown(
+    Schema.Record({ key: Schema.String, value: Schema.Unknown }).pipe(
+      Schema.filter((args) => {
+        const unknown = Object.keys(args).filter((name) => !known.has(name))
+        return unknown.length === 0 ||
+          unknown.map((name) => ({ path: [name], message: "is not a known field of this tool" }))
+      })
+    ),
+    { errors: "all" }
+  )
+  return (args: unknown) => Effect.flatMap(shape(args), () => decode(args))
+}
+
 /** Checks a definition's types once, then erases them for the registry. */
-export const defineTool = <I, IE, A, AE, R>(definition: ToolDefinition<I, IE, A, AE, R>): Tool<R> => {
-  const decode = Schema.decodeUnknown(definition.input, { onExcessProperty: "error", errors: "all" })
-  const encode = Schema.encodeUnknown(definition.output)
+export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>): Tool<R> => {
+  const input = jsonSchemaOf(definition.input)
   return {
     name: definition.name,
     domain: definition.domain,
     annotations: definition.annotations,
     touchesGuestData: definition.touchesGuestData,
+    ...(definition.reveals !== undefined ? { reveals: definition.reveals } : {}),
     description: definition.description,
-    inputSchema: jsonSchemaOf(definition.input),
+    inputSchema: definition.annotations.destructiveHint ? withConfirmationToken(input) : input,
     outputSchema: jsonSchemaOf(definition.output),
-    decodeInput: decode,
-    // The registry only passes values that decodeInput produced.
-    facts: (input) => definition.facts(input as I),
-    handler: (input) => definition.handler(input as I),
-    encodeOutput: encode
+    decodeInput: decodeArguments(definition.input, input),
+    // The registry only passes values that decodeInput (or handler) produced.
+    facts: (value) => definition.facts(value as I),
+    handler: (value) => definition.handler(value as I),
+    isOutput: Schema.is(definition.output),
+    render: (value) => definition.render(value as A)
   }
 }

@@ -1,50 +1,36 @@
 import { Effect } from "effect"
+import { AccessPolicy } from "../security/AccessPolicy.js"
+import type { CallContextShape } from "./CallContext.js"
 import { CallContext } from "./CallContext.js"
 import { catalog } from "./catalog.js"
 import type { ToolServices } from "./catalog.js"
-import { invalidArguments } from "./InvalidArguments.js"
-import type { Tool } from "./Tool.js"
-import type { ToolCallOutcome } from "./ToolCallOutcome.js"
+import type { PipelineServices } from "./pipeline.js"
+import { runToolCall } from "./pipeline.js"
 import { failed } from "./ToolCallOutcome.js"
 
-const asRecord = (value: unknown): Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : { result: value }
-
 /**
- * The tools of this server and the pipeline one call goes through
- * (ARCHITECTURE.md, "The flow of one tool call").
+ * The tools of this server: what a caller may list, and dispatch of one call
+ * through the security pipeline (ARCHITECTURE.md, "The flow of one tool call").
  */
 export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegistry", {
   effect: Effect.gen(function*() {
-    const services = yield* Effect.context<ToolServices>()
+    // Captured once, so a call needs nothing but its CallContext.
+    const services = yield* Effect.context<ToolServices | PipelineServices>()
+    const access = yield* AccessPolicy
     const byName = new Map(catalog.map((tool) => [tool.name, tool] as const))
 
-    /** The tools this caller may see. */
-    const list = (_ctx: unknown) => Effect.succeed<ReadonlyArray<Tool<ToolServices>>>(catalog)
+    /** The tools this caller may see: read-only mode, allow-lists, profile and per-client policy applied. */
+    const list = (ctx: CallContextShape | undefined) => Effect.succeed(catalog.filter((tool) => access.isListed(ctx, tool)))
 
-    const run = (tool: Tool<ToolServices>, args: unknown) =>
-      Effect.gen(function*() {
-        const input = yield* tool.decodeInput(args).pipe(
-          Effect.mapError((error) => invalidArguments(tool.name, error))
-        )
-        const result = yield* tool.handler(input)
-        const structured = yield* tool.encodeOutput(result.structured).pipe(Effect.orDie)
-        return { isError: false, text: result.text, structured: asRecord(structured) } satisfies ToolCallOutcome
-      })
-
-    /** Runs one tool call through the pipeline; every expected failure becomes an isError outcome. */
     const dispatch = (name: string, args: unknown) =>
       Effect.gen(function*() {
-        yield* CallContext
+        const ctx = yield* CallContext
         const tool = byName.get(name)
-        if (tool === undefined) return failed(`Unknown tool "${name.slice(0, 80)}". Call tools/list for the tools available.`)
-        return yield* run(tool, args).pipe(
-          Effect.catchAll((error) => Effect.succeed(failed(error.message))),
-          Effect.provide(services)
-        )
-      }).pipe(Effect.withSpan("ToolRegistry.dispatch", { attributes: { tool: name.slice(0, 80) } }))
+        if (tool === undefined) {
+          return failed(`Unknown tool "${name.slice(0, 80)}". Call tools/list for the tools available.`)
+        }
+        return yield* runToolCall(ctx, tool, args).pipe(Effect.provide(services))
+      }).pipe(Effect.withSpan("ToolRegistry.dispatch"))
 
     return { list, dispatch, tools: catalog } as const
   })

@@ -1,7 +1,7 @@
 import { Clock, Effect, Schema } from "effect"
 import { OperaConnection } from "../../config/OperaConnection.js"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
-import { pingReservationService, OperaVersion } from "../../opera/health.js"
+import { pingReservationService, PingReservationServiceResponse } from "../../opera/reservations.js"
 import { OperaClient } from "../../opera/OperaClient.js"
 import { TokenCache } from "../../opera/TokenCache.js"
 import { serverInfo } from "../../mcp/serverInfo.js"
@@ -57,7 +57,7 @@ export const securityHealthCheck = defineTool({
       const client = yield* OperaClient
       const tokens = yield* TokenCache
       const started = yield* Clock.currentTimeMillis
-      const ping = yield* client.execute(pingReservationService(connection.hotelId), OperaVersion).pipe(Effect.either)
+      const ping = yield* client.execute(pingReservationService(connection.hotelId), PingReservationServiceResponse).pipe(Effect.either)
       const latencyMs = (yield* Clock.currentTimeMillis) - started
       const breaker = yield* client.breakerState
       const opera = ping._tag === "Right"
@@ -81,19 +81,20 @@ export const securityHealthCheck = defineTool({
           tokenBinding: security.enableTokenBinding
         }
       }
-      const text = [
-        `${serverInfo.name} ${serverInfo.version}`,
-        opera.reachable
-          ? `OPERA: reachable for hotel ${opera.hotelId} in ${latencyMs} ms`
-          : `OPERA: NOT reachable for hotel ${opera.hotelId} — ${ping._tag === "Left" ? ping.left.message : ""}`,
-        `token: ${structured.token.status}${
-          structured.token.expiresInSeconds !== undefined ? `, expires in ${structured.token.expiresInSeconds} s` : ""
-        }`,
-        `security: rate limiting ${on(security.enableRateLimiting)}, audit ${on(security.enableAuditLogging)}, ` +
-        `monitoring ${on(security.enableSecurityMonitoring)}, read-only ${on(security.readOnly)}`
-      ].join("\n")
-      return { structured, text }
-    })
+      return structured
+    }),
+  render: (health) =>
+    [
+      `${health.server.name} ${health.server.version}`,
+      health.opera.reachable
+        ? `OPERA: reachable for hotel ${health.opera.hotelId} in ${health.opera.latencyMs} ms`
+        : `OPERA: NOT reachable for hotel ${health.opera.hotelId} — ${health.opera.problem ?? "unknown problem"}`,
+      `token: ${health.token.status}${
+        health.token.expiresInSeconds !== undefined ? `, expires in ${health.token.expiresInSeconds} s` : ""
+      }`,
+      `security: rate limiting ${on(health.security.rateLimiting)}, audit ${on(health.security.auditLogging)}, ` +
+      `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}`
+    ].join("\n")
 })
 
 const on = (enabled: boolean) => enabled ? "on" : "off"

@@ -30,3 +30,6 @@ export const Paging = {
     { default: () => 0 }
   )
 }
+
+/** An optional argument: absent, or a value (JSON has no undefined). */
+export const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })

@@ -1,0 +1,160 @@
+import { Clock, Effect, Option } from "effect"
+import { randomUUID } from "node:crypto"
+import { AccessPolicy } from "../security/AccessPolicy.js"
+import { AuditLog } from "../security/AuditLog.js"
+import type { AuditEventInput } from "../security/audit/model.js"
+import { Confirmation } from "../security/Confirmation.js"
+import { RateLimiter } from "../security/RateLimiter.js"
+import { Redactor } from "../security/Redactor.js"
+import type { CallContextShape } from "./CallContext.js"
+import { invalidArguments } from "./InvalidArguments.js"
+import type { CallFacts, Tool } from "./Tool.js"
+import { confirmationTokenArgument, ToolError } from "./Tool.js"
+import type { ToolCallOutcome } from "./ToolCallOutcome.js"
+import { failed } from "./ToolCallOutcome.js"
+
+/** The services every call goes through, in the order of ARCHITECTURE.md. */
+export type PipelineServices = AccessPolicy | RateLimiter | Confirmation | Redactor | AuditLog
+
+// Refusals that count toward a client's lockout.
+const lockoutReasons = {
+  ToolNotAllowed: "policy_refusal",
+  HotelNotAllowed: "policy_refusal",
+  ReadOnlyMode: "policy_refusal",
+  PeerNotAllowed: "policy_refusal",
+  InvalidArguments: "invalid_arguments",
+  ConfirmationInvalid: "confirmation_invalid"
+} as const
+
+const withoutConfirmationToken = (args: unknown): unknown => {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) return args
+  const { [confirmationTokenArgument]: _token, ...rest } = args as Record<string, unknown>
+  return rest
+}
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : { result: value }
+
+const argumentDetails = (args: unknown): string => {
+  const text = JSON.stringify(withoutConfirmationToken(args)) ?? ""
+  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text
+}
+
+/**
+ * One tool call through the security pipeline: access policy, rate limit,
+ * argument decoding, confirmation, audit (intent before a write, fail closed),
+ * the handler, redaction, audit of the outcome. Every expected failure comes
+ * back as an isError outcome with a message a person can act on.
+ */
+export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unknown) =>
+  Effect.gen(function*() {
+    const access = yield* AccessPolicy
+    const limiter = yield* RateLimiter
+    const confirmation = yield* Confirmation
+    const redactor = yield* Redactor
+    const audit = yield* AuditLog
+    const started = yield* Clock.currentTimeMillis
+    const writes = !tool.annotations.readOnlyHint
+    const correlationId = randomUUID()
+    let facts: CallFacts = {}
+
+    const record = (event: Pick<AuditEventInput, "kind" | "outcome"> & Partial<AuditEventInput>) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        return yield* audit.append({
+          clientId: ctx.clientId,
+          tool: tool.name,
+          correlationId,
+          durationMs: now - started,
+          ...(facts.hotelId !== undefined ? { hotelId: facts.hotelId } : {}),
+          ...(facts.objectIds !== undefined ? { objectIds: facts.objectIds } : {}),
+          sensitive: {
+            details: argumentDetails(args),
+            ...(ctx.peer !== undefined ? { ipAddress: redactor.anonymize("ip", ctx.peer) } : {}),
+            ...(ctx.userAgent !== undefined ? { userAgent: redactor.anonymize("userAgent", ctx.userAgent) } : {})
+          },
+          ...event
+        })
+      })
+
+    const steps = Effect.gen(function*() {
+      const auditState = yield* audit.status
+      if (auditState.strictMode && auditState.mode === "degraded") {
+        return yield* new ToolError({
+          message: "Refused: the audit log is unavailable and strict mode is on; no call runs until it recovers."
+        })
+      }
+      yield* access.check(ctx, tool, undefined)
+      yield* limiter.take(ctx.clientId, tool.name)
+      const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
+        Effect.mapError((error) => invalidArguments(tool.name, error))
+      )
+      facts = yield* tool.facts(input)
+      yield* access.check(ctx, tool, facts.hotelId)
+      yield* confirmation.gate(
+        ctx,
+        tool,
+        args,
+        Effect.succeed(facts.summary ?? `${tool.annotations.title} with the arguments given`)
+      )
+      if (writes) {
+        // Fail closed: no change reaches OPERA unless its intent is on the record first.
+        yield* record({ kind: "tool_intent", outcome: "pending" }).pipe(
+          Effect.mapError((problem) =>
+            new ToolError({
+              message: `Refused: the audit log cannot record this change (${problem.message}). ` +
+                "Nothing was sent to OPERA."
+            })
+          )
+        )
+      }
+      const result = yield* tool.handler(input)
+      const structured = redactor.redactResult(tool, result)
+      if (!tool.isOutput(structured)) {
+        return yield* Effect.dieMessage(`${tool.name}: redacted result no longer fits the output schema`)
+      }
+      return { isError: false, text: tool.render(structured), structured: asRecord(structured) } satisfies ToolCallOutcome
+    })
+
+    const outcome = yield* steps.pipe(
+      Effect.catchAll((error) =>
+        Effect.gen(function*() {
+          const reason = (lockoutReasons as Record<string, typeof lockoutReasons[keyof typeof lockoutReasons]>)[error._tag]
+          if (reason !== undefined) {
+            const lock = yield* limiter.recordFailure(ctx.clientId, reason)
+            if (lock.lockedOut && lock.newlyLockedOut) {
+              yield* audit.append({
+                kind: "security",
+                clientId: ctx.clientId,
+                tool: tool.name,
+                outcome: "refused",
+                errorTag: "ClientLockedOut"
+              }).pipe(Effect.ignore)
+            }
+          }
+          return { ...failed(error.message), errorTag: error._tag }
+        })
+      )
+    )
+
+    const errorTag = "errorTag" in outcome ? outcome.errorTag : undefined
+    const auditOutcome = errorTag === undefined ? "success" : errorTag === "OperaUnavailable" ||
+        errorTag.startsWith("Opera") || errorTag === "ToolError"
+      ? "failure"
+      : "refused"
+    const written = yield* record({
+      kind: writes ? "tool_outcome" : "tool_call",
+      outcome: auditOutcome,
+      ...(errorTag !== undefined ? { errorTag } : {})
+    }).pipe(Effect.either)
+    if (written._tag === "Left") {
+      // Reads go on while the audit log is degraded (strict mode refused them above); the health check says so.
+      yield* Effect.logWarning("audit: could not record a tool call", { tool: tool.name, reason: written.left.reason })
+    }
+    return Option.match(Option.fromNullable(errorTag), {
+      onNone: () => outcome,
+      onSome: () => ({ isError: true, text: outcome.text }) satisfies ToolCallOutcome
+    })
+  })
