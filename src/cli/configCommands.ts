@@ -1,0 +1,47 @@
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Schema } from "effect"
+import { validateConfiguration } from "../config/productionChecklist.js"
+import type { ChecklistResult } from "../config/productionChecklist.js"
+
+/** The configuration has errors; the findings were printed already. */
+export class ConfigurationInvalid extends Schema.TaggedError<ConfigurationInvalid>()("ConfigurationInvalid", {
+  errors: Schema.Number,
+  message: Schema.String
+}) {}
+
+/** Human-readable report: one line per finding, the variable first, never a value. */
+export const formatChecklist = (result: ChecklistResult): string => {
+  const heading = `Configuration check${result.production ? " (production)" : ""}: ` +
+    `${result.errors.length} error(s), ${result.warnings.length} warning(s)`
+  return [
+    heading,
+    ...result.errors.map((error) => `  error    ${error.message}`),
+    ...result.warnings.map((warning) => `  warning  ${warning.message}`),
+    ...(result.ok ? ["  ok"] : [])
+  ].join("\n")
+}
+
+const production = Options.boolean("production").pipe(
+  Options.withDescription("also run the production checklist (keys, HTTPS, rate limits, audit, incidents, rotation)")
+)
+const json = Options.boolean("json").pipe(Options.withDescription("print the result as JSON"))
+
+const validateCommand = Command.make("validate", { production, json }, (options) =>
+  Effect.gen(function*() {
+    const result = yield* validateConfiguration({ production: options.production })
+    yield* Console.log(options.json ? JSON.stringify(result, null, 2) : formatChecklist(result))
+    if (!result.ok) {
+      return yield* new ConfigurationInvalid({
+        errors: result.errors.length,
+        message: `the configuration has ${result.errors.length} error(s)`
+      })
+    }
+  })).pipe(
+    Command.withDescription("check the settings; exits non-zero when there is an error")
+  )
+
+/** `opera-cloud-mcp config validate [--production] [--json]` */
+export const configCommand = Command.make("config").pipe(
+  Command.withDescription("inspect and check the server configuration"),
+  Command.withSubcommands([validateCommand])
+)
