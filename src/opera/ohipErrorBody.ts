@@ -10,7 +10,8 @@ const OhipErrorBody = Schema.Struct({
 const decode = Schema.decodeUnknownOption(Schema.parseJson(OhipErrorBody))
 
 // Control characters are stripped and length capped: the text is OPERA's, not ours.
-const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, 200)
+const clean = (text: string) =>
+  text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, 200).replace(/[.\s]+$/, "")
 
 /** OPERA's own one-line explanation of a refusal, when its body carries one. */
 export const describeOhipError = (body: string): Option.Option<string> =>
