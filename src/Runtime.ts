@@ -1,10 +1,10 @@
-import { NodeHttpClient } from "@effect/platform-node"
+import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
 import { OperaConnectionFromEnv } from "./config/OperaConnection.js"
 import { SecurityConfig } from "./config/SecurityConfig.js"
 import { OperaClient } from "./opera/OperaClient.js"
 import { TokenCache } from "./opera/TokenCache.js"
-import { TokenStore } from "./opera/TokenStore.js"
+import { TokenStoreLive } from "./opera/TokenFileStore.js"
 import type { SandboxOptions } from "./sandbox/Sandbox.js"
 import { Sandbox } from "./sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./sandbox/SandboxConnection.js"
@@ -33,7 +33,7 @@ const HttpClientLive = Layer.unwrapEffect(
 const OperaLive = OperaClient.Default.pipe(
   Layer.provideMerge(TokenCache.Default),
   Layer.provideMerge(UpstreamThrottle.Default),
-  Layer.provide(TokenStore.none),
+  Layer.provide(TokenStoreLive.pipe(Layer.provide(NodeFileSystem.layer))),
   Layer.provide(HttpClientLive)
 )
 
