@@ -8,5 +8,5 @@ import { LoggingLive } from "./Runtime.js"
 cli(process.argv).pipe(
   reportFailure,
   Effect.provide(Layer.merge(NodeContext.layer, LoggingLive)),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )
