@@ -1,0 +1,251 @@
+import { FileSystem } from "@effect/platform"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Clock, Duration, Effect, Either, ExecutionStrategy, Exit, Layer, Option, Ref, Schedule, Scope } from "effect"
+import { SecurityConfig } from "../config/SecurityConfig.js"
+import { resolveAuditKeys } from "./audit/auditKeys.js"
+import { AuditConfig, resolveAuditDbPath } from "./audit/AuditConfig.js"
+import type { AuditLogShape, CleanupRequest, ExportRequest, VerifyRequest } from "./audit/AuditLogShape.js"
+import { disabledAuditLog } from "./audit/AuditLogShape.js"
+import { latestFileName, readCheckpointFile } from "./audit/checkpoints.js"
+import type { AuditConnection } from "./audit/connect.js"
+import { connectAuditLog } from "./audit/connect.js"
+import { AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
+import { exportTrail } from "./audit/exportTrail.js"
+import type { AuditEventInput, AuditKind } from "./audit/model.js"
+import { buildReport } from "./audit/report.js"
+import { cleanup } from "./audit/retention.js"
+import { openRow, toStoredRow } from "./audit/rows.js"
+import { verifyChain } from "./audit/verify.js"
+
+type Role = "server" | "maintenance"
+
+type Connection =
+  | { readonly _tag: "Open"; readonly open: AuditConnection }
+  | { readonly _tag: "Failed"; readonly error: AuditUnavailable; readonly at: number }
+
+// A server whose audit db could not be opened tries again at most this often.
+const reopenAfterMs = 30_000
+
+const unexpected = (path: string) =>
+  new AuditUnavailable({ reason: "io", message: `audit log ${path}: unexpected failure while opening` })
+
+/**
+ * server: never stops the process for a db problem; it reports `degraded`
+ * (append fails with AuditUnavailable, the pipeline fails closed) and reopens
+ * later; runs checkpoint and retention fibers. maintenance (CLI): fails at
+ * once, never creates a missing log, runs no background work.
+ */
+const makeAuditLog = (role: Role) =>
+  Effect.gen(function*() {
+    const security = yield* SecurityConfig
+    const audit = yield* AuditConfig
+    const fs = yield* FileSystem.FileSystem
+    if (!security.enableAuditLogging) return disabledAuditLog(audit.strictMode)
+
+    const path = yield* Option.match(resolveAuditDbPath(security.auditDbPath, audit), {
+      onSome: Effect.succeed,
+      onNone: () =>
+        new AuditMisconfigured({
+          setting: "OPERA_SECURITY_AUDIT_DB_PATH",
+          message: "OPERA_SECURITY_AUDIT_DB_PATH is not set and neither XDG_DATA_HOME nor HOME is: set the path"
+        })
+    })
+    const keys = yield* resolveAuditKeys({
+      encryptionKey: security.auditDbEncryptionKey,
+      signingKey: audit.signingKey,
+      verifyKey: audit.verifyKey,
+      path
+    })
+    if (keys.ephemeral) {
+      yield* Effect.logWarning("audit: no audit key configured; the in-memory audit log uses a per-process key")
+    }
+
+    const scope = yield* Effect.scope
+    const connectOnce = Effect.gen(function*() {
+      const child = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+      const result = yield* connectAuditLog({
+        path,
+        keys,
+        fs,
+        createIfMissing: role === "server",
+        busyTimeoutMs: audit.busyTimeoutMs,
+        fsyncEveryWrite: audit.fsyncEveryWrite,
+        checkpointEveryRows: audit.checkpointEveryRows,
+        checkpointDir: audit.checkpointDir
+      }).pipe(
+        Effect.catchAllDefect(() => Effect.fail(unexpected(path))),
+        Scope.extend(child),
+        Effect.either
+      )
+      // A failed attempt releases whatever it opened (a half-open db) at once.
+      if (Either.isLeft(result)) yield* Scope.close(child, Exit.fail(result.left))
+      return result
+    })
+
+    const first = yield* connectOnce
+    if (role === "maintenance" && Either.isLeft(first)) return yield* first.left
+    if (Either.isLeft(first)) yield* Effect.logWarning(`audit degraded: ${first.left.message}`)
+    const connection = yield* Ref.make<Connection>(
+      Either.isRight(first)
+        ? { _tag: "Open", open: first.right }
+        : { _tag: "Failed", error: first.left, at: yield* Clock.currentTimeMillis }
+    )
+    const writeFailure = yield* Ref.make(Option.none<AuditUnavailable>())
+    const reconnecting = yield* Effect.makeSemaphore(1)
+
+    const reconnect = reconnecting.withPermits(1)(Effect.gen(function*() {
+      const state = yield* Ref.get(connection)
+      if (state._tag === "Open") return state.open
+      const now = yield* Clock.currentTimeMillis
+      if (role === "maintenance" || now - state.at < reopenAfterMs) return yield* state.error
+      const next = yield* connectOnce
+      if (Either.isLeft(next)) {
+        yield* Ref.set(connection, { _tag: "Failed", error: next.left, at: now })
+        return yield* next.left
+      }
+      yield* Ref.set(connection, { _tag: "Open", open: next.right })
+      return next.right
+    }))
+    const current = Effect.flatMap(Ref.get(connection), (state) =>
+      state._tag === "Open" ? Effect.succeed(state.open) : reconnect)
+
+    const append = Effect.fnUntraced(function*(event: AuditEventInput) {
+      const open = yield* current
+      return yield* open.journal.append(event)
+    }, Effect.tapBoth({
+      onFailure: (error) => Ref.set(writeFailure, Option.some(error)),
+      onSuccess: () => Ref.set(writeFailure, Option.none())
+    }))
+
+    const admin = (actor: string, tool: string, details: string) =>
+      append({ kind: "admin", clientId: actor, tool, outcome: "success", sensitive: { details } })
+
+    const status = Effect.gen(function*() {
+      const state = yield* Ref.get(connection)
+      if (state._tag === "Failed") {
+        return {
+          mode: "degraded" as const,
+          chainHead: "",
+          lastSequence: 0,
+          lastCheckpointAt: null,
+          lastCheckpointSequence: 0,
+          keyId: keys.keyring.keyId(1),
+          strictMode: audit.strictMode,
+          reason: state.error.message
+        }
+      }
+      const chain = yield* state.open.journal.state
+      const failure = yield* Ref.get(writeFailure)
+      return {
+        mode: Option.isSome(failure) ? "degraded" as const : "ok" as const,
+        chainHead: chain.head.toString("hex"),
+        lastSequence: chain.lastSequence,
+        lastCheckpointAt: chain.lastCheckpointAt,
+        lastCheckpointSequence: chain.lastCheckpointSequence,
+        keyId: keys.keyring.keyId(chain.generation),
+        strictMode: audit.strictMode,
+        ...(Option.isSome(failure) ? { reason: failure.value.message } : {})
+      }
+    })
+
+    const shape: AuditLogShape = {
+      append,
+      status,
+      report: Effect.fn("AuditLog.report")(function*(hours: number) {
+        return yield* buildReport((yield* current).context.store, hours)
+      }),
+      trail: Effect.fn("AuditLog.trail")(function*(hours: number, kinds: ReadonlyArray<AuditKind> = [], limit = 1000) {
+        const { context } = yield* current
+        const from = (yield* Clock.currentTimeMillis) - hours * 3_600_000
+        const rows = yield* context.store.eventsSince(from, kinds, limit)
+        return rows.flatMap((row) =>
+          Either.match(openRow(context.keyring, context.logId, toStoredRow(row)), {
+            onLeft: () => [],
+            onRight: (record) => [record]
+          })
+        )
+      }),
+      verify: Effect.fn("AuditLog.verify")(function*(request: VerifyRequest = {}) {
+        const { context } = yield* current
+        const files = request.checkpointFile === undefined ? [] : yield* readCheckpointFile(fs, request.checkpointFile)
+        const auto = Option.isNone(audit.checkpointDir)
+          ? []
+          : yield* readCheckpointFile(fs, `${audit.checkpointDir.value}/${latestFileName}`).pipe(
+            Effect.orElseSucceed(() => [])
+          )
+        return yield* verifyChain(context, {
+          checkpoints: [...files, ...auto],
+          ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress })
+        })
+      }),
+      cleanup: Effect.fn("AuditLog.cleanup")(function*(request: CleanupRequest = {}) {
+        const { context, journal } = yield* current
+        const result = yield* journal.exclusive(cleanup(context, {
+          days: request.days ?? security.securityEventRetentionDays,
+          maxSizeMb: security.auditDbMaxSizeMb,
+          dryRun: request.dryRun ?? false
+        }))
+        if (!result.dryRun && result.removedRows > 0) {
+          const details = `removed ${result.removedRows} rows through ${result.anchorSequence}`
+          yield* admin(request.actor ?? "retention", "audit_cleanup", details)
+        }
+        return result
+      }),
+      exportTrail: Effect.fn("AuditLog.exportTrail")(function*(request: ExportRequest) {
+        const { context } = yield* current
+        const result = yield* exportTrail(context, {
+          since: request.since ?? 0,
+          reveal: request.reveal,
+          format: "jsonl",
+          write: request.write
+        })
+        yield* admin(request.actor, "audit_export", `exported ${result.rows} rows since ${request.since ?? 0}` +
+          (request.reveal ? " with personal data revealed" : " with personal data masked"))
+        return result
+      }),
+      rotateKey: Effect.fn("AuditLog.rotateKey")(function*(actor: string) {
+        const rotated = yield* (yield* current).journal.rotateKey
+        yield* admin(actor, "keys_rotate", `data key rotated to ${rotated.keyId}`)
+        return rotated
+      }),
+      checkpoint: Effect.flatMap(current, (open) => open.journal.checkpoint)
+    }
+
+    if (role === "server") {
+      const quietly = (what: string) => <A>(job: Effect.Effect<A, AuditUnavailable>) =>
+        job.pipe(
+          Effect.catchAll((error) => Effect.logWarning(`audit ${what}: ${error.message}`)),
+          Effect.catchAllDefect(() => Effect.logWarning(`audit ${what}: unexpected failure`))
+        )
+      yield* shape.checkpoint.pipe(
+        quietly("checkpoint"),
+        Effect.delay(Duration.minutes(audit.checkpointEveryMinutes)),
+        Effect.forever,
+        Effect.forkScoped
+      )
+      yield* shape.cleanup({ actor: "retention" }).pipe(
+        quietly("retention"),
+        Effect.repeat(Schedule.spaced(Duration.minutes(audit.retentionEveryMinutes))),
+        Effect.forkScoped
+      )
+    }
+    return shape
+  })
+
+const dependencies = Layer.mergeAll(SecurityConfig.Default, AuditConfig.Default, NodeFileSystem.layer)
+
+/**
+ * The encrypted, tamper-evident audit trail (SQLite, WAL). Every row is
+ * chained by HMAC to the one before it, personal fields are sealed with
+ * AES-256-GCM, the chain head is signed (Ed25519) every N rows, every M
+ * minutes and at shutdown, and retention leaves a signed anchor.
+ */
+export class AuditLog extends Effect.Service<AuditLog>()("opera/AuditLog", {
+  scoped: makeAuditLog("server").pipe(Effect.catchTag("AuditUnavailable", Effect.die)),
+  dependencies: [SecurityConfig.Default, AuditConfig.Default, NodeFileSystem.layer]
+}) {
+  /** For CLI maintenance commands: fails at once if the log cannot be opened, never creates one, no fibers. */
+  static readonly Maintenance = Layer.scoped(AuditLog, Effect.map(makeAuditLog("maintenance"), AuditLog.make)).pipe(
+    Layer.provide(dependencies)
+  )
+}

@@ -1,0 +1,240 @@
+import { Cause, Chunk, Clock, Deferred, Effect, Fiber, Option, Queue, Ref } from "effect"
+import { keyedHashHex } from "../../crypto/mac.js"
+import type { AuditContext } from "./AuditContext.js"
+import type { SequenceTaken } from "./AuditStore.js"
+import type { StoredRow } from "./chain.js"
+import { genesisMac, rowMac } from "./chain.js"
+import { exportCheckpoint, signRow, toCheckpointFile } from "./checkpoints.js"
+import { AuditUnavailable } from "./errors.js"
+import type { AuditEventInput, AuditReceipt } from "./model.js"
+import { sealEvent } from "./rows.js"
+import { auditUnavailable } from "./sqliteFailure.js"
+
+/** The write side's view of the chain, kept in memory so an append costs one INSERT. */
+export interface ChainState {
+  readonly lastSequence: number
+  readonly head: Buffer
+  readonly generation: number
+  readonly lastCheckpointSequence: number
+  readonly lastCheckpointAt: number | null
+}
+
+interface Waiting {
+  readonly event: AuditEventInput
+  readonly occurredAt: number
+  readonly clientRef: string
+  readonly done: Deferred.Deferred<number, AuditUnavailable>
+}
+
+const maxResyncs = 8
+
+/**
+ * Appends rows to the chain.
+ * - Group commit: appends queue up for one writer fiber, which commits
+ *   whatever is queued as one transaction. Each caller returns only once its
+ *   row is committed, so fail-closed holds; under concurrency many rows share
+ *   one commit.
+ * - A second process on the same file cannot fork the chain: the sequence is
+ *   the primary key, so the loser of a race gets SequenceTaken, re-reads the
+ *   head from the db and chains after the winner.
+ */
+export const makeAuditJournal = (context: AuditContext) =>
+  Effect.gen(function*() {
+    const { keyring, logId, store } = context
+    const permit = yield* Effect.makeSemaphore(1)
+
+    const readState = Effect.gen(function*() {
+      const last = yield* store.lastEvent
+      const anchor = yield* store.lastAnchor
+      const keys = yield* store.keys
+      const checkpoint = yield* store.lastCheckpoint
+      const head = Option.match(last, {
+        onSome: (row) => ({ lastSequence: row.sequence, head: Buffer.from(row.mac) }),
+        onNone: () =>
+          Option.match(anchor, {
+            onSome: (row) => ({ lastSequence: row.sequence, head: Buffer.from(row.digest) }),
+            onNone: () => ({ lastSequence: 0, head: genesisMac(context.chainKey, logId) })
+          })
+      })
+      return {
+        ...head,
+        generation: keys.reduce((top, key) => Math.max(top, key.generation), 1),
+        lastCheckpointSequence: Option.match(checkpoint, { onNone: () => 0, onSome: (row) => row.sequence }),
+        lastCheckpointAt: Option.match(checkpoint, { onNone: () => null, onSome: (row) => row.created_at })
+      } satisfies ChainState
+    })
+
+    const state = yield* Ref.make(yield* readState)
+    // Whether this instance added rows: a read-only session (verify, report) signs nothing at close.
+    const wroteRows = yield* Ref.make(false)
+    const resync = readState.pipe(Effect.flatMap((fresh) => Ref.set(state, fresh)))
+
+    /** Seals and chains the batch after the current head, and inserts it (one transaction when > 1 row). */
+    const insertBatch = (batch: ReadonlyArray<Waiting>) =>
+      Effect.gen(function*() {
+        const current = yield* Ref.get(state)
+        const rows: Array<StoredRow> = []
+        let head = current.head
+        for (const [index, item] of batch.entries()) {
+          const row = sealEvent({
+            keyring,
+            logId,
+            generation: current.generation,
+            sequence: current.lastSequence + 1 + index,
+            occurredAt: item.occurredAt,
+            clientRef: item.clientRef,
+            event: item.event
+          })
+          head = rowMac(context.chainKey, head, row)
+          rows.push({ ...row, mac: head })
+        }
+        yield* rows.length === 1
+          ? store.insertEvent(rows[0]!)
+          : store.sql.withTransaction(Effect.forEach(rows, store.insertEvent, { discard: true })).pipe(
+            Effect.catchTag("SqlError", (error) => Effect.fail(auditUnavailable(store.path, "record the events")(error)))
+          )
+        yield* Ref.set(state, { ...current, lastSequence: current.lastSequence + rows.length, head })
+        return current.lastSequence + 1
+      })
+
+    const insertWithResync = (batch: ReadonlyArray<Waiting>, attempt: number):
+      Effect.Effect<number, AuditUnavailable | SequenceTaken> =>
+      insertBatch(batch).pipe(
+        Effect.catchTag("SequenceTaken", (taken) =>
+          attempt >= maxResyncs
+            ? Effect.fail(taken)
+            : resync.pipe(Effect.zipRight(insertWithResync(batch, attempt + 1))))
+      )
+
+    /** Signs the current head; a no-op when no row was added since the last checkpoint. Needs the permit. */
+    const checkpointUnlocked = Effect.gen(function*() {
+      const current = yield* Ref.get(state)
+      if (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence) return Option.none()
+      const createdAt = yield* Clock.currentTimeMillis
+      const signed = signRow("checkpoint", context.signer, logId, {
+        sequence: current.lastSequence,
+        digest: current.head,
+        created_at: createdAt,
+        removed_rows: 0
+      })
+      yield* store.insertCheckpoint(signed)
+      yield* Ref.update(state, (s) => ({ ...s, lastCheckpointSequence: signed.sequence, lastCheckpointAt: createdAt }))
+      if (Option.isSome(context.checkpointDir)) {
+        yield* exportCheckpoint(context.fs, context.checkpointDir.value, toCheckpointFile(logId, signed)).pipe(
+          Effect.catchAll((error) => Effect.logWarning(`audit checkpoint not exported: ${error.message}`))
+        )
+      }
+      return Option.some(signed.sequence)
+    })
+
+    /** Writes a batch and answers each of its callers, whatever happens (uninterruptible). */
+    const writeBatch = (batch: ReadonlyArray<Waiting>) =>
+      permit.withPermits(1)(Effect.gen(function*() {
+        const answer = (outcome: (item: Waiting, index: number) => Effect.Effect<boolean>) =>
+          Effect.forEach(batch, outcome, { discard: true })
+        yield* insertWithResync(batch, 0).pipe(
+          Effect.catchTag("SequenceTaken", (taken) =>
+            new AuditUnavailable({
+              reason: "busy",
+              message: `audit log ${store.path}: sequence ${taken.sequence} kept being taken by another writer; try again`
+            })),
+          Effect.matchCauseEffect({
+            onSuccess: (first) =>
+              Ref.set(wroteRows, true).pipe(
+                Effect.zipRight(answer((item, index) => Deferred.succeed(item.done, first + index)))
+              ),
+            onFailure: (cause) => answer((item) => Deferred.fail(item.done, failureOf(cause)))
+          })
+        )
+        const current = yield* Ref.get(state)
+        if (current.lastSequence - current.lastCheckpointSequence >= context.checkpointEveryRows) {
+          // The rows are written; a checkpoint that fails now is retried at the next trigger.
+          yield* checkpointUnlocked.pipe(
+            Effect.catchAll((error) => Effect.logWarning(`audit checkpoint failed: ${error.message}`))
+          )
+        }
+      })).pipe(Effect.uninterruptible)
+
+    const failureOf = (cause: Cause.Cause<AuditUnavailable>) =>
+      Cause.failureOption(cause).pipe(Option.getOrElse(() =>
+        new AuditUnavailable({ reason: "io", message: `audit log ${store.path}: unexpected failure while writing` })
+      ))
+    const closing = new AuditUnavailable({ reason: "not_open", message: `audit log ${store.path} is closing` })
+
+    // The writer: takes whatever is queued (up to 512 rows) and commits it as one batch,
+    // until it meets `stop`, which close puts behind every row accepted while open.
+    const stop = "stop" as const
+    const queue = yield* Queue.unbounded<Waiting | typeof stop>()
+    const open = yield* Ref.make(true)
+    const closed = yield* Deferred.make<void>()
+    const writeUntilStop: Effect.Effect<void> = Queue.takeBetween(queue, 1, 512).pipe(
+      Effect.flatMap((chunk) => {
+        const taken = Chunk.toReadonlyArray(chunk)
+        const end = taken.indexOf(stop)
+        const batch = (end < 0 ? taken : taken.slice(0, end)).filter((item): item is Waiting => item !== stop)
+        return (batch.length === 0 ? Effect.void : writeBatch(batch)).pipe(
+          Effect.zipRight(end < 0 ? writeUntilStop : Effect.void)
+        )
+      })
+    )
+    const writer = yield* Effect.forkScoped(writeUntilStop)
+    // At close: take no new rows, let the writer commit every row accepted so far, answer any
+    // straggler "closing", then sign the final head if we wrote any (before the db closes).
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        yield* Ref.set(open, false)
+        yield* Queue.offer(queue, stop)
+        yield* Fiber.await(writer)
+        const left = yield* Queue.takeAll(queue)
+        yield* Queue.shutdown(queue)
+        yield* Effect.forEach(left, (item) => item === stop ? Effect.void : Deferred.fail(item.done, closing), {
+          discard: true
+        })
+        yield* Deferred.succeed(closed, undefined)
+        if (!(yield* Ref.get(wroteRows))) return
+        yield* permit.withPermits(1)(checkpointUnlocked).pipe(
+          Effect.catchAll((error) => Effect.logWarning(`audit: no checkpoint at shutdown: ${error.message}`))
+        )
+      })
+    )
+
+    const append = (event: AuditEventInput): Effect.Effect<AuditReceipt, AuditUnavailable> =>
+      Effect.gen(function*() {
+        if (!(yield* Ref.get(open))) return yield* closing
+        const done = yield* Deferred.make<number, AuditUnavailable>()
+        const item: Waiting = {
+          event,
+          occurredAt: yield* Clock.currentTimeMillis,
+          clientRef: keyedHashHex(context.clientRefKey, event.clientId),
+          done
+        }
+        yield* Queue.offer(queue, item).pipe(Effect.catchAllCause(() => Deferred.fail(done, closing)))
+        // Accepted while open: the writer answers before it stops. Accepted during close:
+        // either the writer or close answers, whichever gets to it.
+        const answered = (yield* Ref.get(open))
+          ? Deferred.await(done)
+          : Deferred.await(done).pipe(Effect.raceFirst(Effect.zipRight(Deferred.await(closed), closing)))
+        return { sequence: yield* answered }
+      })
+
+    const checkpoint = permit.withPermits(1)(checkpointUnlocked)
+
+    /** Adds data key generation n+1; rows written from now on are sealed with it. */
+    const rotateKey = permit.withPermits(1)(
+      Effect.gen(function*() {
+        yield* resync
+        const next = (yield* Ref.get(state)).generation + 1
+        yield* store.addKey(next, keyring.keyId(next), yield* Clock.currentTimeMillis)
+        yield* Ref.update(state, (s) => ({ ...s, generation: next }))
+        return { generation: next, keyId: keyring.keyId(next) }
+      })
+    )
+
+    /** Runs `work` with appends held back (retention, which must not race a write). */
+    const exclusive = <A, E, R>(work: Effect.Effect<A, E, R>) =>
+      permit.withPermits(1)(work.pipe(Effect.tap(() => resync.pipe(Effect.ignore))))
+
+    return { append, checkpoint, rotateKey, exclusive, state: Ref.get(state), resync } as const
+  })
+
+export type AuditJournal = Effect.Effect.Success<ReturnType<typeof makeAuditJournal>>

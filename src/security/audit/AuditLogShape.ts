@@ -1,0 +1,80 @@
+import { Effect, Option } from "effect"
+import type { CheckpointFileError } from "./errors.js"
+import { AuditUnavailable } from "./errors.js"
+import type { AuditEventInput, AuditKind, AuditReceipt, AuditRecord, AuditStatus, SecurityReport } from "./model.js"
+import type { CleanupResult } from "./retention.js"
+import type { ExportResult } from "./exportTrail.js"
+import type { VerifyResult } from "./verify.js"
+
+export interface VerifyRequest {
+  /** An exported checkpoint file (JSON or JSON lines) to check the tail against. */
+  readonly checkpointFile?: string
+  readonly onProgress?: (checked: number, total: number) => Effect.Effect<void>
+}
+
+export interface CleanupRequest {
+  /** Days to keep; defaults to OPERA_SECURITY_SECURITY_EVENT_RETENTION_DAYS. */
+  readonly days?: number
+  readonly dryRun?: boolean
+  /** Who asked (recorded in the admin row). */
+  readonly actor?: string
+}
+
+export interface ExportRequest {
+  /** Epoch ms; defaults to everything. */
+  readonly since?: number
+  readonly reveal: boolean
+  readonly actor: string
+  readonly write: (lines: ReadonlyArray<string>) => Effect.Effect<void>
+}
+
+export interface AuditLogShape {
+  /** Appends one event to the chain. Disabled: a no-op success with sequence 0. */
+  readonly append: (event: AuditEventInput) => Effect.Effect<AuditReceipt, AuditUnavailable>
+  /** Security report of the last `hours`. */
+  readonly report: (hours: number) => Effect.Effect<SecurityReport, AuditUnavailable>
+  /** Decrypted rows of the last `hours` (newest `limit`, default 1000), optionally of some kinds only. */
+  readonly trail: (
+    hours: number,
+    kinds?: ReadonlyArray<AuditKind>,
+    limit?: number
+  ) => Effect.Effect<ReadonlyArray<AuditRecord>, AuditUnavailable>
+  /** For the health check: mode, chain position, key id; never fails. */
+  readonly status: Effect.Effect<AuditStatus>
+  readonly verify: (request?: VerifyRequest) => Effect.Effect<VerifyResult, AuditUnavailable | CheckpointFileError>
+  readonly cleanup: (request?: CleanupRequest) => Effect.Effect<CleanupResult, AuditUnavailable>
+  readonly exportTrail: (request: ExportRequest) => Effect.Effect<ExportResult, AuditUnavailable>
+  /** Adds a data key generation; returns its key id. Old rows stay readable by their key id. */
+  readonly rotateKey: (
+    actor: string
+  ) => Effect.Effect<{ readonly keyId: string; readonly generation: number }, AuditUnavailable>
+  /** Signs the current chain head now; None when nothing was added since the last checkpoint. */
+  readonly checkpoint: Effect.Effect<Option.Option<number>, AuditUnavailable>
+}
+
+/** OPERA_SECURITY_ENABLE_AUDIT_LOGGING=false: appends succeed without a trace, reads say why they cannot. */
+export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
+  const off = new AuditUnavailable({
+    reason: "disabled",
+    message: "audit logging is disabled (OPERA_SECURITY_ENABLE_AUDIT_LOGGING=false)"
+  })
+  return {
+    append: () => Effect.succeed({ sequence: 0 }),
+    report: () => Effect.fail(off),
+    trail: () => Effect.fail(off),
+    status: Effect.succeed({
+      mode: "disabled",
+      chainHead: "",
+      lastSequence: 0,
+      lastCheckpointAt: null,
+      lastCheckpointSequence: 0,
+      keyId: "",
+      strictMode
+    }),
+    verify: () => Effect.fail(off),
+    cleanup: () => Effect.fail(off),
+    exportTrail: () => Effect.fail(off),
+    rotateKey: () => Effect.fail(off),
+    checkpoint: Effect.fail(off)
+  }
+}

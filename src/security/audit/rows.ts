@@ -1,0 +1,143 @@
+import { Either, Schema } from "effect"
+import type { KeyringShape, SealedOpenFailed } from "../../crypto/Keyring.js"
+import type { ChainedRow, StoredRow } from "./chain.js"
+import { columnAad } from "./chain.js"
+import type { AuditEventInput, AuditRecord } from "./model.js"
+import { AuditKind, AuditOutcome, AuditSensitive, RiskLevel } from "./model.js"
+
+/** What `sealed` holds: who, which objects, and the person-identifying fields. */
+const Sealed = Schema.Struct({
+  clientId: Schema.String,
+  objectIds: Schema.optional(Schema.Array(Schema.String)),
+  sensitive: Schema.optional(AuditSensitive)
+})
+const decodeSealed = Schema.decodeUnknownEither(Schema.parseJson(Sealed))
+
+/** A row as SQLite returns it, decoded at the boundary. */
+export const EventRow = Schema.Struct({
+  sequence: Schema.Number,
+  occurred_at: Schema.Number,
+  kind: Schema.String,
+  outcome: Schema.String,
+  client_ref: Schema.String,
+  tool: Schema.NullOr(Schema.String),
+  hotel_id: Schema.NullOr(Schema.String),
+  risk_score: Schema.NullOr(Schema.Number),
+  risk_level: Schema.NullOr(Schema.String),
+  duration_ms: Schema.NullOr(Schema.Number),
+  error_tag: Schema.NullOr(Schema.String),
+  correlation_id: Schema.NullOr(Schema.String),
+  key_id: Schema.String,
+  sealed: Schema.Uint8ArrayFromSelf,
+  mac: Schema.Uint8ArrayFromSelf
+})
+export type EventRow = typeof EventRow.Type
+export const decodeEventRow = Schema.decodeUnknownEither(EventRow)
+
+export const eventColumns =
+  "sequence, occurred_at, kind, outcome, client_ref, tool, hotel_id, risk_score, risk_level, duration_ms, " +
+  "error_tag, correlation_id, key_id, sealed, mac"
+
+export const toStoredRow = (row: EventRow): StoredRow => ({
+  sequence: row.sequence,
+  occurredAt: row.occurred_at,
+  kind: row.kind,
+  outcome: row.outcome,
+  clientRef: row.client_ref,
+  tool: row.tool,
+  hotelId: row.hotel_id,
+  riskScore: row.risk_score,
+  riskLevel: row.risk_level,
+  durationMs: row.duration_ms,
+  errorTag: row.error_tag,
+  correlationId: row.correlation_id,
+  keyId: row.key_id,
+  sealed: row.sealed,
+  mac: row.mac
+})
+
+// SQLite cannot hold every JS value exactly (NaN becomes NULL, -0 becomes 0, lone surrogates
+// become U+FFFD); a row is normalised before it is MACed so that it reads back byte-identical.
+const wellFormed = (text: string | undefined): string | null =>
+  text === undefined ? null : Buffer.from(text, "utf8").toString("utf8")
+const finite = (value: number | undefined): number | null =>
+  value === undefined || !Number.isFinite(value) ? null : value === 0 ? 0 : value
+
+/** Encrypts an event's personal fields for its place (log, sequence) and lays out its row. */
+export const sealEvent = (options: {
+  readonly keyring: KeyringShape
+  readonly logId: string
+  readonly generation: number
+  readonly sequence: number
+  readonly occurredAt: number
+  readonly clientRef: string
+  readonly event: AuditEventInput
+}): ChainedRow => {
+  const { event, sequence } = options
+  const plaintext = JSON.stringify({ clientId: event.clientId, objectIds: event.objectIds, sensitive: event.sensitive })
+  return {
+    sequence,
+    occurredAt: options.occurredAt,
+    kind: event.kind,
+    outcome: event.outcome,
+    clientRef: options.clientRef,
+    tool: wellFormed(event.tool),
+    hotelId: wellFormed(event.hotelId),
+    riskScore: finite(event.riskScore),
+    riskLevel: event.riskLevel ?? null,
+    durationMs: finite(event.durationMs),
+    errorTag: wellFormed(event.errorTag),
+    correlationId: wellFormed(event.correlationId),
+    keyId: options.keyring.keyId(options.generation),
+    sealed: options.keyring.seal(
+      options.generation,
+      Buffer.from(plaintext, "utf8"),
+      columnAad(options.logId, sequence, "sealed")
+    )
+  }
+}
+
+export type OpenRowFailure = SealedOpenFailed | { readonly _tag: "RowMalformed"; readonly message: string }
+
+/** Decrypts and authenticates a row's sealed column, without parsing it (what verify needs). */
+export const authenticateRow = (keyring: KeyringShape, logId: string, row: ChainedRow) =>
+  keyring.open(row.sealed, columnAad(logId, row.sequence, "sealed"))
+
+const isKind = Schema.is(AuditKind)
+const isOutcome = Schema.is(AuditOutcome)
+const isRiskLevel = Schema.is(RiskLevel)
+const malformed = (message: string) => Either.left({ _tag: "RowMalformed", message } as const)
+
+/** Decrypts, authenticates and reads a stored row. */
+export const openRow = (
+  keyring: KeyringShape,
+  logId: string,
+  row: StoredRow
+): Either.Either<AuditRecord, OpenRowFailure> =>
+  Either.gen(function*() {
+    const plain = yield* authenticateRow(keyring, logId, row)
+    const sealed = yield* decodeSealed(plain.toString("utf8")).pipe(
+      Either.orElse(() => malformed("the sealed fields are not readable"))
+    )
+    if (!isKind(row.kind) || !isOutcome(row.outcome) || (row.riskLevel !== null && !isRiskLevel(row.riskLevel))) {
+      return yield* malformed("row holds an unknown kind, outcome or risk level")
+    }
+    return {
+      sequence: row.sequence,
+      occurredAt: row.occurredAt,
+      kind: row.kind,
+      clientId: sealed.clientId,
+      clientRef: row.clientRef,
+      objectIds: sealed.objectIds ?? [],
+      outcome: row.outcome,
+      keyId: row.keyId,
+      sensitive: sealed.sensitive ?? {},
+      ...(row.tool === null ? {} : { tool: row.tool }),
+      ...(row.hotelId === null ? {} : { hotelId: row.hotelId }),
+      ...(row.riskScore === null ? {} : { riskScore: row.riskScore }),
+      ...(row.riskLevel === null ? {} : { riskLevel: row.riskLevel }),
+      ...(row.durationMs === null ? {} : { durationMs: row.durationMs }),
+      ...(row.errorTag === null ? {} : { errorTag: row.errorTag }),
+      ...(row.correlationId === null ? {} : { correlationId: row.correlationId })
+    }
+  })

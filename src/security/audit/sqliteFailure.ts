@@ -1,0 +1,52 @@
+import { AuditUnavailable } from "./errors.js"
+
+/** The SQLite result code of a failure (e.g. SQLITE_BUSY), looking through SqlError causes. */
+export const sqliteCode = (failure: unknown): string | undefined => {
+  let current: unknown = failure
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { readonly code?: unknown }).code
+    if (typeof code === "string" && code.startsWith("SQLITE_")) return code
+    current = (current as { readonly cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/**
+ * Turns an SQLite failure into a message the operator can act on. Only the
+ * result code and the db path are shown: never SQL text, row values or keys.
+ */
+export const auditUnavailable = (path: string, doing: string) => (failure: unknown): AuditUnavailable => {
+  const code = sqliteCode(failure)
+  const where = `audit log ${path}`
+  if (code === undefined) {
+    return new AuditUnavailable({ reason: "io", message: `${where}: could not ${doing}` })
+  }
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new AuditUnavailable({
+      reason: "busy",
+      message: `${where} is busy (another process holds its write lock; ${code}); try again`
+    })
+  }
+  if (code.startsWith("SQLITE_FULL")) {
+    return new AuditUnavailable({
+      reason: "full",
+      message: `${where} could not ${doing}: the disk is full (${code}); free space or run \`opera-cloud-mcp audit cleanup\``
+    })
+  }
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_PERM") || code.startsWith("SQLITE_AUTH")) {
+    return new AuditUnavailable({
+      reason: "read_only",
+      message: `${where} is read-only (${code}); check the permissions of the file and its directory`
+    })
+  }
+  if (code.startsWith("SQLITE_CORRUPT") || code.startsWith("SQLITE_NOTADB")) {
+    return new AuditUnavailable({
+      reason: "corrupt",
+      message: `${where} is damaged or not an audit database (${code}); move it aside and keep it for investigation`
+    })
+  }
+  if (code.startsWith("SQLITE_CANTOPEN")) {
+    return new AuditUnavailable({ reason: "not_open", message: `${where} cannot be opened (${code}); check the path` })
+  }
+  return new AuditUnavailable({ reason: "io", message: `${where} could not ${doing} (${code})` })
+}
