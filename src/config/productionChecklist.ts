@@ -61,7 +61,7 @@ export const auditKeyProblem = (raw: string): string | undefined => {
   return undefined
 }
 
-const keyHint = "generate one with: openssl rand -base64 32"
+const keyHint = "generate one with: opera-cloud-mcp keys generate"
 const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
 const parsedUrl = (raw: string) => URL.canParse(raw.trim()) ? new URL(raw.trim()) : undefined
 

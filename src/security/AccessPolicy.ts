@@ -15,12 +15,22 @@ import { parseIpAllowList } from "./ipAllowList.js"
 export interface ToolProfileScope {
   readonly domains: ReadonlyArray<ToolDomain> | "all"
   readonly readOnly: boolean
+  /**
+   * Narrows only what tools/list shows, not what may be called: the "minimal"
+   * profile lists the search tools and describe_tools, and an assistant asks
+   * describe_tools for the rest of what this configuration allows.
+   */
+  readonly listed?: (tool: ToolInfo) => boolean
 }
 
 export const toolProfileScopes: Record<ToolProfile, ToolProfileScope> = {
   "full": { domains: "all", readOnly: false },
   "read-only": { domains: "all", readOnly: true },
-  "minimal": { domains: ["reservations", "rates", "security"], readOnly: true },
+  "minimal": {
+    domains: "all",
+    readOnly: false,
+    listed: (tool) => tool.name.startsWith("search_") || tool.name === "describe_tools"
+  },
   "front-desk": {
     domains: ["reservations", "guests", "front-desk", "housekeeping", "cashiering", "activities", "security"],
     readOnly: false
@@ -97,8 +107,12 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
       return undefined
     }
 
-    /** Whether `tool` appears in `tools/list` for this caller (or for anyone, when `ctx` is undefined). */
-    const isListed = (ctx: CallContextShape | undefined, tool: ToolInfo): boolean => refuseTool(ctx, tool) === undefined
+    /** Whether this caller (or anyone, when `ctx` is undefined) may call `tool`, hotel and peer aside. */
+    const isCallable = (ctx: CallContextShape | undefined, tool: ToolInfo): boolean => refuseTool(ctx, tool) === undefined
+
+    /** Whether `tool` appears in `tools/list` for this caller: callable, and shown by the profile. */
+    const isListed = (ctx: CallContextShape | undefined, tool: ToolInfo): boolean =>
+      isCallable(ctx, tool) && (profile.listed?.(tool) ?? true)
 
     /** Refuse a peer outside the IP allow-list; an empty list allows every peer, an unknown peer none. */
     const checkPeer = Effect.fn("AccessPolicy.checkPeer")(function*(address: string | undefined) {
@@ -165,6 +179,7 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
 
     return {
       isListed,
+      isCallable,
       check,
       checkPeer,
       checkOperaBaseUrl,

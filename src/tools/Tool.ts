@@ -98,6 +98,7 @@ export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>)
     annotations: definition.annotations,
     touchesGuestData: definition.touchesGuestData,
     ...(definition.reveals !== undefined ? { reveals: definition.reveals } : {}),
+    ...(definition.operations !== undefined ? { operations: definition.operations } : {}),
     description: definition.description,
     inputSchema: definition.annotations.destructiveHint ? withConfirmationToken(input) : input,
     outputSchema: jsonSchemaOf(definition.output),

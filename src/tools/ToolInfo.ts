@@ -24,6 +24,8 @@ export interface ToolInfo {
   readonly annotations: ToolAnnotations
   /** Kind of guest data the tool returns or touches: drives redaction and bulk-access detection. */
   readonly touchesGuestData: boolean
+  /** The OHIP operations the tool calls, as "module.operationId" (e.g. "rsv.getHotelReservations"). */
+  readonly operations?: ReadonlyArray<string>
   /** Contact fields this tool exists to show, left unmasked unless the operator's policy says otherwise. */
   readonly reveals?: ReadonlyArray<"email" | "phone" | "name" | "address" | "birthDate">
 }

@@ -7,6 +7,8 @@ import type { ToolServices } from "./catalog.js"
 import type { PipelineServices } from "./pipeline.js"
 import { runToolCall } from "./pipeline.js"
 import { failed } from "./ToolCallOutcome.js"
+import type { ToolEntry } from "./ToolDirectory.js"
+import { ToolDirectory } from "./ToolDirectory.js"
 
 /**
  * The tools of this server: what a caller may list, and dispatch of one call
@@ -15,9 +17,20 @@ import { failed } from "./ToolCallOutcome.js"
 export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegistry", {
   effect: Effect.gen(function*() {
     // Captured once, so a call needs nothing but its CallContext.
-    const services = yield* Effect.context<ToolServices | PipelineServices>()
+    const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory> | PipelineServices>()
     const access = yield* AccessPolicy
     const byName = new Map(catalog.map((tool) => [tool.name, tool] as const))
+
+    const directoryFor = (ctx: CallContextShape): ReadonlyArray<ToolEntry> =>
+      catalog.filter((tool) => access.isCallable(ctx, tool)).map((tool) => ({
+        name: tool.name,
+        domain: tool.domain,
+        title: tool.annotations.title,
+        description: tool.description,
+        readOnly: tool.annotations.readOnlyHint,
+        destructive: tool.annotations.destructiveHint,
+        inputSchema: tool.inputSchema
+      }))
 
     /** The tools this caller may see: read-only mode, allow-lists, profile and per-client policy applied. */
     const list = (ctx: CallContextShape | undefined) => Effect.succeed(catalog.filter((tool) => access.isListed(ctx, tool)))
@@ -29,7 +42,10 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
         if (tool === undefined) {
           return failed(`Unknown tool "${name.slice(0, 80)}". Call tools/list for the tools available.`)
         }
-        return yield* runToolCall(ctx, tool, args).pipe(Effect.provide(services))
+        return yield* runToolCall(ctx, tool, args).pipe(
+          Effect.provide(services),
+          Effect.provideService(ToolDirectory, { callable: directoryFor(ctx) })
+        )
       }).pipe(Effect.withSpan("ToolRegistry.dispatch"))
 
     return { list, dispatch, tools: catalog } as const

@@ -9,11 +9,13 @@ import { createReservation } from "./reservations/createReservation.js"
 import { getReservation } from "./reservations/getReservation.js"
 import { modifyReservation } from "./reservations/modifyReservation.js"
 import { searchReservations } from "./reservations/searchReservations.js"
+import { describeTools } from "./security/describeTools.js"
 import { securityHealthCheck } from "./security/securityHealthCheck.js"
 import type { Tool } from "./Tool.js"
+import type { ToolDirectory } from "./ToolDirectory.js"
 
 /** Services a tool handler may use. */
-export type ToolServices = OperaClient | OperaConnection | TokenCache | SecurityConfig
+export type ToolServices = OperaClient | OperaConnection | TokenCache | SecurityConfig | ToolDirectory
 
 /** Every tool this server has, in the order tools/list shows them. */
 export const catalog: ReadonlyArray<Tool<ToolServices>> = [
@@ -24,5 +26,6 @@ export const catalog: ReadonlyArray<Tool<ToolServices>> = [
   cancelReservation,
   searchGuests,
   getGuestProfile,
-  securityHealthCheck
+  securityHealthCheck,
+  describeTools
 ]

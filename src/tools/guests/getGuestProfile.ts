@@ -13,6 +13,7 @@ export const ProfileId = Schema.String.pipe(
 export const getGuestProfile = defineTool({
   name: "get_guest_profile",
   domain: "guests",
+  operations: ["crm.getProfile"],
   description: "Read one guest profile: name, contact details, address city/country, VIP status and membership.",
   annotations: {
     title: "Get guest profile",

@@ -12,6 +12,7 @@ const Term = (max: number) => Schema.String.pipe(Schema.minLength(1), Schema.max
 export const searchGuests = defineTool({
   name: "search_guests",
   domain: "guests",
+  operations: ["crm.getProfiles"],
   description: "Find guest profiles by surname, given name, email, phone, city or membership number. " +
     "Contact details come back masked; use get_guest_profile for one guest's details.",
   annotations: {

@@ -12,6 +12,7 @@ import { ReservationId } from "./shared.js"
 export const cancelReservation = defineTool({
   name: "cancel_reservation",
   domain: "reservations",
+  operations: ["rsv.postCancelReservation"],
   description: "Cancel a reservation. Destructive: the first call answers with what would change and a " +
     "confirmationToken; repeat the same call with that token to cancel.",
   annotations: {

@@ -57,6 +57,7 @@ const Input = Schema.Struct({
 export const createReservation = defineTool({
   name: "create_reservation",
   domain: "reservations",
+  operations: ["rsv.postReservation", "rsv.getReservation"],
   description: "Book a room: creates a reservation for an existing guest profile or a new guest, " +
     "for the given dates, room type and rate plan. Returns the new reservation.",
   annotations: {

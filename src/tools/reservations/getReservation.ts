@@ -26,6 +26,7 @@ export const readReservation = (hotelId: string, reservationId: string) =>
 export const getReservation = defineTool({
   name: "get_reservation",
   domain: "reservations",
+  operations: ["rsv.getReservation"],
   description: "Read one reservation by its OPERA reservation id: status, guest, stay dates, room, rate and guests.",
   annotations: {
     title: "Get reservation",

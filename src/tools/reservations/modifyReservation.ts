@@ -33,6 +33,7 @@ const Input = Schema.Struct({
 export const modifyReservation = defineTool({
   name: "modify_reservation",
   domain: "reservations",
+  operations: ["rsv.putReservation", "rsv.getReservation"],
   description: "Change a reservation's dates, room type, rate plan, nightly rate or guest counts; " +
     "only the fields given change. Returns the reservation as OPERA now holds it.",
   annotations: {

@@ -16,6 +16,7 @@ const Status = Schema.Literal("DueIn", "DueOut", "InHouse", "CheckedIn", "Checke
 export const searchReservations = defineTool({
   name: "search_reservations",
   domain: "reservations",
+  operations: ["rsv.getHotelReservations"],
   description: "Find reservations at a hotel by arrival or departure dates, guest name, confirmation number " +
     "or status. Returns compact records and OHIP paging (limit/offset/hasMore).",
   annotations: {

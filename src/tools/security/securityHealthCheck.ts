@@ -37,6 +37,7 @@ const breakerName = { Closed: "closed", Open: "open", HalfOpen: "half-open" } as
 export const securityHealthCheck = defineTool({
   name: "security_health_check",
   domain: "security",
+  operations: ["rsv.pingReservationService"],
   description: "Health of this server: OPERA reachability, the OAuth token's state (never the token), " +
     "and the security controls in force. Use it first when calls fail.",
   annotations: {
