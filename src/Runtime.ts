@@ -32,6 +32,7 @@ const HttpClientLive = Layer.unwrapEffect(
 
 const OperaLive = OperaClient.Default.pipe(
   Layer.provideMerge(TokenCache.Default),
+  Layer.provide(AuditLog.Default),
   Layer.provideMerge(UpstreamThrottle.Default),
   Layer.provide(TokenStoreLive.pipe(Layer.provide(NodeFileSystem.layer))),
   Layer.provide(HttpClientLive)

@@ -2,6 +2,7 @@ import { HttpClient } from "@effect/platform"
 import { Clock, Duration, Effect, Option, Redacted, Ref, Schedule } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"
+import { AuditLog } from "../security/AuditLog.js"
 import type { OperaError } from "./errors.js"
 import type { TokenCredentials } from "./OAuth.js"
 import { requestToken } from "./OAuth.js"
@@ -32,6 +33,17 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
     const security = yield* SecurityConfig
     const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
     const store = yield* TokenStore
+    const audit = yield* AuditLog
+    // Authentication events go to the audit log; a failure to record one never blocks the token itself.
+    const recordAuth = (outcome: "success" | "failure", details: string, errorTag?: string) =>
+      audit.append({
+        kind: "auth",
+        clientId: "opera-oauth",
+        outcome,
+        ...(errorTag !== undefined ? { errorTag } : {}),
+        sensitive: { details }
+      }).pipe(Effect.catchAll((problem) => Effect.logWarning("audit: authentication event not recorded", { reason: problem.reason })))
+    const grant = Option.isSome(connection.username) ? "password" : "client_credentials"
     const credentials = yield* Ref.make<TokenCredentials>({
       clientId: connection.clientId,
       clientSecret: connection.clientSecret
@@ -68,10 +80,15 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
       Effect.tap((token) =>
         Ref.set(current, Option.some(token)).pipe(
           Effect.zipRight(Ref.set(lastFailure, Option.none())),
-          Effect.zipRight(store.save(token))
+          Effect.zipRight(store.save(token)),
+          Effect.zipRight(recordAuth("success", `OPERA token fetched (${grant} grant)`))
         )
       ),
-      Effect.tapError((error) => Ref.set(lastFailure, Option.some(error.message)))
+      Effect.tapError((error) =>
+        Ref.set(lastFailure, Option.some(error.message)).pipe(
+          Effect.zipRight(recordAuth("failure", `OPERA token request failed: ${error.message}`, error._tag))
+        )
+      )
     )
 
     const restored = yield* store.load
@@ -128,6 +145,12 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
           yield* Ref.set(credentials, next)
           yield* Ref.set(current, Option.some(token))
           yield* store.save(token)
+        })
+      ).pipe(
+        Effect.tapBoth({
+          onFailure: (error) =>
+            recordAuth("failure", `credential rotation refused; the old secret stays in use: ${error.message}`, error._tag),
+          onSuccess: () => recordAuth("success", "OPERA client secret rotated after a token was fetched with the new one")
         })
       )
     })

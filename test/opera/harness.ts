@@ -8,6 +8,7 @@ import { TokenStoreLive } from "../../src/opera/TokenFileStore.js"
 import { TokenCache } from "../../src/opera/TokenCache.js"
 import { Sandbox } from "../../src/sandbox/Sandbox.js"
 import type { SandboxOptions } from "../../src/sandbox/Sandbox.js"
+import { AuditLog } from "../../src/security/AuditLog.js"
 import { UpstreamThrottle } from "../../src/security/UpstreamThrottle.js"
 
 /** Real time passes for the network while the TestClock stands still. */
@@ -33,7 +34,9 @@ export const operaLayers = (
   sandboxOptions: SandboxOptions = {},
   connectionOverride: Partial<OperaConnectionShape> = {}
 ) => {
-  const config = Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings))))
+  const config = Layer.setConfigProvider(
+    ConfigProvider.fromMap(new Map(Object.entries({ OPERA_SECURITY_AUDIT_DB_PATH: ":memory:", ...settings })))
+  )
   const sandbox = Sandbox.layer(sandboxOptions)
   const connection = Layer.effect(
     OperaConnection,
@@ -41,7 +44,11 @@ export const operaLayers = (
   )
   const base = Layer.mergeAll(SecurityConfig.Default, connection, NodeHttpClient.layerUndici, NodeFileSystem.layer)
     .pipe(Layer.provideMerge(sandbox))
-  const tokens = TokenCache.Default.pipe(Layer.provide(TokenStoreLive), Layer.provideMerge(base))
+  const tokens = TokenCache.Default.pipe(
+    Layer.provide(TokenStoreLive),
+    Layer.provideMerge(AuditLog.Default),
+    Layer.provideMerge(base)
+  )
   return OperaClient.Default.pipe(
     Layer.provideMerge(tokens),
     Layer.provideMerge(UpstreamThrottle.Default),

@@ -5,6 +5,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { TokenCache } from "../../src/opera/TokenCache.js"
+import { AuditLog } from "../../src/security/AuditLog.js"
 import { Fault } from "../../src/sandbox/faults.js"
 import { Sandbox } from "../../src/sandbox/Sandbox.js"
 import { breathe, eventually, operaLayers } from "./harness.js"
@@ -29,6 +30,11 @@ describe("TokenCache", () => {
       expect(new Set(tokens.map(Redacted.value)).size).toBe(1)
       expect(yield* sandbox.tokenRequests).toBe(1)
       expect(yield* cache.tokenRequests).toBe(1)
+      // The token fetch is an authentication event in the audit log, without the token.
+      const audit = yield* AuditLog
+      const events = yield* audit.trail(1, ["auth"])
+      expect(events.map((event) => event.outcome)).toEqual(["success"])
+      expect(JSON.stringify(events)).not.toContain(tokens[0] === undefined ? "?" : Redacted.value(tokens[0]))
     }).pipe(Effect.provide(operaLayers())))
 
   it.effect("refreshes ahead of expiry, before the threshold, and not earlier", () =>
