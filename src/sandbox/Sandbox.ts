@@ -1,6 +1,6 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Clock, Effect, Option } from "effect"
+import { Clock, Effect, Option, Redacted } from "effect"
 import type { OperaConnectionShape } from "../config/OperaConnection.js"
 import type { SandboxCredentials, SandboxCredentialsInput } from "./credentials.js"
 import { makeCredentials } from "./credentials.js"
@@ -92,6 +92,8 @@ export class Sandbox extends Effect.Service<Sandbox>()("sandbox/Sandbox", {
         issuedTokens: tokens.issued,
         /** Invalidates every token issued so far: the next data call with one of them gets 401. */
         revokeTokens: tokens.revokeAll,
+        /** Accepts a second client secret, as OHIP does while a rotation is under way. */
+        addClientSecret: (secret: Redacted.Redacted<string>) => tokens.acceptSecret(Redacted.value(secret)),
         /** The guests as seeded (for PII leak scans: names, e-mails, phones). */
         seededGuests: [...initial.guests.values()] as ReadonlyArray<GuestRecord>,
         /** The property's current state. */

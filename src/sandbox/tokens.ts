@@ -26,10 +26,14 @@ export interface TokenStore {
   readonly revokeAll: Effect.Effect<void>
   readonly requests: Effect.Effect<number>
   readonly issued: Effect.Effect<ReadonlyArray<string>>
+  /** Client secrets accepted besides the configured one (a rotation in progress). */
+  readonly acceptSecret: (secret: string) => Effect.Effect<void>
+  readonly extraSecrets: Effect.Effect<ReadonlyArray<string>>
 }
 
 export const makeTokenStore: Effect.Effect<TokenStore> = Effect.gen(function*() {
   const ledger = yield* Ref.make<TokenLedger>({ tokens: new Map(), order: [], requests: 0 })
+  const secrets = yield* Ref.make<ReadonlyArray<string>>([])
 
   const issue = (lifetimeSeconds: number) =>
     Effect.gen(function*() {
@@ -61,6 +65,8 @@ export const makeTokenStore: Effect.Effect<TokenStore> = Effect.gen(function*() 
       tokens: new Map([...current.tokens].map(([token, entry]) => [token, { ...entry, revoked: true }] as const))
     })),
     requests: Ref.get(ledger).pipe(Effect.map((current) => current.requests)),
-    issued: Ref.get(ledger).pipe(Effect.map((current) => current.order))
+    issued: Ref.get(ledger).pipe(Effect.map((current) => current.order)),
+    acceptSecret: (secret: string) => Ref.update(secrets, (current) => [...current, secret]),
+    extraSecrets: Ref.get(secrets)
   }
 })

@@ -1,4 +1,4 @@
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, Redacted, Schema } from "effect"
 import { sameSecret } from "../credentials.js"
 import { oauthFailure } from "../ohipErrors.js"
 import type { SandboxRoute } from "../route.js"
@@ -48,7 +48,11 @@ export const oauthRoutes: ReadonlyArray<SandboxRoute> = [{
       if (client === undefined) {
         return yield* oauthFailure(401, "invalid_client", "A Basic authorization header with the client id and secret is required.")
       }
-      if (client.clientId !== credentials.clientId || !sameSecret(client.clientSecret, credentials.clientSecret)) {
+      // During a rotation OHIP accepts the new secret beside the old one.
+      const extra = yield* tokens.extraSecrets
+      const secretOk = sameSecret(client.clientSecret, credentials.clientSecret) ||
+        extra.some((secret) => sameSecret(client.clientSecret, Redacted.make(secret)))
+      if (client.clientId !== credentials.clientId || !secretOk) {
         return yield* oauthFailure(401, "invalid_client", "The client id or client secret is not valid.")
       }
       const enterpriseId = request.headers["enterpriseid"]

@@ -1,9 +1,11 @@
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Effect, Option, Schema } from "effect"
 import { OperaConnection } from "../../config/OperaConnection.js"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { pingReservationService, PingReservationServiceResponse } from "../../opera/reservations.js"
 import { OperaClient } from "../../opera/OperaClient.js"
 import { TokenCache } from "../../opera/TokenCache.js"
+import { AuditLog } from "../../security/AuditLog.js"
+import { RateLimiter } from "../../security/RateLimiter.js"
 import { serverInfo } from "../../mcp/serverInfo.js"
 import { defineTool } from "../Tool.js"
 
@@ -28,7 +30,23 @@ const Output = Schema.Struct({
     auditLogging: Schema.Boolean,
     monitoring: Schema.Boolean,
     readOnly: Schema.Boolean,
-    tokenBinding: Schema.Boolean
+    tokenBinding: Schema.Boolean,
+    lockedOutClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String }))
+  }),
+  audit: Schema.Struct({
+    mode: Schema.Literal("ok", "degraded", "disabled"),
+    lastSequence: Schema.Number,
+    lastCheckpointSequence: Schema.Number,
+    strictMode: Schema.Boolean,
+    problem: Schema.optional(Schema.String),
+    lastHour: Schema.optional(Schema.Struct({
+      toolCalls: Schema.Number,
+      successRate: Schema.Number,
+      failureRate: Schema.Number,
+      threatLevel: Schema.String,
+      highRiskEvents: Schema.Number,
+      uniqueClients: Schema.Number
+    }))
   })
 })
 
@@ -57,6 +75,8 @@ export const securityHealthCheck = defineTool({
       const security = yield* SecurityConfig
       const client = yield* OperaClient
       const tokens = yield* TokenCache
+      const audit = yield* AuditLog
+      const limiter = yield* RateLimiter
       const started = yield* Clock.currentTimeMillis
       const ping = yield* client.execute(pingReservationService(connection.hotelId), PingReservationServiceResponse).pipe(Effect.either)
       const latencyMs = (yield* Clock.currentTimeMillis) - started
@@ -70,6 +90,9 @@ export const securityHealthCheck = defineTool({
           circuitBreaker: breakerName[breaker._tag]
         }
         : { reachable: false, hotelId: connection.hotelId, problem: ping.left.message, circuitBreaker: breakerName[breaker._tag] }
+      const auditStatus = yield* audit.status
+      const lastHour = yield* audit.report(1).pipe(Effect.option)
+      const lockouts = yield* limiter.lockouts
       const structured = {
         server: { name: serverInfo.name, version: serverInfo.version },
         opera,
@@ -79,7 +102,31 @@ export const securityHealthCheck = defineTool({
           auditLogging: security.enableAuditLogging,
           monitoring: security.enableSecurityMonitoring,
           readOnly: security.readOnly,
-          tokenBinding: security.enableTokenBinding
+          tokenBinding: security.enableTokenBinding,
+          lockedOutClients: lockouts.map((lockout) => ({
+            clientId: lockout.clientId,
+            until: new Date(lockout.until).toISOString()
+          }))
+        },
+        audit: {
+          mode: auditStatus.mode,
+          lastSequence: auditStatus.lastSequence,
+          lastCheckpointSequence: auditStatus.lastCheckpointSequence,
+          strictMode: auditStatus.strictMode,
+          ...(auditStatus.reason !== undefined ? { problem: auditStatus.reason } : {}),
+          ...Option.match(lastHour, {
+            onNone: () => ({}),
+            onSome: (report) => ({
+              lastHour: {
+                toolCalls: report.totals.toolCalls,
+                successRate: report.successRate,
+                failureRate: report.failureRate,
+                threatLevel: report.threatLevel,
+                highRiskEvents: report.highRiskEvents,
+                uniqueClients: report.uniqueClients
+              }
+            })
+          })
         }
       }
       return structured
@@ -94,7 +141,18 @@ export const securityHealthCheck = defineTool({
         health.token.expiresInSeconds !== undefined ? `, expires in ${health.token.expiresInSeconds} s` : ""
       }`,
       `security: rate limiting ${on(health.security.rateLimiting)}, audit ${on(health.security.auditLogging)}, ` +
-      `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}`
+      `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}`,
+      `audit: ${health.audit.mode}${health.audit.problem !== undefined ? ` (${health.audit.problem})` : ""}, ` +
+      `${health.audit.lastSequence} records, last checkpoint at record ${health.audit.lastCheckpointSequence}`,
+      ...(health.audit.lastHour !== undefined
+        ? [
+          `last hour: ${health.audit.lastHour.toolCalls} calls, ` +
+          `${(health.audit.lastHour.failureRate * 100).toFixed(1)}% failed or refused, threat level ${health.audit.lastHour.threatLevel}`
+        ]
+        : []),
+      ...(health.security.lockedOutClients.length > 0
+        ? [`locked out: ${health.security.lockedOutClients.map((lock) => `${lock.clientId} until ${lock.until}`).join(", ")}`]
+        : [])
     ].join("\n")
 })
 

@@ -1,0 +1,76 @@
+import { Command, Options } from "@effect/cli"
+import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
+import { Config, Console, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
+import { OperaConnectionFromEnv } from "../config/OperaConnection.js"
+import { SecurityConfig } from "../config/SecurityConfig.js"
+import { TokenStoreLive } from "../opera/TokenFileStore.js"
+import { TokenCache } from "../opera/TokenCache.js"
+import { AuditLog } from "../security/AuditLog.js"
+import { reportStartupErrors } from "./startupErrors.js"
+
+export class CredentialRotationFailed extends Schema.TaggedError<CredentialRotationFailed>()("CredentialRotationFailed", {
+  message: Schema.String
+}) {}
+
+const fromEnv = Options.text("from-env").pipe(
+  Options.optional,
+  Options.withDescription("Read the new client secret from this environment variable instead of stdin (never a flag value)")
+)
+
+const readStdin = Stream.fromAsyncIterable(process.stdin, () =>
+  new CredentialRotationFailed({ message: "could not read the new client secret from stdin" })).pipe(
+    Stream.map((chunk) => (typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"))),
+    Stream.runFold("", (text, chunk) => text + chunk)
+  )
+
+const newSecret = (variable: Option.Option<string>) =>
+  Option.match(variable, {
+    onNone: () => readStdin,
+    onSome: (name) =>
+      Config.string(name).pipe(
+        Effect.mapError(() => new CredentialRotationFailed({ message: `${name} is not set` }))
+      )
+  }).pipe(
+    Effect.map((text) => text.trim()),
+    Effect.filterOrFail(
+      (text) => text.length >= 8 && !/\s/.test(text),
+      () => new CredentialRotationFailed({ message: "the new client secret is empty or malformed" })
+    ),
+    Effect.map(Redacted.make)
+  )
+
+const RotationLive = TokenCache.Default.pipe(
+  Layer.provide(TokenStoreLive),
+  Layer.provideMerge(AuditLog.Default),
+  Layer.provide(Layer.mergeAll(OperaConnectionFromEnv, SecurityConfig.Default, NodeHttpClient.layerUndici, NodeFileSystem.layer))
+)
+
+/**
+ * `credentials rotate`: proves a new OPERA client secret by fetching a token
+ * with it, records the rotation in the audit log, and leaves everything as it
+ * was when OPERA refuses it. The secret comes from stdin or a named variable.
+ */
+const rotate = Command.make("rotate", { fromEnv }, ({ fromEnv }) =>
+  Effect.gen(function*() {
+    const secret = yield* newSecret(fromEnv)
+    const tokens = yield* TokenCache
+    yield* tokens.rotate(secret).pipe(
+      Effect.mapError((error) =>
+        new CredentialRotationFailed({
+          message: `OPERA refused the new client secret (${error.message}); nothing was changed`
+        })
+      )
+    )
+    yield* Console.log(
+      "The new client secret works: OPERA issued a token with it, and the rotation is in the audit log.\n" +
+        "Next: set OPERA_CLIENT_SECRET to it where the server runs and restart the server, then retire the old " +
+        "secret in the OHIP developer portal."
+    )
+  }).pipe(Effect.provide(RotationLive), reportStartupErrors)).pipe(
+    Command.withDescription("Validate a new OPERA client secret (from stdin or --from-env) and record the rotation")
+  )
+
+export const credentialsCommand = Command.make("credentials").pipe(
+  Command.withDescription("OPERA credential maintenance"),
+  Command.withSubcommands([rotate])
+)

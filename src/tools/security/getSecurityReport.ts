@@ -1,0 +1,44 @@
+import { Effect, Schema } from "effect"
+import { AuditLog } from "../../security/AuditLog.js"
+import { SecurityReport } from "../../security/audit/model.js"
+import { defineTool, ToolError } from "../Tool.js"
+
+const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`
+
+export const getSecurityReport = defineTool({
+  name: "get_security_report",
+  domain: "security",
+  operations: [],
+  description: "Security report from the audit log for the last N hours: success and failure rates, threat level, " +
+    "high-risk events, unique clients, busiest tools and errors by type. No guest data.",
+  annotations: {
+    title: "Security report",
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false
+  },
+  touchesGuestData: false,
+  input: Schema.Struct({
+    hours: Schema.optionalWith(
+      Schema.Int.pipe(Schema.between(1, 24 * 90)).annotations({ description: "Window in hours (1–2160, default 24)" }),
+      { default: () => 24 }
+    )
+  }),
+  output: Schema.Struct({ report: SecurityReport }),
+  facts: () => Effect.succeed({}),
+  handler: (input) =>
+    AuditLog.pipe(
+      Effect.flatMap((audit) => audit.report(input.hours)),
+      Effect.mapError((problem) => new ToolError({ message: `The security report is not available: ${problem.message}` })),
+      Effect.map((report) => ({ report }))
+    ),
+  render: ({ report }) =>
+    [
+      `Last ${report.hours} h: ${report.totals.toolCalls} tool calls, ${percent(report.successRate)} succeeded, ` +
+      `${percent(report.failureRate)} failed or refused; threat level ${report.threatLevel}`,
+      `${report.highRiskEvents} high-risk events, ${report.uniqueClients} clients, ${report.totals.authEvents} authentication events`,
+      ...report.topTools.slice(0, 5).map((tool) => `  ${tool.tool}: ${tool.calls} calls, ${tool.failures} failed`),
+      ...Object.entries(report.errorsByTag).map(([tag, count]) => `  error ${tag}: ${count}`)
+    ].join("\n")
+})

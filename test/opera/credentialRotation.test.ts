@@ -1,0 +1,57 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Redacted, Ref } from "effect"
+import { OperaClient } from "../../src/opera/OperaClient.js"
+import { pingReservationService, PingReservationServiceResponse } from "../../src/opera/reservations.js"
+import { TokenCache } from "../../src/opera/TokenCache.js"
+import { Sandbox } from "../../src/sandbox/Sandbox.js"
+import { AuditLog } from "../../src/security/AuditLog.js"
+import { breathe, operaLayers } from "./harness.js"
+
+describe("credential rotation", () => {
+  it.effect("switches to a proven new secret while calls keep running: 0 failed calls", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox
+      const client = yield* OperaClient
+      const tokens = yield* TokenCache
+      const failures = yield* Ref.make(0)
+      const calls = yield* Ref.make(0)
+      const ping = client.execute(pingReservationService(sandbox.hotelId), PingReservationServiceResponse).pipe(
+        Effect.tapBoth({ onFailure: () => Ref.update(failures, (n) => n + 1), onSuccess: () => Ref.update(calls, (n) => n + 1) }),
+        Effect.ignore
+      )
+      const loop = yield* Effect.fork(Effect.forever(Effect.zipRight(ping, breathe(1))))
+      yield* breathe(50)
+      const newSecret = Redacted.make("rotated-secret-9f8e7d6c5b4a3210")
+      yield* sandbox.addClientSecret(newSecret)
+      yield* tokens.rotate(newSecret)
+      yield* breathe(50)
+      yield* Fiber.interrupt(loop)
+      expect(yield* Ref.get(failures)).toBe(0)
+      expect(yield* Ref.get(calls)).toBeGreaterThan(5)
+      // The token now in use was issued for the new secret: the next request after a revocation uses it.
+      yield* sandbox.revokeTokens
+      yield* ping
+      expect(yield* Ref.get(failures)).toBe(0)
+      const audit = yield* AuditLog
+      const events = yield* audit.trail(1, ["auth"])
+      expect(events.some((event) => event.outcome === "success" && /rotated/.test(event.sensitive.details ?? ""))).toBe(true)
+      expect(JSON.stringify(events)).not.toContain(Redacted.value(newSecret))
+    }).pipe(Effect.provide(operaLayers())))
+
+  it.effect("a secret OPERA refuses is rolled back: the old one stays in use", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox
+      const client = yield* OperaClient
+      const tokens = yield* TokenCache
+      const ping = client.execute(pingReservationService(sandbox.hotelId), PingReservationServiceResponse)
+      yield* ping
+      const error = yield* Effect.flip(tokens.rotate(Redacted.make("wrong-secret-0000000000")))
+      expect(error._tag).toBe("OperaUnauthorized")
+      yield* sandbox.revokeTokens
+      // A fresh token is fetched with the old secret.
+      expect((yield* ping).operaVersion).toBeDefined()
+      const audit = yield* AuditLog
+      const events = yield* audit.trail(1, ["auth"])
+      expect(events.some((event) => event.outcome === "failure" && /rotation refused/.test(event.sensitive.details ?? ""))).toBe(true)
+    }).pipe(Effect.provide(operaLayers())))
+})
