@@ -1,1 +1,103 @@
-export const configReference = (): ReadonlyArray<{ readonly name: string; readonly defaultValue?: string; readonly meaning: string }> => []
+/**
+ * The configuration reference: every environment variable the server reads,
+ * with its default and meaning. A test records the names the running program
+ * actually asks for and fails when this table and the code disagree.
+ */
+export interface SettingDoc {
+  readonly name: string
+  readonly defaultValue?: string
+  readonly meaning: string
+}
+
+const doc = (name: string, defaultValue: string | undefined, meaning: string): SettingDoc =>
+  defaultValue === undefined ? { name, meaning } : { name, defaultValue, meaning }
+
+const connection: ReadonlyArray<SettingDoc> = [
+  doc("OPERA_BASE_URL", undefined, "OHIP gateway URL of your environment (https; http only for loopback)"),
+  doc("OPERA_CLIENT_ID", undefined, "OAuth client id of your OHIP application"),
+  doc("OPERA_CLIENT_SECRET", undefined, "OAuth client secret (secret)"),
+  doc("OPERA_APP_KEY", undefined, "OHIP application key, sent as `x-app-key` (secret)"),
+  doc("OPERA_ENTERPRISE_ID", undefined, "Enterprise id for the token request (OCIM environments)"),
+  doc("OPERA_HOTEL_ID", undefined, "Default hotel code, sent as `x-hotelid`"),
+  doc("OPERA_SCOPE", undefined, "OAuth scope for the client-credentials grant"),
+  doc("OPERA_USERNAME", undefined, "Integration user for the password grant (with OPERA_PASSWORD)"),
+  doc("OPERA_PASSWORD", undefined, "Integration user's password (secret)"),
+  doc("OPERA_TIMEOUT_MS", "30000", "Timeout of one OPERA request"),
+  doc("OPERA_UPSTREAM_MAX_RPS", "50", "Most OPERA requests per second from this process (OHIP throttles above ~50)"),
+  doc("OPERA_UPSTREAM_MAX_WAIT_MS", "1000", "Longest a request waits for its turn before it is refused")
+]
+
+const access: ReadonlyArray<SettingDoc> = [
+  doc("OPERA_MCP_READ_ONLY", "false", "Hide and refuse every tool that changes OPERA data"),
+  doc("OPERA_MCP_TOOLS", undefined, "Comma-separated allow-list of tool names"),
+  doc("OPERA_MCP_HOTELS", undefined, "Comma-separated allow-list of hotel codes"),
+  doc("OPERA_MCP_TOOL_PROFILE", "full", "Tools listed: full, minimal, front-desk, housekeeping, revenue, reservations, read-only"),
+  doc("OPERA_MCP_REQUIRE_CONFIRMATION", "true", "Destructive tools need a confirmation token (turn off only for unattended agents)"),
+  doc("OPERA_MCP_CONFIRMATION_TTL_SECONDS", "300", "How long a confirmation token stays valid")
+]
+
+const S = (name: string, defaultValue: string | undefined, meaning: string) =>
+  doc(`OPERA_SECURITY_${name}`, defaultValue, meaning)
+
+const security: ReadonlyArray<SettingDoc> = [
+  S("ENABLE_SECURITY_MONITORING", "true", "Threat monitoring of tool calls"),
+  S("ENABLE_AUDIT_LOGGING", "true", "The encrypted, tamper-evident audit log"),
+  S("ENABLE_RATE_LIMITING", "true", "Per-client, per-tool rate limits (lockouts apply regardless)"),
+  S("ENABLE_TOKEN_BINDING", "false", "Keep the OAuth token in an encrypted file bound to this configuration"),
+  S("AUTH_RATE_LIMIT_REQUESTS", "120", "Calls a client may make to one tool per window"),
+  S("AUTH_RATE_LIMIT_WINDOW_MINUTES", "1", "Length of the rate-limit window"),
+  S("MAX_FAILED_ATTEMPTS", "5", "Failed or refused calls in a burst that lock a client out"),
+  S("FAILED_ATTEMPTS_WINDOW_MINUTES", "15", "How long a failure counts toward a lockout"),
+  S("CLIENT_LOCKOUT_DURATION_MINUTES", "15", "How long a lockout lasts"),
+  S("TOKEN_MAX_LIFETIME_HOURS", "24", "Upper bound on an OAuth token's life, whatever OPERA grants"),
+  S("TOKEN_REFRESH_THRESHOLD_MINUTES", "5", "Refresh a token this long before it expires"),
+  S("TOKEN_BINDING_LIFETIME_HOURS", "8", "Oldest cached token accepted at start-up"),
+  S("TOKEN_CACHE_PATH", "data dir/token-cache.json", "Token cache file (token binding)"),
+  S("ALLOWED_IP_ADDRESSES", undefined, "CIDR allow-list of client addresses (network transports)"),
+  S("REQUIRE_HTTPS", "true", "Refuse a non-loopback http:// OPERA URL (and plain HTTP serving)"),
+  S("MIN_TLS_VERSION", "TLSv1.2", "Lowest TLS version for outgoing (and served) TLS"),
+  S("AUDIT_DB_ENCRYPTION_KEY", undefined, "Audit master key, base64 of 32 bytes (`opera-cloud-mcp keys generate`) (secret)"),
+  S("AUDIT_DB_PATH", "data dir/audit.db", "Audit SQLite file (`:memory:` for tests)"),
+  S("AUDIT_SIGNING_KEY", "derived from the audit key", "Ed25519 seed that signs checkpoints and anchors (secret)"),
+  S("AUDIT_VERIFY_KEY", "derived", "Ed25519 public key verify checks signatures with"),
+  S("AUDIT_CHECKPOINT_EVERY_ROWS", "1000", "Sign a checkpoint after this many rows"),
+  S("AUDIT_CHECKPOINT_EVERY_MINUTES", "5", "… or after this many minutes"),
+  S("AUDIT_CHECKPOINT_DIR", undefined, "Directory outside the db where checkpoints are also written"),
+  S("AUDIT_STRICT_MODE", "false", "Refuse every call (not only writes) while the audit log is degraded"),
+  S("AUDIT_RETENTION_EVERY_MINUTES", "60", "How often the retention job runs"),
+  S("AUDIT_FSYNC_EVERY_WRITE", "false", "fsync each append (slower; survives power loss)"),
+  S("AUDIT_BUSY_TIMEOUT_MS", "5000", "Wait for a locked audit db before reporting it busy"),
+  S("SECURITY_EVENT_RETENTION_DAYS", "90", "Audit rows older than this are removed (leaving a signed anchor)"),
+  S("AUDIT_DB_MAX_SIZE_MB", "512", "Size cap of the audit db; the oldest rows go first"),
+  S("ENABLE_ANOMALY_DETECTION", "true", "Behavioural threat detectors"),
+  S("ANOMALY_DETECTION_SENSITIVITY", "0.7", "0–1: how readily behaviour is scored as a threat"),
+  S("ENABLE_IP_REPUTATION_CHECK", "false", "Reserved: IP reputation lookups (no external lookups are made)"),
+  S("ENABLE_AUTOMATIC_INCIDENT_RESPONSE", "true", "Block a client and send alerts on a high-risk incident"),
+  S("SECURITY_NOTIFICATION_WEBHOOK", undefined, "URL that receives signed incident alerts"),
+  S("SECURITY_NOTIFICATION_EMAIL", undefined, "Address that receives incident alerts by email"),
+  S("ENABLE_GDPR_MODE", "false", "Hash IP addresses and user agents; mask names and addresses"),
+  S("ENABLE_PII_ANONYMIZATION", "false", "Hash IP addresses and user agents in the audit log"),
+  S("PII_HASH_KEY", "random per process", "Key of those hashes, base64 ≥ 32 bytes (secret)"),
+  S("DATA_RETENTION_POLICY_DAYS", "365", "Retention of personal data the server keeps"),
+  S("ENABLE_SECURITY_DEBUG_LOGS", "false", "More detail on stderr (still no secrets or PII)"),
+  S("REDACT_CARD", "masked", "Card numbers in results: masked or full-mask (never shown)"),
+  S("REDACT_ID_DOCUMENT", "masked", "ID document numbers in results"),
+  S("REDACT_EMAIL", "masked", "Emails in results, except tools that exist to show them"),
+  S("REDACT_PHONE", "masked", "Phone numbers in results, except tools that exist to show them"),
+  S("REDACT_BIRTH_DATE", "masked", "Birth dates in results"),
+  S("REDACT_NAME", "none", "Guest names in results (masked in GDPR mode)"),
+  S("REDACT_ADDRESS", "none", "Street addresses in results (masked in GDPR mode)"),
+  S("SECURITY_TESTING_MODE", "false", "Marks a test deployment; the production checklist refuses it"),
+  S("CREDENTIAL_ROTATION_INTERVAL_DAYS", "90", "Planned client-secret rotation interval (production checklist)")
+]
+
+const process: ReadonlyArray<SettingDoc> = [
+  doc("NODE_ENV", "development", "`production` runs the production checklist before serving")
+]
+
+export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...security, ...process]
+
+/** Settings read for locating files, documented by their operating system, not here. */
+export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME"]
+
+export const configReference = (): ReadonlyArray<SettingDoc> => documentedSettings
