@@ -52,11 +52,16 @@ const connectionFor = (mode: Mode) =>
     ? OperaConnectionFromEnv
     : OperaConnectionFromSandbox.pipe(Layer.provideMerge(Sandbox.layer(mode.options)))
 
+// The sandbox defaults sit under whatever provider is in force (the environment, or a test's map).
 const configFor = (mode: Mode) =>
   mode._tag === "Property"
     ? Layer.empty
-    : Layer.setConfigProvider(
-      ConfigProvider.fromEnv().pipe(ConfigProvider.orElse(() => ConfigProvider.fromMap(sandboxDefaults)))
+    : Layer.unwrapEffect(
+      Effect.configProviderWith((current) =>
+        Effect.succeed(Layer.setConfigProvider(
+          current.pipe(ConfigProvider.orElse(() => ConfigProvider.fromMap(sandboxDefaults)))
+        ))
+      )
     )
 
 const SecurityLive = Layer.mergeAll(

@@ -1,9 +1,19 @@
 import { Either } from "effect"
 import type { SandboxRoute } from "./route.js"
 import { basePathOf, describeRoute } from "./route.js"
+import { actRoutes } from "./routes/act.js"
+import { blkRoutes } from "./routes/blk.js"
 import { crmRoutes } from "./routes/crm.js"
+import { crmExtrasRoutes } from "./routes/crmExtras.js"
+import { cshRoutes } from "./routes/csh.js"
+import { fofRoutes } from "./routes/fof.js"
+import { hskRoutes } from "./routes/hsk.js"
+import { invRoutes } from "./routes/inv.js"
 import { oauthRoutes } from "./routes/oauth.js"
+import { parRoutes } from "./routes/par.js"
 import { rsvRoutes } from "./routes/rsv.js"
+import { rsvExtrasRoutes } from "./routes/rsvExtras.js"
+import { rtpRoutes } from "./routes/rtp.js"
 
 /**
  * Every OHIP operation the sandbox serves. Adding a module is one routes
@@ -12,7 +22,17 @@ import { rsvRoutes } from "./routes/rsv.js"
 export const routeTable: ReadonlyArray<SandboxRoute> = [
   ...oauthRoutes,
   ...rsvRoutes,
-  ...crmRoutes
+  ...rsvExtrasRoutes,
+  ...crmRoutes,
+  ...crmExtrasRoutes,
+  ...cshRoutes,
+  ...parRoutes,
+  ...rtpRoutes,
+  ...fofRoutes,
+  ...hskRoutes,
+  ...invRoutes,
+  ...blkRoutes,
+  ...actRoutes
 ]
 
 /** The route map: route → OHIP operation (module file, operationId, method, spec path). */

@@ -4,8 +4,46 @@ import type { OperaClient } from "../opera/OperaClient.js"
 import type { TokenCache } from "../opera/TokenCache.js"
 import type { AuditLog } from "../security/AuditLog.js"
 import type { RateLimiter } from "../security/RateLimiter.js"
+import { getDailyRevenue } from "./cashiering/getDailyRevenue.js"
+import { getFinancialPostings } from "./cashiering/getFinancialPostings.js"
+import { getFolio } from "./cashiering/getFolio.js"
+import { getPostingSummary } from "./cashiering/getPostingSummary.js"
+import { postCharge } from "./cashiering/postCharge.js"
+import { postPayment } from "./cashiering/postPayment.js"
+import { transferCharge } from "./cashiering/transferCharge.js"
+import { assignRoom } from "./frontDesk/assignRoom.js"
+import { checkInGuest } from "./frontDesk/checkInGuest.js"
+import { checkOutGuest } from "./frontDesk/checkOutGuest.js"
+import { getNoShowReport } from "./frontDesk/getNoShowReport.js"
+import { getOccupancyReport } from "./frontDesk/getOccupancyReport.js"
+import { getRoomStatusStatistics } from "./frontDesk/getRoomStatusStatistics.js"
+import { getSuggestedRooms } from "./frontDesk/getSuggestedRooms.js"
+import { listArrivals } from "./frontDesk/listArrivals.js"
+import { listDepartures } from "./frontDesk/listDepartures.js"
+import { listInHouseGuests } from "./frontDesk/listInHouseGuests.js"
+import { moveRoom } from "./frontDesk/moveRoom.js"
+import { unassignRoom } from "./frontDesk/unassignRoom.js"
+import { walkInGuest } from "./frontDesk/walkInGuest.js"
 import { getGuestProfile } from "./guests/getGuestProfile.js"
 import { searchGuests } from "./guests/searchGuests.js"
+import { createMaintenanceRequest } from "./housekeeping/createMaintenanceRequest.js"
+import { getHousekeepingOverview } from "./housekeeping/getHousekeepingOverview.js"
+import { getInventoryStatistics } from "./housekeeping/getInventoryStatistics.js"
+import { listHousekeepingTasks } from "./housekeeping/listHousekeepingTasks.js"
+import { listMaintenanceRequests } from "./housekeeping/listMaintenanceRequests.js"
+import { listOutOfOrderRooms } from "./housekeeping/listOutOfOrderRooms.js"
+import { listRooms } from "./housekeeping/listRooms.js"
+import { releaseOutOfOrderRoom } from "./housekeeping/releaseOutOfOrderRoom.js"
+import { resolveMaintenanceRequest } from "./housekeeping/resolveMaintenanceRequest.js"
+import { setRoomOutOfOrder } from "./housekeeping/setRoomOutOfOrder.js"
+import { updateRoomStatus } from "./housekeeping/updateRoomStatus.js"
+import { getBestAvailableRates } from "./rates/getBestAvailableRates.js"
+import { getHotelAvailability } from "./rates/getHotelAvailability.js"
+import { getPackage } from "./rates/getPackage.js"
+import { getRatePlan } from "./rates/getRatePlan.js"
+import { getRestrictions } from "./rates/getRestrictions.js"
+import { listPackages } from "./rates/listPackages.js"
+import { listRatePlans } from "./rates/listRatePlans.js"
 import { cancelReservation } from "./reservations/cancelReservation.js"
 import { createReservation } from "./reservations/createReservation.js"
 import { getReservation } from "./reservations/getReservation.js"
@@ -37,6 +75,44 @@ export const catalog: ReadonlyArray<Tool<ToolServices>> = [
   cancelReservation,
   searchGuests,
   getGuestProfile,
+  getHotelAvailability,
+  getRestrictions,
+  listRatePlans,
+  getRatePlan,
+  getBestAvailableRates,
+  listPackages,
+  getPackage,
+  getFolio,
+  postCharge,
+  postPayment,
+  transferCharge,
+  getFinancialPostings,
+  getPostingSummary,
+  getDailyRevenue,
+  listArrivals,
+  listDepartures,
+  listInHouseGuests,
+  walkInGuest,
+  checkInGuest,
+  checkOutGuest,
+  assignRoom,
+  unassignRoom,
+  getSuggestedRooms,
+  moveRoom,
+  getRoomStatusStatistics,
+  getOccupancyReport,
+  getNoShowReport,
+  listRooms,
+  updateRoomStatus,
+  listOutOfOrderRooms,
+  setRoomOutOfOrder,
+  releaseOutOfOrderRoom,
+  getHousekeepingOverview,
+  listHousekeepingTasks,
+  listMaintenanceRequests,
+  createMaintenanceRequest,
+  resolveMaintenanceRequest,
+  getInventoryStatistics,
   securityHealthCheck,
   getSecurityReport,
   listHotels,

@@ -1,17 +1,16 @@
-import { readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { Ajv } from "ajv"
-import type { ErrorObject, ValidateFunction } from "ajv"
-import addFormatsModule from "ajv-formats"
+import type { ErrorObject } from "ajv"
 import { Effect, Redacted } from "effect"
 import type { OperaRequest } from "../../src/opera/OperaRequest.js"
 import { requestPath } from "../../src/opera/OperaRequest.js"
 import type { Sandbox } from "../../src/sandbox/Sandbox.js"
+import { requestProblems as checkWireRequest } from "../../scripts/fidelity/checks/request.js"
+import { defaultSpecsDir, makeOhipSpecs } from "../../scripts/fidelity/ohip/specs.js"
 
 /** Test helpers: plain HTTP to a running sandbox, and validation against Oracle's OHIP specs. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-export const specsDir = path.resolve(repoRoot, "../shared/ohip-specs")
+export const specsDir = defaultSpecsDir(repoRoot)
 
 export interface Answer {
   readonly status: number
@@ -105,99 +104,46 @@ export const send = (sandbox: Sandbox, token: string, request: OperaRequest) =>
     ...(request.body === undefined ? {} : { body: request.body })
   })
 
-// ---- OHIP spec validation (ajv over Oracle's Swagger definitions) ----
+// ---- OHIP spec validation: Oracle's Swagger definitions through the fidelity suite's ajv conversion ----
 
-type Spec = {
-  readonly basePath: string
-  readonly paths: Record<string, Record<string, any>>
-  readonly parameters?: Record<string, any>
-  readonly definitions: Record<string, unknown>
-}
+const specs = makeOhipSpecs(specsDir)
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-const ajv = new Ajv({ strict: false, allErrors: true, logger: false })
-addFormats(ajv)
-for (const format of ["int32", "int64", "float", "double", "byte", "binary", "password"]) ajv.addFormat(format, true)
+export const loadSpec = (module: string) => specs.load(module)
 
-const specs = new Map<string, Spec>()
-export const loadSpec = (module: string): Spec => {
-  const cached = specs.get(module)
-  if (cached !== undefined) return cached
-  const spec = JSON.parse(readFileSync(path.join(specsDir, `${module}.json`), "utf8")) as Spec
-  specs.set(module, spec)
-  ajv.addSchema({ $id: `${module}.json`, definitions: spec.definitions })
-  return spec
-}
-
-const rebase = (module: string, schema: unknown): unknown =>
-  JSON.parse(JSON.stringify(schema).replaceAll("\"#/definitions/", `"${module}.json#/definitions/`))
-
-const validators = new Map<string, ValidateFunction>()
-const compiled = (module: string, key: string, schema: unknown) => {
-  loadSpec(module)
-  const cacheKey = `${module}:${key}`
-  const existing = validators.get(cacheKey)
-  if (existing !== undefined) return existing
-  const validate = ajv.compile(rebase(module, schema) as object)
-  validators.set(cacheKey, validate)
-  return validate
-}
-
-const errorsOf = (validate: ValidateFunction, value: unknown): ReadonlyArray<ErrorObject> =>
-  validate(value) ? [] : [...(validate.errors ?? [])]
-
+/** The operation as the spec has it; `operation` is the raw operation object. */
 export const findOperation = (module: string, operationId: string) => {
-  const spec = loadSpec(module)
-  for (const [specPath, operations] of Object.entries(spec.paths)) {
-    for (const [method, operation] of Object.entries(operations)) {
-      if (operation?.operationId === operationId) {
-        const parameters = [...(operations["parameters"] ?? []), ...(operation.parameters ?? [])].map((parameter: any) =>
-          parameter.$ref === undefined ? parameter : spec.parameters?.[String(parameter.$ref).split("/").at(-1) ?? ""]
-        )
-        return { path: specPath, method: method.toUpperCase(), operation, parameters, basePath: spec.basePath }
-      }
-    }
-  }
-  throw new Error(`${module}.json has no operation ${operationId}`)
+  const found = specs.operation(module, operationId)
+  return { path: found.path, method: found.method, operation: found.raw as any, parameters: found.parameters as Array<any>, basePath: found.basePath }
 }
 
 /** Errors of a value against `#/definitions/<name>`. */
 export const definitionErrors = (module: string, definition: string, value: unknown) =>
-  errorsOf(compiled(module, `def:${definition}`, { $ref: `#/definitions/${definition}` }), value)
+  specs.definitionErrors(module, definition, value)
 
 /** Errors of a response body against the operation's `responses[status].schema`. */
 export const responseErrors = (module: string, operationId: string, status: number, body: unknown) => {
-  const schema = findOperation(module, operationId).operation.responses?.[String(status)]?.schema
-  if (schema === undefined) throw new Error(`${operationId} defines no body for ${status}`)
-  return errorsOf(compiled(module, `res:${operationId}:${status}`, schema), body)
+  const check = specs.responseCheck(specs.operation(module, operationId), status, body)
+  if (check._tag !== "Checked") throw new Error(`${operationId} defines no body for ${status}`)
+  return check.errors
 }
 
 /** Errors of a request body against the operation's body parameter. */
 export const requestBodyErrors = (module: string, operationId: string, body: unknown) => {
-  const parameter = findOperation(module, operationId).parameters.find((entry: any) => entry.in === "body")
-  if (parameter === undefined) throw new Error(`${operationId} takes no body`)
-  return errorsOf(compiled(module, `req:${operationId}`, parameter.schema), body)
+  const errors = specs.requestBodyErrors(specs.operation(module, operationId), body)
+  if (errors === undefined) throw new Error(`${operationId} takes no body`)
+  return errors
 }
 
-/** Problems of a request's path, method and query against the operation's declared parameters. */
+/** Problems of a request's method, template and query against the operation's declared parameters. */
 export const requestProblems = (request: OperaRequest): ReadonlyArray<string> => {
-  const found = findOperation(request.module, request.operationId)
+  const found = specs.operation(request.module, request.operationId)
   const problems: Array<string> = []
   if (found.method !== request.method) problems.push(`method ${request.method} but spec says ${found.method}`)
   if (found.path !== request.template) problems.push(`template ${request.template} but spec says ${found.path}`)
-  for (const [name, value] of Object.entries(request.query ?? {})) {
-    if (value === undefined) continue
-    const parameter = found.parameters.find((entry: any) => entry.in === "query" && entry.name === name)
-    if (parameter === undefined) {
-      problems.push(`query parameter ${name} is not declared`)
-      continue
-    }
-    const { description: _description, in: _in, name: _name, required: _required, collectionFormat: _format, ...schema } = parameter
-    const values = Array.isArray(value) ? value : [value]
-    const errors = errorsOf(compiled(request.module, `q:${request.operationId}:${name}`, schema), schema.type === "array" ? values : values[0])
-    if (errors.length > 0) problems.push(`query parameter ${name}: ${ajv.errorsText([...errors])}`)
-  }
-  return problems
+  const query = new URLSearchParams(queryString(request))
+  const wire = Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key)]))
+  const checked = checkWireRequest(specs, found, { method: found.method, path: found.basePath + found.path, query: wire, headers: {}, body: undefined })
+  return [...problems, ...checked.filter((problem) => problem.startsWith("query parameter") || problem.startsWith("required query"))]
 }
 
-export const describeErrors = (errors: ReadonlyArray<ErrorObject>) => ajv.errorsText([...errors], { separator: "\n" })
+export const describeErrors = (errors: ReadonlyArray<ErrorObject>) => specs.describeErrors(errors)

@@ -1,3 +1,4 @@
+import { catalog } from "../../src/tools/catalog.js"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { matchRoute, routeMap } from "../../src/sandbox/routeTable.js"
@@ -17,12 +18,12 @@ describe("the route map", () => {
     }
   })
 
-  it("covers the token endpoint, the rsv and the crm operations of this milestone", () => {
-    expect(routeMap.map((route) => route.operationId).sort()).toEqual([
-      "getGuestProfile", "getHotelReservations", "getProfile", "getProfiles", "getReservation", "getToken",
-      "pingProfileService", "pingReservationService", "postCancelReservation", "postGuestProfile", "postProfile",
-      "postReservation", "putProfile", "putReinstateReservation", "putReservation"
-    ])
+  it("serves every OHIP operation a tool declares, and each operation once", () => {
+    const served = routeMap.map((route) => `${route.module}.${route.operationId}`)
+    expect(served).toContain("oauth.getToken")
+    const declared = catalog.flatMap((tool) => tool.operations ?? [])
+    expect(declared.filter((operation) => !served.includes(operation)), "declared by a tool but not served").toEqual([])
+    expect(served.filter((operation, index) => served.indexOf(operation) !== index), "served twice").toEqual([])
   })
 
   it("matches paths to operations, percent-decodes ids, and tells 405 from 404", () => {
