@@ -1,3 +1,4 @@
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js"
 import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import type { CallToolResult, ListToolsResult } from "@modelcontextprotocol/sdk/types.js"
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js"
@@ -26,10 +27,17 @@ const unexpected: CallToolResult = {
 }
 
 /**
+ * Who is calling, for one request. Network transports build it from the
+ * `AuthInfo` their authentication attached to the request; without one, the
+ * stdio identity (clientInfo name + a per-process id) is used.
+ */
+export type ContextFor = (request: { readonly server: Server; readonly authInfo: AuthInfo | undefined }) => CallContextShape
+
+/**
  * The SDK's low-level Server wired to the tool registry. Every handler runs its
  * program on the captured runtime and maps the Exit explicitly.
  */
-export const makeMcpServer = (transport: CallContextShape["transport"]) =>
+export const makeMcpServer = (transport: CallContextShape["transport"], contextFor?: ContextFor) =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<ToolRegistry>()
     const registry = yield* ToolRegistry
@@ -37,13 +45,15 @@ export const makeMcpServer = (transport: CallContextShape["transport"]) =>
     const server = new Server(serverInfo, { capabilities: { tools: { listChanged: false } }, instructions })
     // Stdio has one client per process: its declared name plus an id for this process.
     const processId = randomUUID().slice(0, 8)
-    const callContext = (): CallContextShape => ({
+    const stdioContext = (): CallContextShape => ({
       clientId: `${(server.getClientVersion()?.name ?? "unknown-client").slice(0, 64)}#${processId}`,
       transport
     })
+    const callContext = (authInfo?: AuthInfo): CallContextShape =>
+      contextFor === undefined ? stdioContext() : contextFor({ server, authInfo })
 
     server.setRequestHandler(ListToolsRequestSchema, async (_request, extra): Promise<ListToolsResult> => {
-      const exit = await run(registry.list(callContext()), { signal: extra.signal })
+      const exit = await run(registry.list(callContext(extra.authInfo)), { signal: extra.signal })
       if (Exit.isFailure(exit)) return { tools: [] }
       return {
         tools: exit.value.map((tool) => ({
@@ -59,8 +69,15 @@ export const makeMcpServer = (transport: CallContextShape["transport"]) =>
 
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
       const program = registry.dispatch(request.params.name, request.params.arguments ?? {}).pipe(
-        Effect.provideService(CallContext, callContext()),
-        Effect.tapDefect((cause) => Effect.logError("tool call failed unexpectedly", { cause: Cause.pretty(cause) }))
+        Effect.provideService(CallContext, callContext(extra.authInfo)),
+        // The defect's message only: a stack trace is not for logs either.
+        Effect.tapDefect((cause) => {
+          const defect: unknown = Cause.squash(cause)
+          return Effect.logError("tool call failed unexpectedly", {
+            tool: request.params.name.slice(0, 80),
+            defect: defect instanceof Error ? defect.message : String(defect).slice(0, 300)
+          })
+        })
       )
       const exit = await run(program, { signal: extra.signal })
       return Exit.match(exit, { onFailure: () => unexpected, onSuccess: toCallToolResult })

@@ -117,6 +117,8 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
       if (fieldClass !== undefined && level === "full") return redactedMarker
       if (fieldClass !== undefined && level === "masked") return maskByClass(fieldClass, String(value))
       if (key !== undefined && isIdentifierKey(key)) return value
+      // A card number is never a fraction: rates and amounts must stay numbers.
+      if (typeof value === "number" && !Number.isInteger(value)) return value
       if (typeof value === "number") {
         const digits = String(value)
         const clean = scrub(digits, rules)

@@ -1,5 +1,4 @@
-import type { ParseResult } from "effect"
-import { Effect, JSONSchema, Schema } from "effect"
+import { Effect, Either, JSONSchema, ParseResult, Schema } from "effect"
 import type { OperaError } from "../opera/errors.js"
 import type { ToolInfo } from "./ToolInfo.js"
 
@@ -45,7 +44,8 @@ export interface Tool<R> extends ToolInfo {
   readonly decodeInput: (args: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
   readonly facts: (input: unknown) => Effect.Effect<CallFacts, never, R>
   readonly handler: (input: unknown) => Effect.Effect<unknown, OperaError | ToolError, R>
-  readonly isOutput: (value: unknown) => boolean
+  /** The paths where `value` does not fit the output Schema (empty when it fits); never the values. */
+  readonly outputMismatch: (value: unknown) => ReadonlyArray<string>
   readonly render: (output: unknown) => string
 }
 
@@ -106,7 +106,11 @@ export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>)
     // The registry only passes values that decodeInput (or handler) produced.
     facts: (value) => definition.facts(value as I),
     handler: (value) => definition.handler(value as I),
-    isOutput: Schema.is(definition.output),
+    outputMismatch: (value) =>
+      Either.match(Schema.validateEither(definition.output, { errors: "all" })(value), {
+        onRight: () => [],
+        onLeft: (error) => ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join("."))
+      }),
     render: (value) => definition.render(value as A)
   }
 }

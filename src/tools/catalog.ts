@@ -4,6 +4,13 @@ import type { OperaClient } from "../opera/OperaClient.js"
 import type { TokenCache } from "../opera/TokenCache.js"
 import type { AuditLog } from "../security/AuditLog.js"
 import type { RateLimiter } from "../security/RateLimiter.js"
+import { bookActivity } from "./activities/bookActivity.js"
+import { cancelActivity } from "./activities/cancelActivity.js"
+import { listActivities } from "./activities/listActivities.js"
+import { createBlock } from "./blocks/createBlock.js"
+import { getBlock } from "./blocks/getBlock.js"
+import { pickUpBlockReservation } from "./blocks/pickUpBlockReservation.js"
+import { searchBlocks } from "./blocks/searchBlocks.js"
 import { getDailyRevenue } from "./cashiering/getDailyRevenue.js"
 import { getFinancialPostings } from "./cashiering/getFinancialPostings.js"
 import { getFolio } from "./cashiering/getFolio.js"
@@ -24,8 +31,20 @@ import { listInHouseGuests } from "./frontDesk/listInHouseGuests.js"
 import { moveRoom } from "./frontDesk/moveRoom.js"
 import { unassignRoom } from "./frontDesk/unassignRoom.js"
 import { walkInGuest } from "./frontDesk/walkInGuest.js"
+import { addGuestPreference } from "./guests/addGuestPreference.js"
+import { createCompanyProfile } from "./guests/createCompanyProfile.js"
+import { createGuestProfile } from "./guests/createGuestProfile.js"
+import { createTravelAgentProfile } from "./guests/createTravelAgentProfile.js"
+import { findMergeCandidates } from "./guests/findMergeCandidates.js"
+import { getCompanyProfile } from "./guests/getCompanyProfile.js"
+import { getGuestPreferences } from "./guests/getGuestPreferences.js"
 import { getGuestProfile } from "./guests/getGuestProfile.js"
+import { getGuestStayHistory } from "./guests/getGuestStayHistory.js"
+import { getProfileMemberships } from "./guests/getProfileMemberships.js"
+import { getTravelAgentProfile } from "./guests/getTravelAgentProfile.js"
+import { requestGuestAnonymization } from "./guests/requestGuestAnonymization.js"
 import { searchGuests } from "./guests/searchGuests.js"
+import { updateGuestProfile } from "./guests/updateGuestProfile.js"
 import { createMaintenanceRequest } from "./housekeeping/createMaintenanceRequest.js"
 import { getHousekeepingOverview } from "./housekeeping/getHousekeepingOverview.js"
 import { getInventoryStatistics } from "./housekeeping/getInventoryStatistics.js"
@@ -44,11 +63,22 @@ import { getRatePlan } from "./rates/getRatePlan.js"
 import { getRestrictions } from "./rates/getRestrictions.js"
 import { listPackages } from "./rates/listPackages.js"
 import { listRatePlans } from "./rates/listRatePlans.js"
+import { addReservationPackage } from "./reservations/addReservationPackage.js"
 import { cancelReservation } from "./reservations/cancelReservation.js"
 import { createReservation } from "./reservations/createReservation.js"
+import { getCancellationHistory } from "./reservations/getCancellationHistory.js"
+import { getGuestMessages } from "./reservations/getGuestMessages.js"
+import { getLinkedReservations } from "./reservations/getLinkedReservations.js"
 import { getReservation } from "./reservations/getReservation.js"
+import { getReservationActivityLog } from "./reservations/getReservationActivityLog.js"
+import { getReservationStatistics } from "./reservations/getReservationStatistics.js"
+import { linkReservations } from "./reservations/linkReservations.js"
 import { modifyReservation } from "./reservations/modifyReservation.js"
+import { postGuestMessage } from "./reservations/postGuestMessage.js"
+import { reinstateReservation } from "./reservations/reinstateReservation.js"
+import { removeReservationPackages } from "./reservations/removeReservationPackages.js"
 import { searchReservations } from "./reservations/searchReservations.js"
+import { unlinkReservation } from "./reservations/unlinkReservation.js"
 import { describeTools } from "./security/describeTools.js"
 import { getSecurityReport } from "./security/getSecurityReport.js"
 import { listHotels } from "./security/listHotels.js"
@@ -73,8 +103,31 @@ export const catalog: ReadonlyArray<Tool<ToolServices>> = [
   createReservation,
   modifyReservation,
   cancelReservation,
+  reinstateReservation,
+  getCancellationHistory,
+  getReservationStatistics,
+  addReservationPackage,
+  removeReservationPackages,
+  linkReservations,
+  unlinkReservation,
+  getLinkedReservations,
+  postGuestMessage,
+  getGuestMessages,
+  getReservationActivityLog,
   searchGuests,
   getGuestProfile,
+  createGuestProfile,
+  updateGuestProfile,
+  getCompanyProfile,
+  createCompanyProfile,
+  getTravelAgentProfile,
+  createTravelAgentProfile,
+  getProfileMemberships,
+  getGuestPreferences,
+  addGuestPreference,
+  getGuestStayHistory,
+  findMergeCandidates,
+  requestGuestAnonymization,
   getHotelAvailability,
   getRestrictions,
   listRatePlans,
@@ -113,6 +166,13 @@ export const catalog: ReadonlyArray<Tool<ToolServices>> = [
   createMaintenanceRequest,
   resolveMaintenanceRequest,
   getInventoryStatistics,
+  searchBlocks,
+  getBlock,
+  createBlock,
+  pickUpBlockReservation,
+  listActivities,
+  bookActivity,
+  cancelActivity,
   securityHealthCheck,
   getSecurityReport,
   listHotels,

@@ -112,8 +112,11 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const result = yield* tool.handler(input)
       const structured = redactor.redactResult(tool, result)
-      if (!tool.isOutput(structured)) {
-        return yield* Effect.dieMessage(`${tool.name}: redacted result no longer fits the output schema`)
+      const mismatch = tool.outputMismatch(structured)
+      if (mismatch.length > 0) {
+        return yield* Effect.dieMessage(
+          `${tool.name}: redacted result no longer fits the output schema at ${mismatch.slice(0, 5).join(", ")}`
+        )
       }
       return { isError: false, text: tool.render(structured), structured: asRecord(structured) } satisfies ToolCallOutcome
     })

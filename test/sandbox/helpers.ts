@@ -5,7 +5,7 @@ import { Effect, Redacted } from "effect"
 import type { OperaRequest } from "../../src/opera/OperaRequest.js"
 import { requestPath } from "../../src/opera/OperaRequest.js"
 import type { Sandbox } from "../../src/sandbox/Sandbox.js"
-import { requestProblems as checkWireRequest } from "../../scripts/fidelity/checks/request.js"
+import { requestProblems as checkWireRequest } from "../../scripts/fidelity/checks/exchange.js"
 import { defaultSpecsDir, makeOhipSpecs } from "../../scripts/fidelity/ohip/specs.js"
 
 /** Test helpers: plain HTTP to a running sandbox, and validation against Oracle's OHIP specs. */

@@ -8,7 +8,7 @@ import { ReservationId } from "../reservations/shared.js"
 import { defineTool, ToolError } from "../Tool.js"
 import { activityLine, ActivityType, readActivity, TimeOfDay, wallClockPlus } from "./shared.js"
 
-const closed = new Set(["Cancelled", "CheckedOut", "NoShow"])
+const closedStatuses: ReadonlyArray<string> = ["Cancelled", "CheckedOut", "NoShow"]
 
 export const bookActivity = defineTool({
   name: "book_activity",
@@ -43,7 +43,7 @@ export const bookActivity = defineTool({
       const hotelId = yield* hotelFor(input.hotelId)
       const reservation = yield* readReservation(hotelId, input.reservationId)
       const status = reservation.status ?? ""
-      if (closed.has(status)) {
+      if (closedStatuses.includes(status)) {
         return yield* new ToolError({ message: `Reservation ${input.reservationId} is ${status}: activities can only be booked for an upcoming or in-house stay.` })
       }
       const arrival = reservation.arrivalDate
