@@ -10,6 +10,10 @@ import { Sandbox } from "./sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./sandbox/SandboxConnection.js"
 import { AccessPolicy } from "./security/AccessPolicy.js"
 import { AuditLog } from "./security/AuditLog.js"
+import { AuditSecurityEvents } from "./security/AuditSecurityEvents.js"
+import { IncidentResponder } from "./security/IncidentResponder.js"
+import { ThreatDetectors } from "./security/threat/ThreatDetector.js"
+import { ThreatMonitor } from "./security/ThreatMonitor.js"
 import { Confirmation } from "./security/Confirmation.js"
 import { RateLimiter } from "./security/RateLimiter.js"
 import { Redactor } from "./security/Redactor.js"
@@ -64,12 +68,19 @@ const configFor = (mode: Mode) =>
       )
     )
 
+// Threat monitoring: the built-in detectors, events into the audit log, incidents alerted over HTTP and SMTP.
+const ThreatLive = ThreatMonitor.Default.pipe(
+  Layer.provide(Layer.mergeAll(ThreatDetectors.Default, AuditSecurityEvents, IncidentResponder.Default)),
+  Layer.provide(Layer.merge(HttpClientLive, AuditLog.Default))
+)
+
 const SecurityLive = Layer.mergeAll(
   AccessPolicy.Default,
   RateLimiter.Default,
   Confirmation.Default,
   Redactor.Default,
-  AuditLog.Default
+  AuditLog.Default,
+  ThreatLive
 )
 
 /** Everything one MCP server process needs, composed once. */

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import type { OperaRequest } from "./OperaRequest.js"
+import { OhipNumber } from "./schemas/common.js"
 
 /**
  * OHIP inventory (inv): getInventoryStatistics with the
@@ -12,7 +13,7 @@ const text = optional(Schema.String)
 export const InventoryStatisticsResponse = Schema.Array(Schema.Struct({
   statistics: optional(Schema.Array(Schema.Struct({
     statisticDate: optional(Schema.Array(Schema.Struct({
-      inventory: optional(Schema.Array(Schema.Struct({ value: optional(Schema.Number), code: text }))),
+      inventory: optional(Schema.Array(Schema.Struct({ value: optional(OhipNumber), code: text }))),
       statisticDate: text,
       weekendDate: optional(Schema.Boolean)
     }))),

@@ -6,6 +6,8 @@ import type { AuditEventInput } from "../security/audit/model.js"
 import { Confirmation } from "../security/Confirmation.js"
 import { RateLimiter } from "../security/RateLimiter.js"
 import { Redactor } from "../security/Redactor.js"
+import type { ReservationFacts } from "../security/threat/model.js"
+import { ThreatMonitor } from "../security/ThreatMonitor.js"
 import type { CallContextShape } from "./CallContext.js"
 import { invalidArguments } from "./InvalidArguments.js"
 import type { CallFacts, Tool } from "./Tool.js"
@@ -14,7 +16,7 @@ import type { ToolCallOutcome } from "./ToolCallOutcome.js"
 import { failed } from "./ToolCallOutcome.js"
 
 /** The services every call goes through, in the order of ARCHITECTURE.md. */
-export type PipelineServices = AccessPolicy | RateLimiter | Confirmation | Redactor | AuditLog
+export type PipelineServices = AccessPolicy | RateLimiter | Confirmation | Redactor | AuditLog | ThreatMonitor
 
 // Refusals that count toward a client's lockout.
 const lockoutReasons = {
@@ -23,8 +25,37 @@ const lockoutReasons = {
   ReadOnlyMode: "policy_refusal",
   PeerNotAllowed: "policy_refusal",
   InvalidArguments: "invalid_arguments",
-  ConfirmationInvalid: "confirmation_invalid"
+  ConfirmationInvalid: "confirmation_invalid",
+  ThreatBlocked: "threat"
 } as const
+
+// The guest profiles a result names, for the bulk-access detector (hashed there, never kept raw).
+const profileIdsIn = (value: unknown, found: Set<string> = new Set(), depth = 0): Set<string> => {
+  if (depth > 8 || found.size >= 200 || typeof value !== "object" || value === null) return found
+  for (const [key, child] of Object.entries(value)) {
+    if ((key === "profileId" || key === "guestId") && typeof child === "string") found.add(child)
+    else profileIdsIn(child, found, depth + 1)
+  }
+  return found
+}
+
+// What the booking-pattern and rate detectors need from a booking call's arguments.
+const reservationFactsOf = (input: unknown): ReservationFacts | undefined => {
+  if (typeof input !== "object" || input === null) return undefined
+  const record = input as Record<string, unknown>
+  const text = (key: string) => (typeof record[key] === "string" ? record[key] as string : undefined)
+  const arrival = text("arrivalDate")
+  const departure = text("departureDate")
+  if (arrival === undefined && departure === undefined) return undefined
+  const guest = typeof record.guest === "object" && record.guest !== null ? record.guest as Record<string, unknown> : {}
+  const name = [guest.givenName, guest.surname, guest.profileId].filter((part) => typeof part === "string").join(" ")
+  return {
+    ...(arrival !== undefined ? { arrival } : {}),
+    ...(departure !== undefined ? { departure } : {}),
+    ...(name !== "" ? { guestNameHash: name.toLowerCase() } : {}),
+    ...(typeof record.rateAmount === "number" ? { rateAmount: record.rateAmount } : {})
+  }
+}
 
 const withoutConfirmationToken = (args: unknown): unknown => {
   if (typeof args !== "object" || args === null || Array.isArray(args)) return args
@@ -55,10 +86,14 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const confirmation = yield* Confirmation
     const redactor = yield* Redactor
     const audit = yield* AuditLog
+    const threats = yield* ThreatMonitor
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
     let facts: CallFacts = {}
+    let risk: { readonly riskScore: number; readonly riskLevel: "low" | "medium" | "high" } | undefined
+    let decoded: unknown = undefined
+    let guestIds: ReadonlyArray<string> = []
 
     const record = (event: Pick<AuditEventInput, "kind" | "outcome"> & Partial<AuditEventInput>) =>
       Effect.gen(function*() {
@@ -70,6 +105,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
           durationMs: now - started,
           ...(facts.hotelId !== undefined ? { hotelId: facts.hotelId } : {}),
           ...(facts.objectIds !== undefined ? { objectIds: facts.objectIds } : {}),
+          ...(risk ?? {}),
           sensitive: {
             details: argumentDetails(args),
             ...(ctx.peer !== undefined ? { ipAddress: redactor.anonymize("ip", ctx.peer) } : {}),
@@ -91,8 +127,11 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
         Effect.mapError((error) => invalidArguments(tool.name, error))
       )
+      decoded = input
       facts = yield* tool.facts(input)
       yield* access.check(ctx, tool, facts.hotelId)
+      const assessment = yield* threats.guard(ctx, tool, input)
+      risk = { riskScore: assessment.score, riskLevel: assessment.level }
       yield* confirmation.gate(
         ctx,
         tool,
@@ -111,6 +150,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         )
       }
       const result = yield* tool.handler(input)
+      guestIds = [...profileIdsIn(result)]
       const structured = redactor.redactResult(tool, result)
       const mismatch = tool.outputMismatch(structured)
       if (mismatch.length > 0) {
@@ -143,6 +183,15 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     )
 
     const errorTag = "errorTag" in outcome ? outcome.errorTag : undefined
+    const finished = yield* Clock.currentTimeMillis
+    const bookingFacts = reservationFactsOf(decoded)
+    yield* threats.record(ctx, tool, {
+      success: errorTag === undefined,
+      ...(errorTag !== undefined ? { errorTag } : {}),
+      guestIds,
+      ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
+      durationMs: finished - started
+    })
     const auditOutcome = errorTag === undefined ? "success" : errorTag === "OperaUnavailable" ||
         errorTag.startsWith("Opera") || errorTag === "ToolError"
       ? "failure"

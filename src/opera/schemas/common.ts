@@ -78,13 +78,14 @@ export const LinksAndWarnings = Schema.Struct({
 })
 
 /** The paging fields OHIP puts next to a result list. */
+// Oracle's own examples send counts as strings ("1") as often as numbers.
 export const pagingFields = {
-  totalPages: optional(Schema.Number),
-  offset: optional(Schema.Number),
-  limit: optional(Schema.Number),
+  totalPages: optional(OhipNumber),
+  offset: optional(OhipNumber),
+  limit: optional(OhipNumber),
   hasMore: optional(Schema.Boolean),
-  totalResults: optional(Schema.Number),
-  count: optional(Schema.Number)
+  totalResults: optional(OhipNumber),
+  count: optional(OhipNumber)
 } as const
 
 export const Paging = Schema.Struct({

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { CurrencyAmount, Links, UniqueIdList, Warnings } from "./common.js"
+import { CurrencyAmount, Links, OhipNumber, UniqueIdList, Warnings } from "./common.js"
 import { Address, Email, Telephone } from "./profile.js"
 
 /**
@@ -11,7 +11,7 @@ import { Address, Email, Telephone } from "./profile.js"
 const optional = Schema.optional
 const text = optional(Schema.String)
 const flag = optional(Schema.Boolean)
-const number = optional(Schema.Number)
+const number = optional(OhipNumber)
 
 /** `companyProfileType` (the parts used here). */
 export const CompanyDetails = Schema.Struct({

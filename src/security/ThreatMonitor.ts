@@ -1,0 +1,187 @@
+import { Clock, DateTime, Effect, HashMap, Option, Ref, Schedule } from "effect"
+import { randomBytes } from "node:crypto"
+import { SecurityConfig } from "../config/SecurityConfig.js"
+import { keyedHashHex } from "../crypto/mac.js"
+import type { CallContextShape } from "../tools/CallContext.js"
+import type { ToolInfo } from "../tools/ToolInfo.js"
+import { IncidentResponder } from "./IncidentResponder.js"
+import type { BehaviourProfile } from "./threat/BehaviourProfile.js"
+import { emptyProfile, isIdle, withAttempt, withCall } from "./threat/BehaviourProfile.js"
+import { ClientBlocked, ThreatBlocked } from "./threat/errors.js"
+import type { Assessment, CallOutcome, CallUnderAssessment, RecordedCall, ThreatFinding, ThreatLevel } from "./threat/model.js"
+import { levelOf, totalScore } from "./threat/scoring.js"
+import { SecurityEventSink } from "./threat/SecurityEventSink.js"
+import { inOffHours, ThreatConfig } from "./threat/ThreatConfig.js"
+import type { ThreatDetector } from "./threat/ThreatDetector.js"
+import { ThreatDetectors } from "./threat/ThreatDetector.js"
+
+const quiet: Assessment = { score: 0, level: "low", threats: [] }
+const maxGuestsPerCall = 500
+const round = (value: number) => Math.round(value * 1000) / 1000
+
+/**
+ * Scores every tool call against the caller's sliding behaviour with the
+ * pluggable `ThreatDetectors`, scaled by
+ * `OPERA_SECURITY_ANOMALY_DETECTION_SENSITIVITY`. Medium raises monitoring for
+ * the client (scores ×1.5 for `OPERA_SECURITY_RAISED_MONITORING_MINUTES`);
+ * high refuses the call and opens an incident (block, webhook, email). Both are
+ * emitted to the `SecurityEventSink`. Guest ids and names are kept only as
+ * keyed hashes under a per-process key.
+ */
+export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/ThreatMonitor", {
+  scoped: Effect.gen(function*() {
+    const security = yield* SecurityConfig
+    const settings = yield* ThreatConfig
+    const detectors = yield* ThreatDetectors
+    const sink = yield* SecurityEventSink
+    const responder = yield* IncidentResponder
+    const enabled = security.enableSecurityMonitoring && security.enableAnomalyDetection
+    const raisedMs = settings.raisedMonitoringMinutes * 60_000
+    const zone = DateTime.zoneUnsafeMakeNamed(settings.hotelTimeZone)
+    const hashKey = randomBytes(32)
+    const hash = (value: string) => keyedHashHex(hashKey, value)
+
+    const profiles = yield* Ref.make(HashMap.empty<string, BehaviourProfile>())
+    const profileOf = (map: HashMap.HashMap<string, BehaviourProfile>, clientId: string) =>
+      Option.getOrElse(HashMap.get(map, clientId), () => emptyProfile)
+
+    // A custom detector that throws must not take the pipeline down: its rule is skipped and logged.
+    const run = (detector: ThreatDetector, profile: BehaviourProfile, call: CallUnderAssessment) =>
+      Effect.try(() => detector.detect(profile, call)).pipe(
+        Effect.map((found) =>
+          found
+            .filter((threat) => Number.isFinite(threat.score) && threat.score > 0)
+            .map((threat): ThreatFinding => ({
+              detector: detector.name,
+              name: threat.name,
+              score: round(threat.score),
+              reason: threat.reason
+            }))
+        ),
+        Effect.catchAll(() =>
+          Effect.logWarning("threat detector failed; skipped").pipe(
+            Effect.annotateLogs({ detector: detector.name }),
+            Effect.as([] as ReadonlyArray<ThreatFinding>)
+          )
+        )
+      )
+
+    /**
+     * Score one call before it runs. Never fails; emits medium and high
+     * assessments and opens an incident on high (with automatic response on).
+     */
+    const assess = Effect.fn("ThreatMonitor.assess")(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+      if (!enabled) return quiet
+      const now = yield* Clock.currentTimeMillis
+      const hourOfDay = DateTime.getPart(DateTime.unsafeMakeZoned(now, { timeZone: zone }), "hours")
+      const call: CallUnderAssessment = {
+        clientId: ctx.clientId,
+        tool,
+        args,
+        at: now,
+        hourOfDay,
+        offHours: inOffHours(settings, hourOfDay)
+      }
+      const profile = yield* Ref.modify(profiles, (map) => {
+        const next = withAttempt(profileOf(map, ctx.clientId), now)
+        return [next, HashMap.set(map, ctx.clientId, next)] as const
+      })
+      const threats = (yield* Effect.forEach(detectors, (detector) => run(detector, profile, call))).flat()
+      const score = totalScore(threats, security.anomalyDetectionSensitivity, profile.raisedUntil > now)
+      const level = levelOf(score)
+      yield* Ref.update(profiles, (map) => {
+        const current = profileOf(map, ctx.clientId)
+        return HashMap.set(map, ctx.clientId, {
+          ...current,
+          lastLevel: level,
+          lastAssessedAt: now,
+          raisedUntil: level === "low" ? current.raisedUntil : Math.max(current.raisedUntil, now + raisedMs)
+        })
+      })
+      if (level === "low") return { score, level, threats } satisfies Assessment
+      const event = { at: now, clientId: ctx.clientId, tool: tool.name, level, score, threats, blocked: level === "high" }
+      yield* sink.emit({ kind: "threat_assessed", ...event })
+      if (level === "high" && security.enableAutomaticIncidentResponse) {
+        const incident = yield* responder.open({ clientId: ctx.clientId, tool: tool.name, score, threats })
+        if (incident.openedAt === now) yield* sink.emit({ kind: "incident_opened", ...event, incidentId: incident.id })
+      }
+      return { score, level, threats } satisfies Assessment
+    })
+
+    /**
+     * What the pipeline calls before the handler: refuses a client blocked by an
+     * incident until the block ends, and a call assessed high.
+     */
+    const guard = Effect.fn("ThreatMonitor.guard")(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+      const block = yield* responder.blockOf(ctx.clientId)
+      if (Option.isSome(block)) return yield* ClientBlocked.until(block.value.until, block.value.incidentId)
+      const assessment = yield* assess(ctx, tool, args)
+      if (assessment.level === "high") {
+        const names = Array.from(new Set(assessment.threats.map((threat) => threat.name)))
+        return yield* ThreatBlocked.of(tool.name, assessment.score, names)
+      }
+      return assessment
+    })
+
+    /** Update the client's profile with a call's outcome (after the handler, success or not). */
+    const record = Effect.fn("ThreatMonitor.record")(function*(ctx: CallContextShape, tool: ToolInfo, outcome: CallOutcome) {
+      if (!enabled) return
+      const now = yield* Clock.currentTimeMillis
+      const facts = outcome.reservationFacts
+      const call: RecordedCall = {
+        at: now,
+        tool: tool.name,
+        writes: !tool.annotations.readOnlyHint,
+        destructive: tool.annotations.destructiveHint,
+        touchesGuestData: tool.touchesGuestData,
+        success: outcome.success,
+        ...(outcome.errorTag !== undefined ? { errorTag: outcome.errorTag } : {}),
+        guests: Array.from(new Set((outcome.guestIds ?? []).slice(0, maxGuestsPerCall).map(hash))),
+        ...(facts !== undefined
+          ? {
+            reservation: {
+              ...facts,
+              ...(facts.guestNameHash !== undefined ? { guestNameHash: hash(facts.guestNameHash) } : {})
+            }
+          }
+          : {})
+      }
+      yield* Ref.update(profiles, (map) => HashMap.set(map, ctx.clientId, withCall(profileOf(map, ctx.clientId), call)))
+    })
+
+    /** Monitoring state for the health check: overall level, per-client levels, incidents and blocks. */
+    const snapshot = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const blockedClients = yield* responder.blockedClients
+      const blocked = new Set(blockedClients.map((block) => block.clientId))
+      const clients = Array.from(yield* Ref.get(profiles))
+        .map(([clientId, profile]) => ({
+          clientId,
+          level: (blocked.has(clientId) ? "high" : profile.raisedUntil > now ? "medium" : "low") as ThreatLevel,
+          ...(profile.raisedUntil > now ? { raisedUntil: profile.raisedUntil } : {})
+        }))
+        .filter((client) => client.level !== "low")
+        .sort((a, b) => a.clientId.localeCompare(b.clientId))
+      const threatLevel: ThreatLevel = blockedClients.length > 0 || clients.some((client) => client.level === "high")
+        ? "high"
+        : clients.length > 0
+        ? "medium"
+        : "low"
+      return {
+        monitoring: enabled,
+        threatLevel,
+        clients,
+        recentIncidents: yield* responder.recentIncidents,
+        blockedClients
+      }
+    }).pipe(Effect.withSpan("ThreatMonitor.snapshot"))
+
+    yield* Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      yield* Ref.update(profiles, HashMap.filter((profile) => !isIdle(profile, now)))
+    }).pipe(Effect.catchAllCause(Effect.logError), Effect.repeat(Schedule.spaced("5 minutes")), Effect.forkScoped)
+
+    return { assess, guard, record, snapshot } as const
+  }),
+  dependencies: [SecurityConfig.Default, ThreatConfig.Default]
+}) {}

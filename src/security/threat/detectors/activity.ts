@@ -1,0 +1,58 @@
+import { attemptsWithin, callsWithin } from "../BehaviourProfile.js"
+import { ramp } from "../scoring.js"
+import type { DetectedThreat, ThreatDetector } from "../ThreatDetector.js"
+
+const found = (threats: ReadonlyArray<DetectedThreat>) => threats.filter((threat) => threat.score > 0)
+
+// Failures that say nothing about the caller: OPERA or our own plumbing was at fault.
+const notTheCallersFault = new Set([
+  "OperaUnavailable",
+  "OperaRateLimited",
+  "OperaBadResponse",
+  "UpstreamThrottled",
+  "AuditUnavailable"
+])
+
+/** Brute force: failed or refused calls piling up (bad credentials, guessed ids, probing policy). */
+export const bruteForce: ThreatDetector = {
+  name: "brute_force",
+  detect: (profile, call) => {
+    const failures = callsWithin(profile, call.at, 5 * 60_000).filter((entry) =>
+      !entry.success && !notTheCallersFault.has(entry.errorTag ?? "")
+    ).length
+    return found([{
+      name: "repeated_failures",
+      score: ramp(failures, 4, 12),
+      reason: `${failures} failed or refused calls in the last 5 minutes`
+    }])
+  }
+}
+
+/** Burst rate: more calls than a person at a desk (or an assistant helping one) makes. */
+export const burstRate: ThreatDetector = {
+  name: "burst_rate",
+  detect: (profile, call) => {
+    const tenSeconds = attemptsWithin(profile, call.at, 10_000)
+    const minute = attemptsWithin(profile, call.at, 60_000)
+    const score = Math.max(ramp(tenSeconds, 8, 24), ramp(minute, 40, 100))
+    return found([{
+      name: "call_burst",
+      score,
+      reason: `${tenSeconds} calls in the last 10 seconds, ${minute} in the last minute`
+    }])
+  }
+}
+
+/**
+ * Off-hours activity: alone it never reaches medium; it adds to what the other
+ * detectors see, so the same behaviour is judged more strictly at 3 a.m.
+ */
+export const offHours: ThreatDetector = {
+  name: "off_hours",
+  detect: (_profile, call) => {
+    if (!call.offHours) return []
+    const score = !call.tool.annotations.readOnlyHint ? 0.3 : call.tool.touchesGuestData ? 0.15 : 0.05
+    const kind = !call.tool.annotations.readOnlyHint ? "a write" : call.tool.touchesGuestData ? "a guest-data read" : "a call"
+    return [{ name: "off_hours_activity", score, reason: `${kind} at ${call.hourOfDay}:00, inside the off-hours window` }]
+  }
+}

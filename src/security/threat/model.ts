@@ -1,0 +1,71 @@
+import type { ToolInfo } from "../../tools/ToolInfo.js"
+
+export type ThreatLevel = "low" | "medium" | "high"
+
+/**
+ * One named threat a detector found. `reason` is read by people (alerts, the
+ * audit log, the refused caller): it states counts and field names only, never
+ * an argument value, a guest name or any other personal data.
+ */
+export interface ThreatFinding {
+  readonly detector: string
+  readonly name: string
+  readonly score: number
+  readonly reason: string
+}
+
+/** What `ThreatMonitor.assess` concludes about one call. */
+export interface Assessment {
+  readonly score: number
+  readonly level: ThreatLevel
+  readonly threats: ReadonlyArray<ThreatFinding>
+}
+
+/** Reservation facts of a write, as the pipeline knows them after the call. */
+export interface ReservationFacts {
+  readonly arrival?: string
+  readonly departure?: string
+  /** A keyed hash of the guest's name (the monitor hashes it again with its own key). */
+  readonly guestNameHash?: string
+  readonly rateAmount?: number
+  /** The rate plan's own nightly amount, to compare `rateAmount` with. */
+  readonly ratePlanAmount?: number
+}
+
+/** The outcome of one call, handed to `ThreatMonitor.record` after the handler ran. */
+export interface CallOutcome {
+  readonly success: boolean
+  readonly errorTag?: string
+  /** OPERA profile ids the call read or touched; kept only as keyed hashes. */
+  readonly guestIds?: ReadonlyArray<string>
+  readonly reservationFacts?: ReservationFacts
+  readonly durationMs: number
+}
+
+/** A completed call as the behaviour profile keeps it: no raw id, no name, no argument. */
+export interface RecordedCall {
+  readonly at: number
+  readonly tool: string
+  readonly writes: boolean
+  readonly destructive: boolean
+  readonly touchesGuestData: boolean
+  readonly success: boolean
+  readonly errorTag?: string
+  /** Keyed hashes of the guest ids the call touched. */
+  readonly guests: ReadonlyArray<string>
+  readonly reservation?: ReservationFacts
+}
+
+/** The call being assessed, before it runs. */
+export interface CallUnderAssessment {
+  readonly clientId: string
+  readonly tool: ToolInfo
+  /** Decoded arguments. Detectors may inspect them but must never quote them in a reason. */
+  readonly args: unknown
+  /** Epoch milliseconds, from Clock. */
+  readonly at: number
+  /** Hour of day (0–23) in the hotel's time zone. */
+  readonly hourOfDay: number
+  /** Whether `hourOfDay` falls in the hotel's off-hours window (ThreatConfig). */
+  readonly offHours: boolean
+}

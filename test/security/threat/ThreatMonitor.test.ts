@@ -1,0 +1,163 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, TestClock } from "effect"
+import { businessDayStart, hourMs, tools } from "../../../scripts/workloads/frontDeskDay.js"
+import { IncidentResponder } from "../../../src/security/IncidentResponder.js"
+import { CollectedSecurityEvents } from "../../../src/security/threat/SecurityEventSink.js"
+import type { ThreatDetector } from "../../../src/security/threat/ThreatDetector.js"
+import { ThreatDetectors } from "../../../src/security/threat/ThreatDetector.js"
+import { ThreatMonitor } from "../../../src/security/ThreatMonitor.js"
+import { withMonitor } from "./harness.js"
+
+const ctx = { clientId: "agent-7", transport: "stdio" as const }
+const payload = "guest@example.com' OR '1'='1"
+const sqlShaped = { surname: payload }
+const clean = { surname: "O'Brien" }
+
+describe("ThreatMonitor scoring", () => {
+  it.effect("scales the summed score by the sensitivity setting", () =>
+    Effect.gen(function*() {
+      const outcomes = yield* Effect.forEach([0, 0.3, 0.7, 1], (sensitivity) =>
+        withMonitor(
+          ThreatMonitor.pipe(Effect.flatMap((monitor) => monitor.assess(ctx, tools.searchGuests, sqlShaped))),
+          { OPERA_SECURITY_ANOMALY_DETECTION_SENSITIVITY: sensitivity }
+        ))
+      expect(outcomes.map((assessment) => [assessment.score, assessment.level])).toEqual([
+        [0.21, "low"],
+        [0.42, "low"],
+        [0.7, "medium"],
+        [0.91, "medium"]
+      ])
+      expect(outcomes[2]!.threats).toEqual([{
+        detector: "injection_arguments",
+        name: "injection_shaped_arguments",
+        score: 0.7,
+        reason: "arguments shaped like SQL injection in field surname"
+      }])
+    }))
+
+  it.effect("off-hours adds to what the other detectors see, in the hotel's time zone", () =>
+    withMonitor(
+      Effect.gen(function*() {
+        const monitor = yield* ThreatMonitor
+        // 03:00 UTC is 04:00 in Paris (winter time): inside the default 1–5 window.
+        const assessment = yield* monitor.assess(ctx, tools.getGuestProfile, { profileId: "P1" })
+        expect(assessment.threats.map((threat) => threat.reason)).toEqual([
+          "a guest-data read at 4:00, inside the off-hours window"
+        ])
+        yield* TestClock.adjust(2 * hourMs)
+        expect((yield* monitor.assess(ctx, tools.getGuestProfile, { profileId: "P1" })).threats).toEqual([])
+      }),
+      { OPERA_SECURITY_HOTEL_TIME_ZONE: "Europe/Paris" },
+      { startAt: businessDayStart + 3 * hourMs }
+    ))
+})
+
+describe("ThreatMonitor responses", () => {
+  it.effect("medium raises monitoring; the same again is high: refused, incident opened, client blocked until the block ends", () =>
+    withMonitor(
+      Effect.gen(function*() {
+        const monitor = yield* ThreatMonitor
+        const events = yield* CollectedSecurityEvents
+        const first = yield* monitor.guard(ctx, tools.searchGuests, sqlShaped)
+        expect(first.level).toBe("medium")
+        const watched = yield* monitor.snapshot
+        expect(watched.threatLevel).toBe("medium")
+        expect(watched.clients.map((client) => [client.clientId, client.level])).toEqual([["agent-7", "medium"]])
+
+        yield* TestClock.adjust(60_000)
+        const refused = yield* Effect.flip(monitor.guard(ctx, tools.searchGuests, sqlShaped))
+        expect(refused._tag).toBe("ThreatBlocked")
+        expect(refused.message).toContain("injection_shaped_arguments")
+        expect(refused.message).not.toContain("example.com")
+
+        const blocked = yield* Effect.flip(monitor.guard(ctx, tools.searchGuests, clean))
+        expect(blocked._tag).toBe("ClientBlocked")
+        const snapshot = yield* monitor.snapshot
+        expect(snapshot.threatLevel).toBe("high")
+        expect(snapshot.recentIncidents).toHaveLength(1)
+        expect(snapshot.recentIncidents[0]!.alerts).toEqual({ webhook: "not_configured", email: "not_configured" })
+        expect(snapshot.blockedClients).toEqual([{
+          clientId: "agent-7",
+          until: businessDayStart + 61 * 60_000,
+          incidentId: snapshot.recentIncidents[0]!.id
+        }])
+        // Other clients are not affected.
+        expect((yield* monitor.guard({ ...ctx, clientId: "desk-2" }, tools.searchGuests, clean)).level).toBe("low")
+
+        yield* TestClock.adjust(60 * 60_000 - 1)
+        expect((yield* Effect.flip(monitor.guard(ctx, tools.searchGuests, clean)))._tag).toBe("ClientBlocked")
+        yield* TestClock.adjust(1)
+        expect((yield* monitor.guard(ctx, tools.searchGuests, clean)).level).toBe("low")
+        expect((yield* monitor.snapshot).blockedClients).toEqual([])
+
+        const emitted = yield* events.all
+        expect(emitted.map((event) => [event.kind, event.level, event.blocked])).toEqual([
+          ["threat_assessed", "medium", false],
+          ["threat_assessed", "high", true],
+          ["incident_opened", "high", true]
+        ])
+        expect(JSON.stringify(emitted)).not.toContain("example.com")
+      })
+    ))
+
+  it.effect("with automatic incident response off, a high call is refused and reported, but nothing is blocked", () =>
+    withMonitor(
+      Effect.gen(function*() {
+        const monitor = yield* ThreatMonitor
+        const twoKinds = { surname: "' OR 1=1 --", city: "<script>x</script>" }
+        expect((yield* Effect.flip(monitor.guard(ctx, tools.searchGuests, twoKinds)))._tag).toBe("ThreatBlocked")
+        yield* TestClock.adjust(60_000)
+        expect((yield* monitor.guard(ctx, tools.searchGuests, clean)).level).toBe("low")
+        expect(yield* (yield* IncidentResponder).recentIncidents).toEqual([])
+        const emitted = yield* (yield* CollectedSecurityEvents).all
+        expect(emitted.map((event) => [event.kind, event.level])).toEqual([["threat_assessed", "high"]])
+      }),
+      { OPERA_SECURITY_ENABLE_AUTOMATIC_INCIDENT_RESPONSE: false }
+    ))
+
+  for (const setting of ["OPERA_SECURITY_ENABLE_SECURITY_MONITORING", "OPERA_SECURITY_ENABLE_ANOMALY_DETECTION"]) {
+    it.effect(`${setting}=false: every call is low and nothing is kept`, () =>
+      withMonitor(
+        Effect.gen(function*() {
+          const monitor = yield* ThreatMonitor
+          for (let i = 0; i < 50; i++) {
+            const assessment = yield* monitor.guard(ctx, tools.getGuestProfile, { profileId: `P${i}`, note: payload })
+            expect(assessment).toEqual({ score: 0, level: "low", threats: [] })
+            yield* monitor.record(ctx, tools.getGuestProfile, { success: false, errorTag: "OperaNotFound", durationMs: 1 })
+          }
+          const snapshot = yield* monitor.snapshot
+          expect(snapshot).toMatchObject({ monitoring: false, threatLevel: "low", clients: [], blockedClients: [] })
+          expect(yield* (yield* CollectedSecurityEvents).all).toEqual([])
+        }),
+        { [setting]: false }
+      ))
+  }
+})
+
+describe("custom detectors", () => {
+  const nightFolios: ThreatDetector = {
+    name: "night_folio_reads",
+    detect: (_profile, call) =>
+      call.tool.name === "get_folio" ? [{ name: "folio_read", score: 1.2, reason: "folio read by this client" }] : []
+  }
+  const broken: ThreatDetector = {
+    name: "broken",
+    detect: () => {
+      throw new Error("bug in a hotel's rule")
+    }
+  }
+
+  it.effect("a hotel's detector added as a Layer runs next to the built-ins; one that throws is skipped", () =>
+    withMonitor(
+      Effect.gen(function*() {
+        const monitor = yield* ThreatMonitor
+        expect((yield* monitor.guard(ctx, tools.getReservation, { reservationId: "R1" })).level).toBe("low")
+        const refused = yield* Effect.flip(monitor.guard(ctx, tools.getFolio, { reservationId: "R1" }))
+        expect(refused._tag).toBe("ThreatBlocked")
+        const events = yield* (yield* CollectedSecurityEvents).all
+        expect(events[0]!.threats.map((threat) => threat.detector)).toEqual(["night_folio_reads"])
+      }),
+      {},
+      { detectors: ThreatDetectors.add(nightFolios, broken) }
+    ))
+})
