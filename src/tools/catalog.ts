@@ -4,6 +4,7 @@ import type { OperaClient } from "../opera/OperaClient.js"
 import type { TokenCache } from "../opera/TokenCache.js"
 import type { AuditLog } from "../security/AuditLog.js"
 import type { RateLimiter } from "../security/RateLimiter.js"
+import type { ThreatMonitor } from "../security/ThreatMonitor.js"
 import { bookActivity } from "./activities/bookActivity.js"
 import { cancelActivity } from "./activities/cancelActivity.js"
 import { listActivities } from "./activities/listActivities.js"
@@ -95,6 +96,7 @@ export type ToolServices =
   | ToolDirectory
   | AuditLog
   | RateLimiter
+  | ThreatMonitor
 
 /** Every tool this server has, in the order tools/list shows them. */
 export const catalog: ReadonlyArray<Tool<ToolServices>> = [

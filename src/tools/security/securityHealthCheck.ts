@@ -6,6 +6,7 @@ import { OperaClient } from "../../opera/OperaClient.js"
 import { TokenCache } from "../../opera/TokenCache.js"
 import { AuditLog } from "../../security/AuditLog.js"
 import { RateLimiter } from "../../security/RateLimiter.js"
+import { ThreatMonitor } from "../../security/ThreatMonitor.js"
 import { serverInfo } from "../../mcp/serverInfo.js"
 import { defineTool } from "../Tool.js"
 
@@ -31,7 +32,10 @@ const Output = Schema.Struct({
     monitoring: Schema.Boolean,
     readOnly: Schema.Boolean,
     tokenBinding: Schema.Boolean,
-    lockedOutClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String }))
+    lockedOutClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String })),
+    threatLevel: Schema.Literal("low", "medium", "high"),
+    blockedClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String })),
+    recentIncidents: Schema.Array(Schema.Struct({ id: Schema.String, clientId: Schema.String, openedAt: Schema.String }))
   }),
   audit: Schema.Struct({
     mode: Schema.Literal("ok", "degraded", "disabled"),
@@ -93,6 +97,8 @@ export const securityHealthCheck = defineTool({
       const auditStatus = yield* audit.status
       const lastHour = yield* audit.report(1).pipe(Effect.option)
       const lockouts = yield* limiter.lockouts
+      const threat = yield* (yield* ThreatMonitor).snapshot
+      const iso = (epochMs: number) => new Date(epochMs).toISOString()
       const structured = {
         server: { name: serverInfo.name, version: serverInfo.version },
         opera,
@@ -103,9 +109,13 @@ export const securityHealthCheck = defineTool({
           monitoring: security.enableSecurityMonitoring,
           readOnly: security.readOnly,
           tokenBinding: security.enableTokenBinding,
-          lockedOutClients: lockouts.map((lockout) => ({
-            clientId: lockout.clientId,
-            until: new Date(lockout.until).toISOString()
+          lockedOutClients: lockouts.map((lockout) => ({ clientId: lockout.clientId, until: iso(lockout.until) })),
+          threatLevel: threat.threatLevel,
+          blockedClients: threat.blockedClients.map((block) => ({ clientId: block.clientId, until: iso(block.until) })),
+          recentIncidents: threat.recentIncidents.slice(-10).map((incident) => ({
+            id: incident.id,
+            clientId: incident.clientId,
+            openedAt: iso(incident.openedAt)
           }))
         },
         audit: {
@@ -141,7 +151,8 @@ export const securityHealthCheck = defineTool({
         health.token.expiresInSeconds !== undefined ? `, expires in ${health.token.expiresInSeconds} s` : ""
       }`,
       `security: rate limiting ${on(health.security.rateLimiting)}, audit ${on(health.security.auditLogging)}, ` +
-      `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}`,
+      `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}, ` +
+      `threat level ${health.security.threatLevel}, ${health.security.recentIncidents.length} recent incidents`,
       `audit: ${health.audit.mode}${health.audit.problem !== undefined ? ` (${health.audit.problem})` : ""}, ` +
       `${health.audit.lastSequence} records, last checkpoint at record ${health.audit.lastCheckpointSequence}`,
       ...(health.audit.lastHour !== undefined
