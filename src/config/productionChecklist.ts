@@ -72,6 +72,8 @@ const productionEnvironment = Config.all({
     Config.withDefault(90)
   ),
   piiHashKey: optionalText("OPERA_SECURITY_PII_HASH_KEY"),
+  webhookSecret: Config.option(Config.redacted("OPERA_SECURITY_WEBHOOK_SECRET")),
+  smtpHost: optionalText("OPERA_SECURITY_SMTP_HOST"),
   baseUrl: optionalText("OPERA_BASE_URL"),
   clientSecret: Config.option(Config.redacted("OPERA_CLIENT_SECRET")),
   appKey: Config.option(Config.redacted("OPERA_APP_KEY"))
@@ -125,7 +127,7 @@ const protectionsAreOn: Check = (s) => [
     warning("OPERA_SECURITY_ENABLE_ANOMALY_DETECTION", "is off: threats are not scored"))
 ]
 
-const incidentsReachAPerson: Check = (s) => {
+const incidentsReachAPerson: Check = (s, env) => {
   const webhook = Option.getOrUndefined(s.securityNotificationWebhook)
   const email = Option.getOrUndefined(s.securityNotificationEmail)
   const hook = webhook === undefined ? undefined : parsedUrl(webhook)
@@ -139,6 +141,10 @@ const incidentsReachAPerson: Check = (s) => {
       error("OPERA_SECURITY_SECURITY_NOTIFICATION_WEBHOOK", "is the example value from the guide")),
     ...when(email !== undefined && (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || looksLikeExample(email)), () =>
       error("OPERA_SECURITY_SECURITY_NOTIFICATION_EMAIL", "must be a real address (not the guide's example)")),
+    ...when(webhook !== undefined && Option.isNone(env.webhookSecret), () =>
+      error("OPERA_SECURITY_WEBHOOK_SECRET", "is not set: incident alerts would go out unsigned")),
+    ...when(email !== undefined && Option.isNone(env.smtpHost), () =>
+      error("OPERA_SECURITY_SMTP_HOST", "is not set: incident emails cannot be sent")),
     ...when(!s.enableAutomaticIncidentResponse, () =>
       warning("OPERA_SECURITY_ENABLE_AUTOMATIC_INCIDENT_RESPONSE", "is off: high-risk clients are not blocked"))
   ]

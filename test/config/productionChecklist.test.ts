@@ -24,7 +24,9 @@ const production: Record<string, string> = {
   ...secrets,
   OPERA_SECURITY_ALLOWED_IP_ADDRESSES: "10.0.0.0/8",
   OPERA_SECURITY_SECURITY_NOTIFICATION_WEBHOOK: "https://alerts.hotelgroup.test/opera-mcp",
-  OPERA_SECURITY_SECURITY_NOTIFICATION_EMAIL: "soc@hotelgroup.test"
+  OPERA_SECURITY_SECURITY_NOTIFICATION_EMAIL: "soc@hotelgroup.test",
+  OPERA_SECURITY_WEBHOOK_SECRET: "a-long-random-webhook-signing-secret-0001",
+  OPERA_SECURITY_SMTP_HOST: "smtp.hotelgroup.test"
 }
 
 const withEnv = (settings: Record<string, string>) =>
