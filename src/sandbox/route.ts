@@ -61,3 +61,13 @@ export const describeRoute = (route: SandboxRoute) => ({
   template: route.template,
   path: basePathOf(route.module) + route.template
 })
+
+/** Routes of one OHIP module that need a bearer token: (operationId, method, template, body, handler). */
+export const bearerRoute = (module: SandboxRoute["module"]) =>
+(
+  operationId: string,
+  method: SandboxRoute["method"],
+  template: string,
+  body: SandboxRoute["body"],
+  handler: SandboxRoute["handler"]
+): SandboxRoute => ({ module, operationId, method, template, auth: "bearer", body, handler })

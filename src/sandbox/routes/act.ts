@@ -7,19 +7,14 @@ import { BooleanParam, DateParam, decodeBody, decodeQuery, single, WholeNumberPa
 import { badRequest } from "../ohipErrors.js"
 import { activityLink, renderActivity } from "../render/activity.js"
 import type { SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 
 /** Activities (act.json, base path /act/v1). */
 const now = Effect.map(Clock.currentTimeMillis, isoDateTimeOf)
 
 const param = (request: SandboxRequest, name: string): string => request.params[name] ?? ""
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "act", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("act")
 
 const optional = Schema.optional
 

@@ -7,6 +7,7 @@ import { changeProfile, createProfile, findGuest, ProfileSearchQuery, profileSea
 import type { GuestRecord } from "../property.js"
 import { profileIds, profileLink, renderProfileDetails, renderProfileSummary } from "../render/profile.js"
 import type { SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 import { operaVersion } from "./rsv.js"
 
 /** Customer relationship management: guest profiles (crm.json, base path /crm/v1). */
@@ -14,13 +15,7 @@ const now = Effect.map(Clock.currentTimeMillis, isoDateTimeOf)
 
 const param = (request: SandboxRequest, name: string): string => request.params[name] ?? ""
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "crm", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("crm")
 
 const profileEnvelope = (guest: GuestRecord, baseUrl: string) => ({
   profileIdList: profileIds(guest),

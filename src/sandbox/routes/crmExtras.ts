@@ -17,17 +17,12 @@ import type { CompanyRecord, PreferenceRecord } from "../profileExtrasState.js"
 import type { ReservationRecord } from "../property.js"
 import { computedStatus } from "../property.js"
 import type { RouteEnv, SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 
 /** Profile extras (crm.json): companies and travel agents, memberships, preferences, stay history, matches, forget. */
 const now = Effect.map(Clock.currentTimeMillis, isoDateTimeOf)
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "crm", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("crm")
 
 const profileIdOf = (request: SandboxRequest) => request.params["profileId"] ?? ""
 

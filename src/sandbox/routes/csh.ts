@@ -8,6 +8,7 @@ import { badRequest } from "../ohipErrors.js"
 import { renderDetailPosting, renderFolioReservation, renderFolioWindow, renderPosting, renderTrxCodes } from "../render/folio.js"
 import { findReservation } from "../reservationBook.js"
 import type { SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 import { cents } from "../transactionCodes.js"
 
 /** Cashiering (csh.json, base path /csh/v1): folios, charges, payments, transfers and the day's figures. */
@@ -20,13 +21,7 @@ const param = (request: SandboxRequest, name: string): string => request.params[
 /** The cashier OHIP names in the body, else the interface cashier. */
 const interfaceCashier = 1
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "csh", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("csh")
 
 const checkBodyReservation = (request: SandboxRequest, id: string | undefined) =>
   id === undefined || id === param(request, "reservationId")

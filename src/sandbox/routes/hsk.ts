@@ -15,17 +15,12 @@ import type { HousekeepingStatus, RepairKind } from "../roomBoard.js"
 import { occupantOf, repairReasons, roomsOf } from "../roomBoard.js"
 import { taskSheets } from "../roomStatistics.js"
 import type { SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 
 /** Housekeeping (hsk.json, base path /hsk/v1). */
 const now = Effect.map(Clock.currentTimeMillis, isoDateTimeOf)
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "hsk", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("hsk")
 
 const links = (baseUrl: string, request: SandboxRequest, operationId: string) => ({
   links: [{ href: `${baseUrl}${request.path}`, rel: "self", templated: false, method: request.method.toUpperCase(), operationId }]

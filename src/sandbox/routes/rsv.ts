@@ -19,6 +19,7 @@ import {
 } from "../reservationBook.js"
 import { ReservationSearchQuery, reservationSearchHints, searchReservations } from "../reservationSearch.js"
 import type { SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 
 /** Reservations (rsv.json, base path /rsv/v1). */
 export const operaVersion = "25.5.0.0"
@@ -37,13 +38,7 @@ const reservationEnvelope = (snapshot: PropertySnapshot, reservation: Reservatio
   links: [reservationLink(baseUrl, reservation)]
 })
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "rsv", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("rsv")
 
 export const rsvRoutes: ReadonlyArray<SandboxRoute> = [
   route("getHotelReservations", "GET", "/hotels/{hotelId}/reservations", "none", (request, env) =>

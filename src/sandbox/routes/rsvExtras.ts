@@ -23,17 +23,12 @@ import {
   unlinkReservation
 } from "../reservationExtrasRules.js"
 import type { RouteEnv, SandboxRequest, SandboxRoute } from "../route.js"
+import { bearerRoute } from "../route.js"
 
 /** Reservation extras (rsv.json): cancellation history, statistics, packages, links, guest messages, activity log. */
 const now = Effect.map(Clock.currentTimeMillis, isoDateTimeOf)
 
-const route = (
-  operationId: string,
-  method: SandboxRoute["method"],
-  template: string,
-  body: SandboxRoute["body"],
-  handler: SandboxRoute["handler"]
-): SandboxRoute => ({ module: "rsv", operationId, method, template, auth: "bearer", body, handler })
+const route = bearerRoute("rsv")
 
 const reservationOf = (request: SandboxRequest, env: RouteEnv, name = "reservationId") =>
   Effect.flatMap(env.property.snapshot, (snapshot) => findReservation(snapshot, request.hotelId, request.params[name] ?? ""))
