@@ -117,9 +117,10 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
       if (fieldClass !== undefined && level === "full") return redactedMarker
       if (fieldClass !== undefined && level === "masked") return maskByClass(fieldClass, String(value))
       if (key !== undefined && isIdentifierKey(key)) return value
-      // A card number is never a fraction: rates and amounts must stay numbers.
-      if (typeof value === "number" && !Number.isInteger(value)) return value
+      // Numbers under no PII key are amounts, counts, rates and timestamps, and stay numbers: a 13-digit
+      // epoch in milliseconds can pass the Luhn check. A whole number of 14+ digits can only be a card.
       if (typeof value === "number") {
+        if (!Number.isInteger(value) || String(Math.abs(value)).length < 14) return value
         const digits = String(value)
         const clean = scrub(digits, rules)
         return clean === digits ? value : clean

@@ -177,7 +177,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
               }).pipe(Effect.ignore)
             }
           }
-          return { ...failed(error.message), errorTag: error._tag }
+          // OPERA's own explanations are passed on, with any email, phone or card number in them masked.
+          return { ...failed(redactor.redactText(error.message)), errorTag: error._tag }
         })
       )
     )

@@ -145,6 +145,19 @@ describe("Redactor.redactResult", () => {
       OPERA_SECURITY_ENABLE_GDPR_MODE: "true"
     }))
 
+  it.effect("amounts, rates and epoch timestamps stay numbers, even when their digits pass the Luhn check", () =>
+    withRedactor((redactor) =>
+      Effect.sync(() => {
+        const result = redactor.redactResult(getProfile, {
+          successRate: 0.8333333333333334,
+          from: 1764107466781,
+          amount: 42.5,
+          count: 12
+        }) as Record<string, unknown>
+        expect(result).toEqual({ successRate: 0.8333333333333334, from: 1764107466781, amount: 42.5, count: 12 })
+      })
+    ))
+
   it.effect("an operator's full policy wins over a tool's reveal hint", () =>
     withRedactor((redactor) =>
       Effect.sync(() => {
