@@ -36,6 +36,24 @@ const access: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_CONFIRMATION_TTL_SECONDS", "300", "How long a confirmation token stays valid")
 ]
 
+const http: ReadonlyArray<SettingDoc> = [
+  doc("OPERA_MCP_CLIENTS_FILE", "config dir/clients.json", "API-key clients of the HTTP transport (salted HMACs only)"),
+  doc("OPERA_MCP_TLS_CERT_FILE", undefined, "PEM certificate: serve HTTPS (with OPERA_MCP_TLS_KEY_FILE)"),
+  doc("OPERA_MCP_TLS_KEY_FILE", undefined, "PEM private key of that certificate"),
+  doc("OPERA_MCP_TRUSTED_PROXIES", undefined, "CIDR list of proxies whose X-Forwarded-For is believed"),
+  doc("OPERA_MCP_ALLOWED_HOSTS", "the bind address and localhost", "Host header allow-list (DNS-rebinding protection)"),
+  doc("OPERA_MCP_ALLOWED_ORIGINS", undefined, "Origin header allow-list for browser clients"),
+  doc("OPERA_MCP_HTTP_MAX_BODY_BYTES", "1048576", "Largest request body"),
+  doc("OPERA_MCP_HTTP_MAX_HEADER_BYTES", "16384", "Largest request head"),
+  doc("OPERA_MCP_HTTP_MAX_CONNECTIONS_PER_SOURCE", "128", "Open connections per peer address"),
+  doc("OPERA_MCP_HTTP_MAX_SESSIONS", "1000", "Open MCP sessions"),
+  doc("OPERA_MCP_HTTP_SESSION_IDLE_MINUTES", "30", "An idle session closes after this long"),
+  doc("OPERA_MCP_HTTP_HEADERS_TIMEOUT_MS", "10000", "Time to send the request head (slowloris)"),
+  doc("OPERA_MCP_HTTP_REQUEST_TIMEOUT_MS", "60000", "Time to send a whole request"),
+  doc("OPERA_MCP_HTTP_KEEP_ALIVE_TIMEOUT_MS", "5000", "Idle keep-alive connections close after this long"),
+  doc("OPERA_MCP_HTTP_SHUTDOWN_GRACE_MS", "10000", "How long shutdown waits for calls in flight")
+]
+
 const S = (name: string, defaultValue: string | undefined, meaning: string) =>
   doc(`OPERA_SECURITY_${name}`, defaultValue, meaning)
 
@@ -107,9 +125,9 @@ const process: ReadonlyArray<SettingDoc> = [
   doc("NODE_ENV", "development", "`production` runs the production checklist before serving")
 ]
 
-export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...security, ...process]
+export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...http, ...security, ...process]
 
 /** Settings read for locating files, documented by their operating system, not here. */
-export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME"]
+export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"]
 
 export const configReference = (): ReadonlyArray<SettingDoc> => documentedSettings

@@ -19,6 +19,8 @@ import { RateLimiter } from "./security/RateLimiter.js"
 import { Redactor } from "./security/Redactor.js"
 import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
 import { ToolRegistry } from "./tools/ToolRegistry.js"
+import { HttpSettings } from "./mcp/http/HttpSettings.js"
+import { ClientStore } from "./security/clients/ClientStore.js"
 
 /** JSON lines on stderr: stdout belongs to MCP. */
 export const StderrJsonLogger = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.jsonLogger))
@@ -94,3 +96,6 @@ export const AppLayer = (mode: Mode) =>
   )
 
 export const LoggingLive = Layer.merge(StderrJsonLogger, Logger.minimumLogLevel(LogLevel.Info))
+
+/** What `serve --http` needs beyond AppLayer: its settings and the API-key clients. */
+export const HttpTransportLive = Layer.mergeAll(HttpSettings.Default, ClientStore.Default)

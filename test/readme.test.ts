@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect } from "effect"
+import { ConfigProvider, Effect, Layer } from "effect"
 import { readFileSync } from "node:fs"
 import path from "node:path"
 import { documentedSettings, standardVariables } from "../scripts/configReference.js"
 import { renderReadme } from "../scripts/readmeSections.js"
 import { runProductionChecklist } from "../src/config/productionChecklist.js"
-import { AppLayer } from "../src/Runtime.js"
+import { AppLayer, HttpTransportLive } from "../src/Runtime.js"
 import { catalog } from "../src/tools/catalog.js"
 import { ToolRegistry } from "../src/tools/ToolRegistry.js"
 import { repoRoot } from "./support/serverProcess.js"
@@ -27,7 +27,8 @@ const property = new Map([
   ["OPERA_CLIENT_SECRET", "secret"],
   ["OPERA_APP_KEY", "key"],
   ["OPERA_HOTEL_ID", "H1"],
-  ["OPERA_SECURITY_AUDIT_DB_PATH", ":memory:"]
+  ["OPERA_SECURITY_AUDIT_DB_PATH", ":memory:"],
+  ["OPERA_MCP_CLIENTS_FILE", "/nonexistent/clients.json"]
 ])
 
 describe("README", () => {
@@ -40,7 +41,10 @@ describe("README", () => {
     Effect.gen(function*() {
       const seen = new Set<string>()
       const provider = recording(ConfigProvider.fromMap(property), seen)
-      yield* ToolRegistry.pipe(Effect.provide(AppLayer({ _tag: "Property" })), Effect.withConfigProvider(provider))
+      yield* ToolRegistry.pipe(
+        Effect.provide(Layer.merge(AppLayer({ _tag: "Property" }), HttpTransportLive)),
+        Effect.withConfigProvider(provider)
+      )
       yield* runProductionChecklist.pipe(Effect.withConfigProvider(provider))
       const documented = new Set(documentedSettings.map((setting) => setting.name))
       const read = [...seen].filter((name) => !standardVariables.includes(name))

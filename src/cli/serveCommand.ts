@@ -2,13 +2,26 @@ import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { enforceProductionChecklist } from "../config/productionChecklist.js"
+import { serveHttp } from "../mcp/http/HttpTransport.js"
 import { serveStdio } from "../mcp/stdio.js"
-import { AppLayer } from "../Runtime.js"
+import { AppLayer, HttpTransportLive } from "../Runtime.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { reportStartupErrors } from "./startupErrors.js"
 
 const sandbox = Options.boolean("sandbox").pipe(
   Options.withDescription("Serve against the embedded OPERA Cloud sandbox instead of a real property")
+)
+
+const http = Options.boolean("http").pipe(
+  Options.withDescription("Serve MCP over Streamable HTTP at /mcp (API keys from `clients add`) instead of stdio")
+)
+const host = Options.text("host").pipe(
+  Options.withDefault("127.0.0.1"),
+  Options.withDescription("With --http: the address to bind (non-loopback needs TLS unless OPERA_SECURITY_REQUIRE_HTTPS=false)")
+)
+const port = Options.integer("port").pipe(
+  Options.withDefault(8080),
+  Options.withDescription("With --http: the TCP port")
 )
 
 /** Refuses to start on an OPERA URL that would carry credentials in clear text. */
@@ -18,14 +31,14 @@ const checkConnection = Effect.gen(function*() {
   yield* access.checkOperaBaseUrl(connection.baseUrl)
 })
 
-export const serveCommand = Command.make("serve", { sandbox }, ({ sandbox }) =>
+export const serveCommand = Command.make("serve", { sandbox, http, host, port }, ({ sandbox, http, host, port }) =>
   // With NODE_ENV=production the production checklist must pass before anything starts.
   (sandbox ? Effect.void : enforceProductionChecklist).pipe(
     Effect.zipRight(
       checkConnection.pipe(
-        Effect.zipRight(serveStdio),
+        Effect.zipRight(http ? serveHttp({ host, port }).pipe(Effect.provide(HttpTransportLive)) : serveStdio),
         Effect.provide(AppLayer(sandbox ? { _tag: "Sandbox" } : { _tag: "Property" }))
       )
     ),
     reportStartupErrors
-  )).pipe(Command.withDescription("Run the MCP server on stdio (the main job)"))
+  )).pipe(Command.withDescription("Run the MCP server on stdio (the main job), or on Streamable HTTP with --http"))

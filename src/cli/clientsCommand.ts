@@ -1,0 +1,77 @@
+import { Args, Command, Options } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import type { ClientPolicy } from "../security/clients/ClientRecord.js"
+import { isoInstant } from "../security/errors.js"
+import { ClientStore } from "../security/clients/ClientStore.js"
+import { reportStartupErrors } from "./startupErrors.js"
+
+const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
+const name = Args.text({ name: "NAME" }).pipe(
+  Args.withDescription("the client's name: its client id in rate limits, lockouts and the audit log")
+)
+const tools = Options.text("tools").pipe(
+  Options.optional,
+  Options.withDescription("comma-separated tool allow-list for this client (default: every tool the server allows)")
+)
+const hotels = Options.text("hotels").pipe(
+  Options.optional,
+  Options.withDescription("comma-separated hotel allow-list for this client (default: every hotel the server allows)")
+)
+const readOnly = Options.boolean("read-only").pipe(Options.withDescription("this client may only call read-only tools"))
+
+const splitList = (raw: Option.Option<string>) =>
+  Option.map(raw, (text) => text.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+
+/** `clients add NAME`: the API key is printed once, on stdout, and stored only as a salted HMAC. */
+const add = Command.make("add", { name, tools, hotels, readOnly, json }, (options) =>
+  Effect.gen(function*() {
+    const store = yield* ClientStore
+    const toolList = splitList(options.tools)
+    const hotelList = splitList(options.hotels)
+    const policy: ClientPolicy = {
+      readOnly: options.readOnly,
+      ...(Option.isSome(toolList) ? { tools: toolList.value } : {}),
+      ...(Option.isSome(hotelList) ? { hotels: hotelList.value.map((hotel) => hotel.toUpperCase()) } : {})
+    }
+    const { apiKey, record } = yield* store.add(options.name, policy)
+    if (options.json) return yield* Console.log(JSON.stringify({ name: record.name, apiKey, policy }))
+    yield* Console.error(`# API key for client "${record.name}". It is shown only this once: store it in the`)
+    yield* Console.error("# client's secret store and send it as 'Authorization: Bearer <key>'.")
+    yield* Console.log(apiKey)
+  })).pipe(Command.withDescription("issue an API key for a new HTTP client (printed once)"))
+
+const list = Command.make("list", { json }, ({ json }) =>
+  Effect.gen(function*() {
+    const store = yield* ClientStore
+    const clients = yield* store.list
+    const rows = clients.map((client) => ({
+      name: client.name,
+      keyHint: `${client.keyHint}…`,
+      status: client.revokedAt === undefined ? "active" : "revoked",
+      readOnly: client.policy.readOnly,
+      tools: client.policy.tools ?? "all",
+      hotels: client.policy.hotels ?? "all",
+      createdAt: isoInstant(client.createdAt),
+      ...(client.revokedAt !== undefined ? { revokedAt: isoInstant(client.revokedAt) } : {})
+    }))
+    if (json) return yield* Console.log(JSON.stringify(rows))
+    if (rows.length === 0) return yield* Console.log(`no clients in ${store.path}`)
+    for (const row of rows) {
+      const scope = `${row.readOnly ? "read-only" : "read-write"}; tools: ${String(row.tools)}; hotels: ${String(row.hotels)}`
+      yield* Console.log(`${row.name}\t${row.status}\t${row.keyHint}\t${scope}\tcreated ${row.createdAt}`)
+    }
+  })).pipe(Command.withDescription("list HTTP clients: names, policies, status (never keys)"))
+
+const revoke = Command.make("revoke", { name }, ({ name }) =>
+  Effect.gen(function*() {
+    const store = yield* ClientStore
+    yield* store.revoke(name)
+    yield* Console.log(`revoked client "${name}"; a running server refuses its key from the next request on`)
+  })).pipe(Command.withDescription("revoke a client's API key at once"))
+
+export const clientsCommand = Command.make("clients").pipe(
+  Command.withDescription("manage the API keys of HTTP clients (OPERA_MCP_CLIENTS_FILE)"),
+  Command.withSubcommands([add, list, revoke]),
+  Command.transformHandler(reportStartupErrors),
+  Command.provide(ClientStore.Default)
+)

@@ -1,0 +1,132 @@
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js"
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js"
+import { Effect, Option } from "effect"
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { AccessPolicy } from "../../security/AccessPolicy.js"
+import type { AuthenticatedClient } from "../../security/clients/ClientRecord.js"
+import type { IpAllowList } from "../../security/ipAllowList.js"
+import type { CallContextShape } from "../../tools/CallContext.js"
+import type { ContextFor } from "../McpServer.js"
+import type { Authenticator, RequestSource } from "./authenticate.js"
+import { HttpRefusal } from "./HttpRefusal.js"
+import { refuseHostOrOrigin, resolvePeer } from "./networkPolicy.js"
+import { header, readJsonBody, responseDone } from "./requestIo.js"
+import type { McpSessions } from "./sessions.js"
+
+export interface McpEndpointOptions {
+  readonly authenticator: Authenticator
+  readonly sessions: McpSessions
+  readonly trustedProxies: IpAllowList
+  readonly allowedHosts: ReadonlyArray<string>
+  readonly allowedOrigins: ReadonlyArray<string>
+  readonly maxBodyBytes: number
+}
+
+/** What authentication attaches to a request for the MCP handlers; the key itself never travels on. */
+interface CallerExtra {
+  readonly peer: string | undefined
+  readonly userAgent: string | undefined
+  readonly policy: AuthenticatedClient["policy"]
+}
+
+const authInfoFor = (client: AuthenticatedClient, source: RequestSource): AuthInfo => ({
+  token: "api-key",
+  clientId: client.name,
+  scopes: client.policy.readOnly ? ["opera:read"] : ["opera:read", "opera:write"],
+  extra: { peer: source.peer, userAgent: source.userAgent, policy: client.policy } satisfies CallerExtra
+})
+
+/** The pipeline's caller context from the request's AuthInfo; without one, the session owner with no peer (fails closed). */
+const contextFor = (owner: string): ContextFor => ({ authInfo }) => {
+  const extra = authInfo?.clientId === owner ? authInfo.extra as CallerExtra | undefined : undefined
+  const policy = extra?.policy
+  return {
+    clientId: owner,
+    transport: "http",
+    ...(extra?.peer !== undefined ? { peer: extra.peer } : {}),
+    ...(extra?.userAgent !== undefined ? { userAgent: extra.userAgent } : {}),
+    ...(policy !== undefined
+      ? {
+        policy: {
+          readOnly: policy.readOnly,
+          ...(policy.tools !== undefined ? { tools: policy.tools } : {}),
+          ...(policy.hotels !== undefined ? { hotels: policy.hotels } : {})
+        }
+      }
+      : { policy: { readOnly: true, tools: [] } })
+  } satisfies CallContextShape
+}
+
+const noSession = new HttpRefusal({
+  status: 400,
+  message: "Bad Request: send initialize first, then the Mcp-Session-Id it returned with every request."
+})
+const unknownSession = new HttpRefusal({
+  status: 404,
+  message: "Session not found: it ended or belongs to another client. Initialize a new session."
+})
+
+/**
+ * `/mcp`: Host/Origin check (DNS rebinding), peer allow-list, source lockout,
+ * API key, then the client's own MCP session on the SDK's Streamable HTTP
+ * transport. Completes when the response is over.
+ */
+export const makeMcpEndpoint = (options: McpEndpointOptions) =>
+  Effect.gen(function*() {
+    const access = yield* AccessPolicy
+    const { authenticator, sessions } = options
+
+    return Effect.fn("Http.mcp")(function*(req: IncomingMessage, res: ServerResponse) {
+      const hostProblem = refuseHostOrOrigin(header(req, "host"), header(req, "origin"), options.allowedHosts, options.allowedOrigins)
+      if (hostProblem !== undefined) return yield* new HttpRefusal({ status: 403, message: hostProblem })
+
+      const source: RequestSource = {
+        peer: resolvePeer(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies),
+        userAgent: header(req, "user-agent")
+      }
+      yield* authenticator.checkSource(source)
+      yield* access.checkPeer(source.peer).pipe(
+        Effect.catchTag("PeerNotAllowed", (refusal) =>
+          authenticator.countFailure(source, refusal._tag).pipe(
+            Effect.zipRight(Effect.fail(new HttpRefusal({ status: 403, message: refusal.message })))
+          ))
+      )
+      const client = yield* authenticator.authenticate(header(req, "authorization"), source)
+      ;(req as IncomingMessage & { auth?: AuthInfo }).auth = authInfoFor(client, source)
+
+      const sessionId = header(req, "mcp-session-id")
+      if (req.method === "POST") {
+        const body = yield* readJsonBody(req, options.maxBodyBytes)
+        if (sessionId === undefined) {
+          if (!isInitializeRequest(body)) return yield* noSession
+          const opened = yield* sessions.open(client.name, contextFor(client.name))
+          if (Option.isNone(opened)) {
+            return yield* new HttpRefusal({
+              status: 503,
+              message: "The server has as many sessions as it allows (OPERA_MCP_HTTP_MAX_SESSIONS); try again later.",
+              headers: { "retry-after": "30" }
+            })
+          }
+          yield* Effect.promise(() => opened.value.transport.handleRequest(req, res, body))
+          yield* responseDone(res)
+          return yield* sessions.discardIfUninitialized(opened.value)
+        }
+        const session = yield* sessions.find(sessionId, client.name)
+        if (Option.isNone(session)) return yield* unknownSession
+        yield* Effect.promise(() => session.value.transport.handleRequest(req, res, body))
+        return yield* responseDone(res)
+      }
+      if (req.method === "GET" || req.method === "DELETE") {
+        if (sessionId === undefined) return yield* noSession
+        const session = yield* sessions.find(sessionId, client.name)
+        if (Option.isNone(session)) return yield* unknownSession
+        yield* Effect.promise(() => session.value.transport.handleRequest(req, res))
+        return yield* responseDone(res)
+      }
+      return yield* new HttpRefusal({
+        status: 405,
+        message: "Use POST, GET or DELETE on /mcp.",
+        headers: { allow: "GET, POST, DELETE" }
+      })
+    })
+  })

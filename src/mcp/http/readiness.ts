@@ -1,0 +1,39 @@
+import { Effect } from "effect"
+import { OperaConnection } from "../../config/OperaConnection.js"
+import { OperaClient } from "../../opera/OperaClient.js"
+import { pingReservationService, PingReservationServiceResponse } from "../../opera/reservations.js"
+import { AuditLog } from "../../security/AuditLog.js"
+
+export interface Readiness {
+  readonly ready: boolean
+  readonly opera: "reachable" | "unreachable"
+  readonly audit: "ok" | "degraded" | "disabled"
+}
+
+/**
+ * `/readyz`: OPERA answers its reservation status ping and the audit log
+ * accepts writes. The answer is cached for a few seconds, so an
+ * unauthenticated prober cannot turn readiness checks into OPERA traffic.
+ * Only states, never a reason that could carry internals.
+ */
+export const makeReadiness = Effect.gen(function*() {
+  const client = yield* OperaClient
+  const connection = yield* OperaConnection
+  const audit = yield* AuditLog
+
+  const check = Effect.gen(function*() {
+    const ping = yield* client.execute(pingReservationService(connection.hotelId), PingReservationServiceResponse).pipe(
+      Effect.timeout("5 seconds"),
+      Effect.either
+    )
+    const status = yield* audit.status
+    const readiness: Readiness = {
+      ready: ping._tag === "Right" && status.mode !== "degraded",
+      opera: ping._tag === "Right" ? "reachable" : "unreachable",
+      audit: status.mode
+    }
+    return readiness
+  }).pipe(Effect.withSpan("Readiness.check"))
+
+  return yield* Effect.cachedWithTTL(check, "5 seconds")
+})
