@@ -16,6 +16,7 @@ const connection: ReadonlyArray<SettingDoc> = [
   doc("OPERA_BASE_URL", undefined, "OHIP gateway URL of your environment (https; http only for loopback)"),
   doc("OPERA_CLIENT_ID", undefined, "OAuth client id of your OHIP application"),
   doc("OPERA_CLIENT_SECRET", undefined, "OAuth client secret (secret)"),
+  doc("OPERA_CLIENT_SECRET_FILE", undefined, "Or: a file (mode 0600) holding it; a running server follows changes (rotation)"),
   doc("OPERA_APP_KEY", undefined, "OHIP application key, sent as `x-app-key` (secret)"),
   doc("OPERA_ENTERPRISE_ID", undefined, "Enterprise id for the token request (OCIM environments)"),
   doc("OPERA_HOTEL_ID", undefined, "Default hotel code, sent as `x-hotelid`"),

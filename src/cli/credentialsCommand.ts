@@ -1,7 +1,8 @@
 import { Command, Options } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
 import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
 import { Config, Console, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
-import { OperaConnectionFromEnv } from "../config/OperaConnection.js"
+import { OperaConnection, OperaConnectionFromEnv } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { TokenStoreLive } from "../opera/TokenFileStore.js"
 import { TokenCache } from "../opera/TokenCache.js"
@@ -42,7 +43,7 @@ const newSecret = (variable: Option.Option<string>) =>
 const RotationLive = TokenCache.Default.pipe(
   Layer.provide(TokenStoreLive),
   Layer.provideMerge(AuditLog.Default),
-  Layer.provide(Layer.mergeAll(OperaConnectionFromEnv, SecurityConfig.Default, NodeHttpClient.layerUndici, NodeFileSystem.layer))
+  Layer.provideMerge(Layer.mergeAll(OperaConnectionFromEnv, SecurityConfig.Default, NodeHttpClient.layerUndici, NodeFileSystem.layer))
 )
 
 /**
@@ -61,10 +62,30 @@ const rotate = Command.make("rotate", { fromEnv }, ({ fromEnv }) =>
         })
       )
     )
+    const connection = yield* OperaConnection
+    if (Option.isSome(connection.clientSecretFile)) {
+      // The running server follows this file: it proves the secret again and switches without a failed call.
+      const fs = yield* FileSystem.FileSystem
+      const file = connection.clientSecretFile.value
+      const temporary = `${file}.rotating`
+      yield* fs.writeFileString(temporary, `${Redacted.value(secret)}\n`, { mode: 0o600 }).pipe(
+        Effect.zipRight(fs.chmod(temporary, 0o600)),
+        Effect.zipRight(fs.rename(temporary, file)),
+        Effect.mapError(() =>
+          new CredentialRotationFailed({ message: "the new client secret works, but OPERA_CLIENT_SECRET_FILE could not be written" })
+        )
+      )
+      yield* Console.log(
+        "The new client secret works: OPERA issued a token with it, and the rotation is in the audit log.\n" +
+          "It is now in OPERA_CLIENT_SECRET_FILE; a running server switches to it within 30 seconds. " +
+          "Retire the old secret in the OHIP developer portal after that."
+      )
+      return
+    }
     yield* Console.log(
       "The new client secret works: OPERA issued a token with it, and the rotation is in the audit log.\n" +
-        "Next: set OPERA_CLIENT_SECRET to it where the server runs and restart the server, then retire the old " +
-        "secret in the OHIP developer portal."
+        "Next: set OPERA_CLIENT_SECRET to it where the server runs and restart the server (or keep the secret in " +
+        "OPERA_CLIENT_SECRET_FILE, which a running server follows), then retire the old secret in the OHIP portal."
     )
   }).pipe(Effect.provide(RotationLive), reportStartupErrors)).pipe(
     Command.withDescription("Validate a new OPERA client secret (from stdin or --from-env) and record the rotation")

@@ -1,5 +1,5 @@
 import { Config, Context, Layer, Option, Redacted } from "effect"
-import { httpUrl, optionalSecret, optionalText, secret, text, wholeNumber } from "./settings.js"
+import { httpUrl, optionalSecret, optionalText, secret, secretFromFile, text, wholeNumber } from "./settings.js"
 
 /**
  * Where and as whom this server talks to OPERA Cloud. Two real sources:
@@ -9,6 +9,8 @@ export interface OperaConnectionShape {
   readonly baseUrl: string
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
+  /** Where the secret was read from, when it came from a file: the server follows changes to it (rotation). */
+  readonly clientSecretFile: Option.Option<string>
   readonly appKey: Redacted.Redacted<string>
   readonly enterpriseId: Option.Option<string>
   readonly hotelId: string
@@ -26,7 +28,10 @@ export class OperaConnection extends Context.Tag("opera/OperaConnection")<
 export const operaConnectionConfig: Config.Config<OperaConnectionShape> = Config.all({
   baseUrl: httpUrl("OPERA_BASE_URL"),
   clientId: text("OPERA_CLIENT_ID"),
-  clientSecret: secret("OPERA_CLIENT_SECRET"),
+  clientSecret: secret("OPERA_CLIENT_SECRET").pipe(
+    Config.orElse(() => secretFromFile("OPERA_CLIENT_SECRET_FILE"))
+  ),
+  clientSecretFile: optionalText("OPERA_CLIENT_SECRET_FILE"),
   appKey: secret("OPERA_APP_KEY"),
   enterpriseId: optionalText("OPERA_ENTERPRISE_ID"),
   hotelId: text("OPERA_HOTEL_ID"),

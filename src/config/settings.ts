@@ -1,4 +1,5 @@
 import { Config, ConfigError, Either, Option, Redacted } from "effect"
+import { readFileSync } from "node:fs"
 
 /**
  * Setting readers whose error messages never echo the value that was read:
@@ -14,6 +15,18 @@ export const optionalText = (name: string) =>
   )
 
 export const secret = (name: string) => Config.redacted(name)
+
+/**
+ * A secret kept in a file (mode 0600, e.g. a mounted secret) named by the setting: read once at
+ * start-up; the file's content is the secret, surrounding whitespace ignored.
+ */
+export const secretFromFile = (name: string) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((file) =>
+      Either.try({ try: () => readFileSync(file.trim(), "utf8").trim(), catch: () => invalid("names a file that cannot be read") })
+        .pipe(Either.flatMap((text) => text.length > 0 ? Either.right(Redacted.make(text)) : Either.left(invalid("names an empty file"))))
+    )
+  )
 
 export const optionalSecret = (name: string) =>
   Config.option(Config.redacted(name)).pipe(

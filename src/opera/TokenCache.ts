@@ -1,4 +1,5 @@
-import { HttpClient } from "@effect/platform"
+import { FileSystem, HttpClient } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
 import { Clock, Duration, Effect, Option, Redacted, Ref, Schedule } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"
@@ -21,6 +22,7 @@ export interface TokenState {
 // A token is never handed out closer than this to its expiry, whatever the refresh threshold.
 const hardExpiryMarginMs = 30_000
 const refreshCheckEvery = Duration.seconds(15)
+const secretFileCheckEvery = Duration.seconds(30)
 
 /**
  * OAuth2 tokens for the configured OPERA credentials. One token request serves
@@ -33,6 +35,7 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
     const security = yield* SecurityConfig
     const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
     const store = yield* TokenStore
+    const fs = yield* FileSystem.FileSystem
     const audit = yield* AuditLog
     // Authentication events go to the audit log; a failure to record one never blocks the token itself.
     const recordAuth = (outcome: "success" | "failure", details: string, errorTag?: string) =>
@@ -182,6 +185,29 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
       Effect.forkScoped
     )
 
+    // A secret kept in a file (OPERA_CLIENT_SECRET_FILE) is followed: when an operator (or `credentials rotate`)
+    // replaces it, the new secret is proven with a token request and switched to; a refused one is left aside.
+    yield* Option.match(connection.clientSecretFile, {
+      onNone: () => Effect.void,
+      onSome: (file) =>
+        Effect.gen(function*() {
+          const tried = yield* Ref.make(Option.none<string>())
+          yield* Effect.gen(function*() {
+            const text = (yield* fs.readFileString(file)).trim()
+            const inUse = Redacted.value((yield* Ref.get(credentials)).clientSecret)
+            if (text === "" || text === inUse || Option.contains(yield* Ref.get(tried), text)) return
+            yield* Ref.set(tried, Option.some(text))
+            yield* rotate(Redacted.make(text)).pipe(
+              Effect.catchAll((error) => Effect.logWarning("new client secret refused; the old one stays", { reason: error._tag }))
+            )
+          }).pipe(
+            Effect.catchAll((error) => Effect.logWarning("client secret file unreadable", { reason: error._tag })),
+            Effect.repeat(Schedule.spaced(secretFileCheckEvery)),
+            Effect.forkScoped
+          )
+        })
+    })
+
     return {
       get: get(),
       invalidate,
@@ -190,5 +216,6 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
       /** Number of token requests sent so far (for tests and benchmarks). */
       tokenRequests: Ref.get(requests)
     } as const
-  })
+  }),
+  dependencies: [NodeFileSystem.layer]
 }) {}

@@ -58,6 +58,7 @@ export class Sandbox extends Effect.Service<Sandbox>()("sandbox/Sandbox", {
         baseUrl,
         clientId: credentials.clientId,
         clientSecret: credentials.clientSecret,
+        clientSecretFile: Option.none(),
         appKey: credentials.appKey,
         enterpriseId: Option.some(credentials.enterpriseId),
         hotelId: primaryHotel.hotelId,

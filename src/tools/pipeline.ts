@@ -1,5 +1,6 @@
 import { Clock, Effect, Option } from "effect"
 import { randomUUID } from "node:crypto"
+import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { AuditLog } from "../security/AuditLog.js"
 import type { AuditEventInput } from "../security/audit/model.js"
@@ -16,7 +17,14 @@ import type { ToolCallOutcome } from "./ToolCallOutcome.js"
 import { failed } from "./ToolCallOutcome.js"
 
 /** The services every call goes through, in the order of ARCHITECTURE.md. */
-export type PipelineServices = AccessPolicy | RateLimiter | Confirmation | Redactor | AuditLog | ThreatMonitor
+export type PipelineServices =
+  | AccessPolicy
+  | RateLimiter
+  | Confirmation
+  | Redactor
+  | AuditLog
+  | ThreatMonitor
+  | SecurityConfig
 
 // Refusals that count toward a client's lockout.
 const lockoutReasons = {
@@ -87,6 +95,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const redactor = yield* Redactor
     const audit = yield* AuditLog
     const threats = yield* ThreatMonitor
+    const security = yield* SecurityConfig
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
@@ -202,6 +211,17 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       outcome: auditOutcome,
       ...(errorTag !== undefined ? { errorTag } : {})
     }).pipe(Effect.either)
+    if (security.enableSecurityDebugLogs) {
+      // Security debug detail: what the pipeline decided, never arguments, results or ids.
+      yield* Effect.logInfo("tool call", {
+        tool: tool.name,
+        outcome: auditOutcome,
+        errorTag: errorTag ?? "none",
+        riskLevel: risk?.riskLevel ?? "unscored",
+        durationMs: finished - started,
+        audited: written._tag === "Right"
+      })
+    }
     if (written._tag === "Left") {
       // Reads go on while the audit log is degraded (strict mode refused them above); the health check says so.
       yield* Effect.logWarning("audit: could not record a tool call", { tool: tool.name, reason: written.left.reason })

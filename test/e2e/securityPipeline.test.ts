@@ -13,7 +13,10 @@ const eventually = async (check: () => boolean, ms = 15_000) => {
 
 describe("the security pipeline over stdio", () => {
   it("refuses a client over its rate limit at once, with when to retry", async () => {
-    const opera = await startSandbox({ OPERA_SECURITY_AUTH_RATE_LIMIT_REQUESTS: "3" })
+    const opera = await startSandbox({
+      OPERA_SECURITY_AUTH_RATE_LIMIT_REQUESTS: "3",
+      OPERA_SECURITY_ENABLE_SECURITY_DEBUG_LOGS: "true"
+    })
     const session = await startServer({ args: ["serve"], env: opera.env })
     try {
       for (let call = 0; call < 3; call++) {
@@ -24,6 +27,11 @@ describe("the security pipeline over stdio", () => {
       expect(textOf(refused)).toMatch(/rate limit|Too many/i)
       // The limit is per tool: another tool still answers.
       expect((await session.call("describe_tools", {})).isError).toBeFalsy()
+      // Security debug logs say what the pipeline decided, as JSON on stderr.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const decisions = session.stderr().split("\n").filter((line) => line.includes("\"tool call\""))
+      expect(decisions.length).toBe(5)
+      expect(decisions.some((line) => line.includes("RateLimited"))).toBe(true)
     } finally {
       await session.close()
       await opera.stop()

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Redacted, Ref } from "effect"
+import { Duration, Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
 import { OperaClient } from "../../src/opera/OperaClient.js"
 import { pingReservationService, PingReservationServiceResponse } from "../../src/opera/reservations.js"
 import { TokenCache } from "../../src/opera/TokenCache.js"
 import { Sandbox } from "../../src/sandbox/Sandbox.js"
 import { AuditLog } from "../../src/security/AuditLog.js"
-import { breathe, operaLayers } from "./harness.js"
+import { breathe, eventually, operaLayers } from "./harness.js"
 
 describe("credential rotation", () => {
   it.effect("switches to a proven new secret while calls keep running: 0 failed calls", () =>
@@ -54,4 +57,47 @@ describe("credential rotation", () => {
       const events = yield* audit.trail(1, ["auth"])
       expect(events.some((event) => event.outcome === "failure" && /rotation refused/.test(event.sensitive.details ?? ""))).toBe(true)
     }).pipe(Effect.provide(operaLayers())))
+})
+
+describe("a client secret kept in a file (OPERA_CLIENT_SECRET_FILE)", () => {
+  const secretFile = () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "secret-")), "client-secret")
+    return file
+  }
+
+  it.effect("the server follows the file: a replaced secret is proven and switched to", () => {
+    const file = secretFile()
+    return Effect.gen(function*() {
+      const sandbox = yield* Sandbox
+      const tokens = yield* TokenCache
+      writeFileSync(file, Redacted.value(sandbox.credentials.clientSecret))
+      yield* tokens.get
+      const newSecret = "file-rotated-secret-0123456789abcdef"
+      yield* sandbox.addClientSecret(Redacted.make(newSecret))
+      writeFileSync(file, `${newSecret}\n`)
+      yield* TestClock.adjust(Duration.seconds(31))
+      const audit = yield* AuditLog
+      yield* eventually(audit.trail(1, ["auth"]), (events) =>
+        events.some((event) => /rotated/.test(event.sensitive.details ?? "")))
+    }).pipe(Effect.provide(Layer.unwrapEffect(Effect.sync(() => operaLayers({}, {}, { clientSecretFile: Option.some(file) })))))
+  })
+
+  it.effect("a secret OPERA refuses is left aside and the old one stays in use", () => {
+    const file = secretFile()
+    return Effect.gen(function*() {
+      const sandbox = yield* Sandbox
+      const tokens = yield* TokenCache
+      const client = yield* OperaClient
+      writeFileSync(file, Redacted.value(sandbox.credentials.clientSecret))
+      yield* tokens.get
+      writeFileSync(file, "a-secret-opera-never-issued-000000")
+      yield* TestClock.adjust(Duration.seconds(31))
+      const audit = yield* AuditLog
+      yield* eventually(audit.trail(1, ["auth"]), (events) =>
+        events.some((event) => event.outcome === "failure" && /rotation refused/.test(event.sensitive.details ?? "")))
+      yield* sandbox.revokeTokens
+      expect((yield* client.execute(pingReservationService(sandbox.hotelId), PingReservationServiceResponse)).operaVersion)
+        .toBeDefined()
+    }).pipe(Effect.provide(Layer.unwrapEffect(Effect.sync(() => operaLayers({}, {}, { clientSecretFile: Option.some(file) })))))
+  })
 })
