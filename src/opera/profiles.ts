@@ -158,3 +158,27 @@ export const pingProfileService = (hotelId: string): OperaRequest => ({
   hotelId
 })
 export const PingProfileServiceResponse = OperaVersion
+
+/** The consent flags a guest can give or withdraw (crm `privacyInfoType`). */
+export interface PrivacyChoices {
+  readonly allowEmail?: boolean
+  readonly allowPhone?: boolean
+  readonly allowSMS?: boolean
+  readonly optInMailingList?: boolean
+  readonly optInMarketResearch?: boolean
+  readonly optInThirdParty?: boolean
+}
+
+/** putProfile carrying only `privacyInfo`: the guest's contact and data-sharing consent. */
+export const setPrivacyOptions = (
+  input: { readonly hotelId: string; readonly profileId: string; readonly privacy: PrivacyChoices }
+): OperaRequest => ({
+  module: "crm",
+  operationId: "putProfile",
+  method: "PUT",
+  template: "/profiles/{profileId}",
+  params: { profileId: input.profileId },
+  body: { profileIdList: [{ id: input.profileId, type: "Profile" }], profileDetails: { privacyInfo: input.privacy } },
+  hotelId: input.hotelId
+})
+export const SetPrivacyOptionsResponse = ProfileEnvelope

@@ -156,11 +156,21 @@ const applyDetails = (base: GuestRecord, details: ProfileDetails | undefined): E
     phone: phone ?? base.phone,
     address: changedAddress,
     language: details?.customer?.language ?? base.language,
+    ...(details?.privacyInfo === undefined ? {} : { privacy: mergePrivacy(base.privacy, details.privacyInfo) }),
     vip: vipCode === undefined
       ? base.vip
       : vipCode === "" ? undefined : { code: vipCode, description: details?.customer?.vipDescription ?? vipCode }
   })
 }
+
+/** Consent flags the request sets replace the stored ones; flags it leaves out stay as they were. */
+const mergePrivacy = (
+  stored: Readonly<Record<string, boolean>> | undefined,
+  requested: Readonly<Record<string, boolean | undefined>>
+): Readonly<Record<string, boolean>> => ({
+  ...stored,
+  ...Object.fromEntries(Object.entries(requested).filter((entry): entry is [string, boolean] => entry[1] !== undefined))
+})
 
 /** postProfile / postGuestProfile: a new guest profile; a primary name with a surname is required. */
 export const createProfile = (

@@ -24,6 +24,8 @@ export interface GuestRecord {
   readonly language: string
   readonly vip: { readonly code: string; readonly description: string } | undefined
   readonly membership: { readonly type: string; readonly number: string; readonly level: string } | undefined
+  /** Consent flags (OHIP privacyInfo) as last set; absent until someone sets them. */
+  readonly privacy?: Readonly<Record<string, boolean>>
   readonly createdAt: string
   readonly modifiedAt: string
 }

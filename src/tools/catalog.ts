@@ -45,6 +45,7 @@ import { getProfileMemberships } from "./guests/getProfileMemberships.js"
 import { getTravelAgentProfile } from "./guests/getTravelAgentProfile.js"
 import { requestGuestAnonymization } from "./guests/requestGuestAnonymization.js"
 import { searchGuests } from "./guests/searchGuests.js"
+import { setGuestPrivacyOptions } from "./guests/setGuestPrivacyOptions.js"
 import { updateGuestProfile } from "./guests/updateGuestProfile.js"
 import { createMaintenanceRequest } from "./housekeeping/createMaintenanceRequest.js"
 import { getHousekeepingOverview } from "./housekeeping/getHousekeepingOverview.js"
@@ -130,6 +131,7 @@ export const catalog: ReadonlyArray<Tool<ToolServices>> = [
   getGuestStayHistory,
   findMergeCandidates,
   requestGuestAnonymization,
+  setGuestPrivacyOptions,
   getHotelAvailability,
   getRestrictions,
   listRatePlans,

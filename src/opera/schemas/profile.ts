@@ -68,12 +68,29 @@ export const Customer = Schema.Struct({
 })
 
 /** `profileType` (crm) / `guestProfileType`: the detail of one profile. */
+/** `privacyInfoType`: a guest's consent to being contacted and to data sharing. */
+export const PrivacyInfo = Schema.Struct({
+  marketResearchParticipation: flag,
+  infoFromThirdParty: flag,
+  allowPhone: flag,
+  allowSMS: flag,
+  allowEmail: flag,
+  optInMailingList: flag,
+  optInMarketResearch: flag,
+  optInThirdParty: flag,
+  optInPhone: flag,
+  optInSms: flag,
+  optInEmail: flag
+})
+export type PrivacyInfo = typeof PrivacyInfo.Type
+
 export const ProfileDetails = Schema.Struct({
   customer: optional(Customer),
   addresses: optional(Schema.Struct({ addressInfo: optional(Schema.Array(Schema.Struct({ address: optional(Address), id: text, type: text }))) })),
   telephones: optional(Schema.Struct({ telephoneInfo: optional(Schema.Array(Schema.Struct({ telephone: optional(Telephone), id: text, type: text }))) })),
   emails: optional(Schema.Struct({ emailInfo: optional(Schema.Array(Schema.Struct({ email: optional(Email), id: text, type: text }))) })),
   profileMemberships: optional(Schema.Struct({ profileMembership: optional(Schema.Array(ProfileMembership)) })),
+  privacyInfo: optional(PrivacyInfo),
   profileType: text,
   statusCode: text,
   registeredProperty: text,

@@ -56,6 +56,7 @@ export const renderProfileDetails = (guest: GuestRecord): Encoded<typeof Profile
       emails: { emailInfo: [{ email: email(guest.email), id: `${guest.profileId}03`, type: "Email" }] }
     }),
     ...(member === undefined ? {} : { profileMemberships: { profileMembership: [member] } }),
+    ...(guest.privacy === undefined ? {} : { privacyInfo: guest.privacy }),
     profileType: "Guest",
     statusCode: "Active",
     registeredProperty: guest.registeredProperty,
