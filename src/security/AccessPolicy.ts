@@ -130,7 +130,7 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
      * the default OPERA_HOTEL_ID when the call names none; `undefined` only for
      * tools that touch no hotel)?
      */
-    const check = Effect.fn("AccessPolicy.check")(function*(
+    const check = Effect.fnUntraced(function*(
       ctx: CallContextShape,
       tool: ToolInfo,
       hotelId: string | undefined

@@ -143,7 +143,7 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
      * and answer with ConfirmationRequired. `args` are the raw arguments as the
      * client sent them.
      */
-    const gate = Effect.fn("Confirmation.gate")(function*<E, R>(
+    const gate = Effect.fnUntraced(function*<E, R>(
       ctx: CallContextShape,
       tool: ToolInfo,
       args: unknown,

@@ -64,7 +64,7 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * the client is locked out, or when `limit` calls were already admitted in
      * the last window.
      */
-    const take = Effect.fn("RateLimiter.take")(function*(clientId: string, toolName: string) {
+    const take = Effect.fnUntraced(function*(clientId: string, toolName: string) {
       const now = yield* Clock.currentTimeMillis
       const lockout = yield* activeLockout(clientId, now)
       if (Option.isSome(lockout)) return yield* ClientLockedOut.until(lockout.value)

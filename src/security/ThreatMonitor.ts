@@ -70,7 +70,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
      * Score one call before it runs. Never fails; emits medium and high
      * assessments and opens an incident on high (with automatic response on).
      */
-    const assess = Effect.fn("ThreatMonitor.assess")(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+    const assess = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
       if (!enabled) return quiet
       const now = yield* Clock.currentTimeMillis
       const hourOfDay = DateTime.getPart(DateTime.unsafeMakeZoned(now, { timeZone: zone }), "hours")
@@ -112,7 +112,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
      * What the pipeline calls before the handler: refuses a client blocked by an
      * incident until the block ends, and a call assessed high.
      */
-    const guard = Effect.fn("ThreatMonitor.guard")(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+    const guard = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
       const block = yield* responder.blockOf(ctx.clientId)
       if (Option.isSome(block)) return yield* ClientBlocked.until(block.value.until, block.value.incidentId)
       const assessment = yield* assess(ctx, tool, args)
@@ -124,7 +124,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
     })
 
     /** Update the client's profile with a call's outcome (after the handler, success or not). */
-    const record = Effect.fn("ThreatMonitor.record")(function*(ctx: CallContextShape, tool: ToolInfo, outcome: CallOutcome) {
+    const record = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, outcome: CallOutcome) {
       if (!enabled) return
       const now = yield* Clock.currentTimeMillis
       const facts = outcome.reservationFacts

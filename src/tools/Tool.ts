@@ -69,6 +69,26 @@ const withConfirmationToken = (schema: JsonSchemaObject): JsonSchemaObject => ({
   }
 })
 
+// No tool takes arguments nested deeper than this; deeper input is refused before any recursive work.
+const maxArgumentDepth = 32
+
+/** Depth of a JSON value, measured without recursion (a hostile value may be thousands of levels deep). */
+const tooDeep = (value: unknown): boolean => {
+  const pending: Array<readonly [unknown, number]> = [[value, 0]]
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!
+    if (typeof current !== "object" || current === null) continue
+    if (depth >= maxArgumentDepth) return true
+    for (const child of Object.values(current)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+const tooDeepError = (args: unknown) =>
+  new ParseResult.ParseError({
+    issue: new ParseResult.Type(Schema.Unknown.ast, args, `arguments are nested deeper than ${maxArgumentDepth} levels`)
+  })
+
 /**
  * Arguments must be one JSON object whose fields the tool knows; Effect's own
  * excess-property check does not cover an empty struct, so the names are checked here too.
@@ -86,7 +106,8 @@ const decodeArguments = <I, IE>(schema: Schema.Schema<I, IE, never>, json: JsonS
     ),
     { errors: "all" }
   )
-  return (args: unknown) => Effect.flatMap(shape(args), () => decode(args))
+  return (args: unknown) =>
+    tooDeep(args) ? Effect.fail(tooDeepError(args)) : Effect.flatMap(shape(args), () => decode(args))
 }
 
 /** Checks a definition's types once, then erases them for the registry. */

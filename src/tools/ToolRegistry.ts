@@ -40,7 +40,9 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
         const ctx = yield* CallContext
         const tool = byName.get(name)
         if (tool === undefined) {
-          return failed(`Unknown tool "${name.slice(0, 80)}". Call tools/list for the tools available.`)
+          // The name is echoed only when it looks like a tool name: it is the caller's text, not ours.
+          const shown = /^[a-z][a-z0-9_]{0,63}$/.test(name) ? ` "${name}"` : ""
+          return failed(`Unknown tool${shown}. Call tools/list for the tools available.`)
         }
         return yield* runToolCall(ctx, tool, args).pipe(
           Effect.provide(services),

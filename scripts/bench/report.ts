@@ -1,0 +1,110 @@
+/** The figures against their targets (issue 8), as a table and as JSON. */
+import type { AuditResult } from "./audit.js"
+import type { RatioResult, RssResult } from "./pipeline.js"
+import type { RateLimiterResult } from "./rateLimiter.js"
+import type { SpawnResult } from "./spawn.js"
+import type { TokenResult } from "./tokens.js"
+
+export interface BenchResults {
+  readonly ratio?: RatioResult
+  readonly audit?: AuditResult
+  readonly rateLimiter?: RateLimiterResult
+  readonly tokens?: TokenResult
+  readonly spawn?: SpawnResult
+  readonly rss?: RssResult
+  readonly rssHeapCapped?: RssResult
+}
+
+export interface Row {
+  readonly figure: string
+  readonly measured: string
+  readonly target: string
+  readonly met: boolean
+}
+
+const n = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 3 })
+
+// Flat: the second half of the run adds less than this much RSS.
+export const flatToleranceMb = 10
+
+export const rows = (results: BenchResults): ReadonlyArray<Row> => {
+  const out: Array<Row> = []
+  const { ratio, audit, rateLimiter, tokens, spawn, rss, rssHeapCapped } = results
+  if (ratio !== undefined) {
+    const detail = (which: "p50Ms" | "p99Ms") => `(${n(ratio.pipeline[which])} ms vs ${n(ratio.bare[which])} ms)`
+    out.push({
+      figure: `pipeline / bare SDK server, p50 (${n(ratio.calls)} calls × ${ratio.runs} runs)`,
+      measured: `${n(ratio.ratioP50)} ${detail("p50Ms")}`,
+      target: "≤ 1.15",
+      met: ratio.ratioP50 <= 1.15
+    }, {
+      figure: "pipeline / bare SDK server, p99",
+      measured: `${n(ratio.ratioP99)} ${detail("p99Ms")}`,
+      target: "≤ 1.30",
+      met: ratio.ratioP99 <= 1.3
+    })
+  }
+  if (audit !== undefined) {
+    out.push({
+      figure: "audit append latency, median (p99)",
+      measured: `${n(audit.appendP50Ms)} ms (${n(audit.appendP99Ms)} ms)`,
+      target: "< 0.2 ms",
+      met: audit.appendP50Ms < 0.2
+    }, {
+      figure: "audit append throughput (one at a time / 64 in flight)",
+      measured: `${n(audit.appendRowsPerSecond)} / ${n(audit.appendRowsPerSecondConcurrent)} rows/s`,
+      target: "≥ 20,000 rows/s",
+      met: Math.max(audit.appendRowsPerSecond, audit.appendRowsPerSecondConcurrent) >= 20_000
+    }, {
+      figure: `audit verify (${n(audit.verifyRows)} rows)`,
+      measured: `${n(audit.verifyRowsPerSecond)} rows/s`,
+      target: "≥ 100,000 rows/s",
+      met: audit.verifyRowsPerSecond >= 100_000
+    })
+  }
+  if (rateLimiter !== undefined) {
+    out.push({
+      figure: "rate limiter decisions (many keys / one hot key)",
+      measured: `${n(rateLimiter.spreadPerSecond)} / ${n(rateLimiter.hotKeyPerSecond)} per s ` +
+        `(the sliding-window law alone: ${n(rateLimiter.coreAdmitPerSecond)} per s)`,
+      target: "≥ 1,000,000 per s",
+      met: Math.min(rateLimiter.spreadPerSecond, rateLimiter.hotKeyPerSecond) >= 1_000_000
+    })
+  }
+  if (tokens !== undefined) {
+    out.push({
+      figure: `token requests for ${n(tokens.concurrentCalls)} concurrent cold calls (${tokens.runs} runs)`,
+      measured: `${tokens.tokenRequests.join(", ")}${tokens.failedCalls > 0 ? `; ${tokens.failedCalls} calls failed` : ""}`,
+      target: "exactly 1",
+      met: tokens.tokenRequests.every((count) => count === 1) && tokens.failedCalls === 0
+    })
+  }
+  if (spawn !== undefined) {
+    out.push({
+      figure: `spawn → initialize answered (median of ${spawn.runs})`,
+      measured: `${n(spawn.medianMs)} ms`,
+      target: "< 500 ms",
+      met: spawn.medianMs < 500
+    })
+  }
+  for (const run of [rss, rssHeapCapped]) {
+    if (run === undefined) continue
+    const capped = run.heapCapMb === undefined ? "" : `, heap capped at ${run.heapCapMb} MB (leak check)`
+    out.push({
+      figure: `server RSS after ${n(run.calls)} calls${capped}; growth over the last half`,
+      measured: `${n(run.finalMb)} MB (idle ${n(run.samples[0]?.[1] ?? Number.NaN)} MB); ` +
+        `${run.lastHalfGrowthMb >= 0 ? "+" : ""}${n(run.lastHalfGrowthMb)} MB`,
+      target: `< 150 MB and flat (< ${flatToleranceMb} MB)`,
+      met: run.finalMb < 150 && run.lastHalfGrowthMb < flatToleranceMb
+    })
+  }
+  return out
+}
+
+export const table = (results: ReadonlyArray<Row>): string => {
+  const header = ["figure", "measured", "target", "met"]
+  const lines = results.map((row) => [row.figure, row.measured, row.target, row.met ? "yes" : "**MISSED**"])
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)))
+  const format = (cells: ReadonlyArray<string>) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`
+  return [format(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...lines.map(format)].join("\n")
+}
