@@ -45,9 +45,9 @@ const OperaLive = OperaClient.Default.pipe(
 )
 
 /** Settings that make `--sandbox` work out of the box; the environment still wins. */
-const sandboxDefaults = new Map([
+const sandboxDefaults: ReadonlyArray<readonly [string, string]> = [
   ["OPERA_SECURITY_AUDIT_DB_PATH", ":memory:"]
-])
+]
 
 export type Mode =
   | { readonly _tag: "Property" }
@@ -65,7 +65,7 @@ const configFor = (mode: Mode) =>
     : Layer.unwrapEffect(
       Effect.configProviderWith((current) =>
         Effect.succeed(Layer.setConfigProvider(
-          current.pipe(ConfigProvider.orElse(() => ConfigProvider.fromMap(sandboxDefaults)))
+          current.pipe(ConfigProvider.orElse(() => ConfigProvider.fromMap(new Map(sandboxDefaults))))
         ))
       )
     )
