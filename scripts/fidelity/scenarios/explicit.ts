@@ -1,3 +1,5 @@
+import { firstActivityNumber } from "../../../src/sandbox/activityBook.js"
+import { firstBlockNumber } from "../../../src/sandbox/blockBook.js"
 import type { Fixtures } from "./fixtures.js"
 import type { ToolScenario } from "./generic.js"
 
@@ -46,6 +48,41 @@ export const explicitScenarios = (fixtures: Fixtures): Readonly<Record<string, R
       { label: "guest counts", args: { reservationId: dueIn ?? reserved, adults: 1, children: 1 } },
       { label: "in-house dates", args: { reservationId: inHouse ?? fixtures.unknownId, arrivalDate: fixtures.day(2) } }
     ],
+    // Blocks, activities and the other composite calls: ids follow the sandbox's deterministic seed.
+    get_block: [{ label: "seeded conference block", args: { blockId: String(firstBlockNumber) } }],
+    create_block: [{
+      label: "tentative block",
+      args: {
+        blockCode: "FIDELITY1",
+        name: "Fidelity check block",
+        startDate: fixtures.day(30),
+        endDate: fixtures.day(32),
+        ratePlanCode: "BAR",
+        rooms: [{ roomType: "KING", rooms: 2, rate: 189 }]
+      }
+    }],
+    pick_up_block_reservation: [{
+      label: "pick up from the conference block",
+      args: {
+        blockId: String(firstBlockNumber),
+        guest: { givenName: "Fidelity", surname: "Pickup" },
+        arrivalDate: fixtures.businessDate,
+        departureDate: fixtures.day(1),
+        roomType: "DBL",
+        adults: 1
+      }
+    }],
+    book_activity: [{
+      label: "spa for an in-house guest",
+      args: { reservationId: inHouse ?? fixtures.unknownId, activityType: "DINNER", date: fixtures.businessDate, startTime: "20:30" }
+    }],
+    cancel_activity: [{ label: "seeded activity", args: { activityId: String(firstActivityNumber) } }],
+    post_guest_message: [{
+      label: "message for a reservation",
+      args: { reservationId: inHouse ?? reserved ?? fixtures.unknownId, text: "Your table is ready." }
+    }],
+    create_company_profile: [{ label: "company", args: { name: "Fidelity Travel Ltd", city: "Lisbon", countryCode: "PT" } }],
+    request_guest_anonymization: [{ label: "anonymise a guest", args: { profileId: fixtures.profileIds[1] ?? fixtures.unknownId } }],
     cancel_reservation: [
       { label: "with reason", args: { reservationId: reserved ?? dueIn, reasonCode: "CHG", reason: "Change of plans" } },
       { label: "again (already cancelled)", args: { reservationId: reserved ?? dueIn } },
