@@ -10,7 +10,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$repo/dist/src/bin.js"
+bin="$repo/dist/opera-cloud-mcp.mjs"
 [ -f "$bin" ] || { echo "missing $bin: run npm run build first" >&2; exit 2; }
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(server-initialize ping tools-list dns-rebinding-protection)

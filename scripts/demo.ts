@@ -10,7 +10,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const binary = path.resolve(here, "../src/bin.js")
+const binary = path.resolve(here, "../opera-cloud-mcp.mjs")
 
 const print = (line = "") => process.stdout.write(`${line}\n`)
 const indent = (text: string) => text.split("\n").map((line) => `    ${line}`).join("\n")

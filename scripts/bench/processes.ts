@@ -15,8 +15,8 @@ import { fileURLToPath } from "node:url"
 import { Sandbox } from "../../src/sandbox/Sandbox.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-/** dist/src/bin.js, next to this file once compiled (dist/scripts/bench). */
-export const serverBinary = path.resolve(here, "../../src/bin.js")
+/** The bundled CLI (dist/opera-cloud-mcp.mjs), as users run it. */
+export const serverBinary = path.resolve(here, "../../opera-cloud-mcp.mjs")
 export const bareBinary = path.resolve(here, "bareServer.js")
 
 export interface BenchSandbox {

@@ -6,7 +6,7 @@ import path from "node:path"
 import { fileURLToPath } from "node:url"
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-export const builtBinary = path.join(repoRoot, "dist/src/bin.js")
+export const builtBinary = path.join(repoRoot, "dist/opera-cloud-mcp.mjs")
 
 export interface ServerSession {
   readonly client: Client
