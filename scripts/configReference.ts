@@ -52,7 +52,11 @@ const http: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_HTTP_HEADERS_TIMEOUT_MS", "10000", "Time to send the request head (slowloris)"),
   doc("OPERA_MCP_HTTP_REQUEST_TIMEOUT_MS", "60000", "Time to send a whole request"),
   doc("OPERA_MCP_HTTP_KEEP_ALIVE_TIMEOUT_MS", "5000", "Idle keep-alive connections close after this long"),
-  doc("OPERA_MCP_HTTP_SHUTDOWN_GRACE_MS", "10000", "How long shutdown waits for calls in flight")
+  doc("OPERA_MCP_HTTP_SHUTDOWN_GRACE_MS", "10000", "How long shutdown waits for calls in flight"),
+  doc("OPERA_MCP_OAUTH_ISSUER", undefined, "OAuth resource-server mode: the identity provider's issuer (with AUDIENCE and JWKS_URL)"),
+  doc("OPERA_MCP_OAUTH_AUDIENCE", undefined, "Audience access tokens must carry; also the `resource` in /.well-known/oauth-protected-resource"),
+  doc("OPERA_MCP_OAUTH_JWKS_URL", undefined, "The provider's JWKS (https; http only on loopback)"),
+  doc("OPERA_MCP_OAUTH_WRITE_SCOPE", "opera:write", "Scope a token needs for write tools; tokens without it are read-only")
 ]
 
 const S = (name: string, defaultValue: string | undefined, meaning: string) =>

@@ -3,6 +3,8 @@ export interface ToolCallOutcome {
   readonly isError: boolean
   readonly text: string
   readonly structured?: Record<string, unknown>
+  /** The typed error behind an isError outcome (for metrics; never shown to the client). */
+  readonly errorTag?: string
 }
 
 export const failed = (message: string): ToolCallOutcome => ({ isError: true, text: message })

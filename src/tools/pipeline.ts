@@ -228,6 +228,6 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     }
     return Option.match(Option.fromNullable(errorTag), {
       onNone: () => outcome,
-      onSome: () => ({ isError: true, text: outcome.text }) satisfies ToolCallOutcome
+      onSome: (tag) => ({ isError: true, text: outcome.text, errorTag: tag }) satisfies ToolCallOutcome
     })
   })

@@ -1,5 +1,6 @@
 import { Config, Effect } from "effect"
 import { list, optionalText, wholeNumber } from "../../config/settings.js"
+import { oauthSettingsConfig } from "../../security/jwt/OAuthResource.js"
 
 const M = (name: string) => `OPERA_MCP_${name}`
 const H = (name: string) => `OPERA_MCP_HTTP_${name}`
@@ -28,7 +29,9 @@ export const httpSettingsConfig = Config.all({
   requestTimeoutMs: bounded(H("REQUEST_TIMEOUT_MS"), 1000, 3_600_000, 60_000),
   keepAliveTimeoutMs: bounded(H("KEEP_ALIVE_TIMEOUT_MS"), 1000, 600_000, 5000),
   /** On shutdown, calls in flight get this long to finish before connections are cut. */
-  shutdownGraceMs: bounded(H("SHUTDOWN_GRACE_MS"), 0, 600_000, 10_000)
+  shutdownGraceMs: bounded(H("SHUTDOWN_GRACE_MS"), 0, 600_000, 10_000),
+  /** OAuth resource-server mode (OPERA_MCP_OAUTH_*); OAuthResource checks that it is complete. */
+  oauth: oauthSettingsConfig
 })
 
 export type HttpSettingsShape = Config.Config.Success<typeof httpSettingsConfig>

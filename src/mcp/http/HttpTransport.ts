@@ -4,15 +4,19 @@ import { createServer as createHttpServer } from "node:http"
 import { createServer as createHttpsServer } from "node:https"
 import type { Socket } from "node:net"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
+import { AccessPolicy } from "../../security/AccessPolicy.js"
 import { ClientStore } from "../../security/clients/ClientStore.js"
+import { OAuthResource } from "../../security/jwt/OAuthResource.js"
 import type { ToolRegistry } from "../../tools/ToolRegistry.js"
-import { makeAuthenticator } from "./authenticate.js"
+import type { RequestSource } from "./authenticate.js"
+import { makeAuthenticator, protectedResourcePath } from "./authenticate.js"
 import { HttpRefusal, HttpStartupRefused } from "./HttpRefusal.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { makeMcpEndpoint } from "./mcpEndpoint.js"
-import { normalizeAddress } from "./networkPolicy.js"
+import { HttpMetrics } from "./metrics.js"
+import { normalizeAddress, refuseHostOrOrigin, resolvePeer } from "./networkPolicy.js"
 import { makeReadiness } from "./readiness.js"
-import { sendJson, sendRefusal } from "./requestIo.js"
+import { header, sendJson, sendRefusal, sendText } from "./requestIo.js"
 import { makeSessions } from "./sessions.js"
 import { checkNetworkSettings, loadTls } from "./startupChecks.js"
 
@@ -48,14 +52,24 @@ export const startHttpServer = (listen: HttpListenOptions) =>
     if (security.requireHttps && Option.isNone(tls)) {
       yield* checkNetworkSettings({ ...listen, tls: false, requireHttps: true }, settings)
     }
-    if ((yield* store.activeCount) === 0) {
+    const oauth = yield* OAuthResource.pipe(
+      Effect.provide(OAuthResource.Default),
+      Effect.catchTag("OAuthMisconfigured", (problem) => new HttpStartupRefused({ message: problem.message }))
+    )
+    if ((yield* store.activeCount) === 0 && Option.isNone(oauth.mode)) {
       return yield* new HttpStartupRefused({
         message: `No HTTP client can authenticate: ${store.path} has no active client. ` +
           "Issue a key with `opera-cloud-mcp clients add NAME` (the file is OPERA_MCP_CLIENTS_FILE)."
       })
     }
-    const authenticator = yield* makeAuthenticator
-    const sessions = yield* makeSessions({ maxSessions: settings.maxSessions, idleMinutes: settings.sessionIdleMinutes })
+    const access = yield* AccessPolicy
+    const metrics = yield* HttpMetrics.pipe(Effect.provide(HttpMetrics.Default))
+    const authenticator = yield* makeAuthenticator.pipe(Effect.provideService(OAuthResource, oauth))
+    const sessions = yield* makeSessions({
+      maxSessions: settings.maxSessions,
+      idleMinutes: settings.sessionIdleMinutes,
+      instrument: metrics.instrument
+    })
     const readiness = yield* makeReadiness
     const runtime = yield* Effect.runtime<ToolRegistry>()
     const runDetached = Runtime.runFork(runtime)
@@ -161,6 +175,32 @@ export const startHttpServer = (listen: HttpListenOptions) =>
         return Effect.flatMap(readiness, (state) => sendJson(res, state.ready ? 200 : 503, state))
       }
       if (path === "/mcp") return mcp(req, res)
+      if (path === protectedResourcePath || path === `${protectedResourcePath}/mcp`) {
+        return Option.match(oauth.metadata, {
+          onNone: () => Effect.fail(notFound),
+          onSome: (metadata) => sendJson(res, 200, metadata)
+        })
+      }
+      if (path === "/metrics") {
+        // Behind the same gate as /mcp: Host/Origin, source lockout, peer allow-list, a key or token.
+        return Effect.gen(function*() {
+          const hostProblem = refuseHostOrOrigin(header(req, "host"), header(req, "origin"), network.allowedHosts, network.allowedOrigins)
+          if (hostProblem !== undefined) return yield* new HttpRefusal({ status: 403, message: hostProblem })
+          const source: RequestSource = {
+            peer: resolvePeer(req.socket.remoteAddress, req.headers["x-forwarded-for"], network.trustedProxies),
+            userAgent: header(req, "user-agent")
+          }
+          yield* authenticator.checkSource(source)
+          yield* access.checkPeer(source.peer).pipe(
+            Effect.catchTag("PeerNotAllowed", (refusal) =>
+              authenticator.countFailure(source, refusal._tag).pipe(
+                Effect.zipRight(Effect.fail(new HttpRefusal({ status: 403, message: refusal.message })))
+              ))
+          )
+          yield* authenticator.authenticate(header(req, "authorization"), source, authenticator.challengeParams(req))
+          return yield* sendText(res, 200, "text/plain; version=0.0.4; charset=utf-8", yield* metrics.render)
+        })
+      }
       return Effect.fail(notFound)
     })
 

@@ -1,12 +1,17 @@
 import { Effect, Option } from "effect"
+import type { IncomingMessage } from "node:http"
 import { AuditLog } from "../../security/AuditLog.js"
 import type { AuthenticatedClient } from "../../security/clients/ClientRecord.js"
 import { ClientStore } from "../../security/clients/ClientStore.js"
 import { RateLimiter } from "../../security/RateLimiter.js"
+import { looksLikeJwt, OAuthResource } from "../../security/jwt/OAuthResource.js"
 import { Redactor } from "../../security/Redactor.js"
 import { HttpRefusal } from "./HttpRefusal.js"
 
 export const realm = "opera-cloud-mcp"
+
+/** Where the RFC 9728 protected-resource metadata is served (OAuth mode only). */
+export const protectedResourcePath = "/.well-known/oauth-protected-resource"
 
 /** Who sent a request, as far as the network can tell. */
 export interface RequestSource {
@@ -32,6 +37,7 @@ export const makeAuthenticator = Effect.gen(function*() {
   const limiter = yield* RateLimiter
   const audit = yield* AuditLog
   const redactor = yield* Redactor
+  const oauth = yield* OAuthResource
 
   const sourceId = (source: RequestSource) => `source:${redactor.anonymize("ip", source.peer ?? "unknown")}`
 
@@ -92,7 +98,8 @@ export const makeAuthenticator = Effect.gen(function*() {
         bare: true
       })
     }
-    const client = yield* store.authenticate(key).pipe(
+    // In OAuth mode a JWT-shaped bearer is an access token; API keys keep working beside it.
+    const client = Option.isSome(oauth.mode) && looksLikeJwt(key) ? yield* oauth.verify(key) : yield* store.authenticate(key).pipe(
       Effect.catchTag("ClientsFileProblem", (problem) =>
         Effect.logError(`http: ${problem.message}`).pipe(
           Effect.zipRight(Effect.fail(new HttpRefusal({
@@ -111,7 +118,19 @@ export const makeAuthenticator = Effect.gen(function*() {
     })
   })
 
-  return { checkSource, authenticate, countFailure, auditRefusal } as const
+  /**
+   * `, resource_metadata="…"` for the 401 challenge in OAuth mode (RFC 9728),
+   * built from the request's Host, which the caller has already allow-listed.
+   */
+  const challengeParams = (req: IncomingMessage): string => {
+    if (Option.isNone(oauth.mode)) return ""
+    const host = req.headers.host
+    if (host === undefined || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return ""
+    const scheme = "encrypted" in req.socket ? "https" : "http"
+    return `, resource_metadata="${scheme}://${host}${protectedResourcePath}"`
+  }
+
+  return { checkSource, authenticate, countFailure, auditRefusal, challengeParams } as const
 })
 
 export type Authenticator = Effect.Effect.Success<typeof makeAuthenticator>

@@ -91,7 +91,11 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
             Effect.zipRight(Effect.fail(new HttpRefusal({ status: 403, message: refusal.message })))
           ))
       )
-      const client = yield* authenticator.authenticate(header(req, "authorization"), source)
+      const client = yield* authenticator.authenticate(
+        header(req, "authorization"),
+        source,
+        authenticator.challengeParams(req)
+      )
       ;(req as IncomingMessage & { auth?: AuthInfo }).auth = authInfoFor(client, source)
 
       const sessionId = header(req, "mcp-session-id")

@@ -99,3 +99,9 @@ export const responseDone = (res: ServerResponse) =>
     res.once("close", done)
     return Effect.sync(() => res.off("close", done))
   })
+
+export const sendText = (res: ServerResponse, status: number, contentType: string, body: string) =>
+  Effect.sync(() => {
+    res.writeHead(status, { ...security, "content-type": contentType })
+    res.end(body)
+  })

@@ -2,7 +2,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js"
 import { Clock, Effect, HashMap, Option, Ref, Runtime, Schedule } from "effect"
 import { randomUUID } from "node:crypto"
-import type { ToolRegistry } from "../../tools/ToolRegistry.js"
+import { ToolRegistry } from "../../tools/ToolRegistry.js"
 import type { ContextFor } from "../McpServer.js"
 import { makeMcpServer } from "../McpServer.js"
 
@@ -20,9 +20,16 @@ export interface McpSession {
  * initialize, owned by the authenticated client that opened it. Sessions idle
  * for `idleMinutes` are closed; so is every session when the scope closes.
  */
-export const makeSessions = (options: { readonly maxSessions: number; readonly idleMinutes: number }) =>
+export const makeSessions = (options: {
+  readonly maxSessions: number
+  readonly idleMinutes: number
+  /** Wraps the registry every session's server dispatches to (metrics). */
+  readonly instrument?: (registry: ToolRegistry) => ToolRegistry
+}) =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<ToolRegistry>()
+    const registry = yield* ToolRegistry
+    const sessionRegistry = options.instrument === undefined ? registry : options.instrument(registry)
     const sessions = yield* Ref.make(HashMap.empty<string, McpSession>())
     const forget = (id: string): void => {
       Runtime.runFork(runtime)(Ref.update(sessions, HashMap.remove(id)))
@@ -45,7 +52,7 @@ export const makeSessions = (options: { readonly maxSessions: number; readonly i
         onsessionclosed: forget
       })
       transport.onclose = () => forget(id)
-      const server = yield* makeMcpServer("http", contextFor)
+      const server = yield* makeMcpServer("http", contextFor).pipe(Effect.provideService(ToolRegistry, sessionRegistry))
       yield* Effect.promise(() => server.connect(transport))
       const session: McpSession = { id, owner, transport, server, lastSeenAt: yield* Clock.currentTimeMillis }
       yield* Ref.update(sessions, HashMap.set(id, session))
