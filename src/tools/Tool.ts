@@ -90,6 +90,16 @@ const tooDeepError = (args: unknown) =>
   })
 
 /**
+ * A value worked out on first use and kept: a tool's JSON Schemas and
+ * decoders are pure functions of its definition, and building all of them for
+ * 80 tools at start-up delayed the answer to `initialize`.
+ */
+const lazily = <A>(make: () => A): () => A => {
+  let made: { readonly value: A } | undefined
+  return () => (made ??= { value: make() }).value
+}
+
+/**
  * Arguments must be one JSON object whose fields the tool knows; Effect's own
  * excess-property check does not cover an empty struct, so the names are checked here too.
  */
@@ -112,7 +122,11 @@ const decodeArguments = <I, IE>(schema: Schema.Schema<I, IE, never>, json: JsonS
 
 /** Checks a definition's types once, then erases them for the registry. */
 export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>): Tool<R> => {
-  const input = jsonSchemaOf(definition.input)
+  const input = lazily(() => jsonSchemaOf(definition.input))
+  const inputSchema = lazily(() => definition.annotations.destructiveHint ? withConfirmationToken(input()) : input())
+  const outputSchema = lazily(() => jsonSchemaOf(definition.output))
+  const decode = lazily(() => decodeArguments(definition.input, input()))
+  const validateOutput = lazily(() => Schema.validateEither(definition.output, { errors: "all" }))
   return {
     name: definition.name,
     domain: definition.domain,
@@ -121,14 +135,18 @@ export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>)
     ...(definition.reveals !== undefined ? { reveals: definition.reveals } : {}),
     ...(definition.operations !== undefined ? { operations: definition.operations } : {}),
     description: definition.description,
-    inputSchema: definition.annotations.destructiveHint ? withConfirmationToken(input) : input,
-    outputSchema: jsonSchemaOf(definition.output),
-    decodeInput: decodeArguments(definition.input, input),
+    get inputSchema() {
+      return inputSchema()
+    },
+    get outputSchema() {
+      return outputSchema()
+    },
+    decodeInput: (args) => decode()(args),
     // The registry only passes values that decodeInput (or handler) produced.
     facts: (value) => definition.facts(value as I),
     handler: (value) => definition.handler(value as I),
     outputMismatch: (value) =>
-      Either.match(Schema.validateEither(definition.output, { errors: "all" })(value), {
+      Either.match(validateOutput()(value), {
         onRight: () => [],
         onLeft: (error) => ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.join("."))
       }),

@@ -12,8 +12,11 @@ export interface ToolEntry {
   readonly inputSchema: JsonSchemaObject
 }
 
-/** The tools the current caller may call, whatever the profile lists: what describe_tools reports. */
+/**
+ * The tools the current caller may call, whatever the profile lists: what
+ * describe_tools reports. Worked out only when asked, not on every call.
+ */
 export class ToolDirectory extends Context.Tag("opera/ToolDirectory")<
   ToolDirectory,
-  { readonly callable: ReadonlyArray<ToolEntry> }
+  { readonly callable: () => ReadonlyArray<ToolEntry> }
 >() {}

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Context, Effect } from "effect"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import type { CallContextShape } from "./CallContext.js"
 import { CallContext } from "./CallContext.js"
@@ -44,11 +44,11 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
           const shown = /^[a-z][a-z0-9_]{0,63}$/.test(name) ? ` "${name}"` : ""
           return failed(`Unknown tool${shown}. Call tools/list for the tools available.`)
         }
+        // One provide per call (each one compares and swaps the fiber's whole context).
         return yield* runToolCall(ctx, tool, args).pipe(
-          Effect.provide(services),
-          Effect.provideService(ToolDirectory, { callable: directoryFor(ctx) })
+          Effect.provide(Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }))
         )
-      }).pipe(Effect.withSpan("ToolRegistry.dispatch"))
+      })
 
     return { list, dispatch, tools: catalog } as const
   })

@@ -49,7 +49,7 @@ export const describeTools = defineTool({
   handler: (input) =>
     Effect.gen(function*() {
       const directory = yield* ToolDirectory
-      const chosen = directory.callable.filter((entry) =>
+      const chosen = directory.callable().filter((entry) =>
         (input.domain === undefined || entry.domain === input.domain) && (input.tool === undefined || entry.name === input.tool)
       )
       return {
