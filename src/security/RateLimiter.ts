@@ -1,9 +1,9 @@
-import { Clock, Config, Effect, HashMap, Option, Ref, Schedule } from "effect"
+import { Clock, Config, Effect, Schedule } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { wholeNumber } from "../config/settings.js"
-import { ClientLockedOut, RateLimited } from "./errors.js"
-import { admit, append, recent } from "./rateLimit/slidingLog.js"
-import type { SlidingLog } from "./rateLimit/slidingLog.js"
+import type { ClientLockedOut, RateLimited } from "./errors.js"
+import { ClientLimits } from "./rateLimit/ClientLimits.js"
+import type { FailureCount } from "./rateLimit/ClientLimits.js"
 
 /**
  * Failures closer together than this count as one burst toward the lockout
@@ -21,9 +21,7 @@ export type FailureReason =
   | "confirmation_invalid"
   | "threat"
 
-export type FailureVerdict =
-  | { readonly lockedOut: false; readonly failures: number }
-  | { readonly lockedOut: true; readonly lockoutUntil: number; readonly newlyLockedOut: boolean }
+export type FailureVerdict = FailureCount
 
 export interface Lockout {
   readonly clientId: string
@@ -31,7 +29,6 @@ export interface Lockout {
 }
 
 const minute = 60_000
-const callKey = (clientId: string, toolName: string) => `${clientId}\u0000${toolName}`
 
 /**
  * Per (client, tool) call limits with exact sliding-window bounds, and a
@@ -41,43 +38,33 @@ const callKey = (clientId: string, toolName: string) => `${clientId}\u0000${tool
  * With `OPERA_SECURITY_ENABLE_RATE_LIMITING=false` the call limits are off but
  * the lockout still applies: it is the brute-force defence, not a throughput
  * control, and an incident block (`lockOut`) must hold whatever the setting.
+ *
+ * Every call of every tool passes here, so `take` is a thin wrapper over the
+ * synchronous `ClientLimits`: one read of the Clock captured with the layer
+ * (TestClock in tests), one decision, no span. The state is owned by this
+ * layer instance and only touched synchronously, so decisions are atomic.
  */
 export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimiter", {
   scoped: Effect.gen(function*() {
     const settings = yield* SecurityConfig
-    const failureWindowMs = (yield* failedAttemptsWindowMinutes) * minute
-    const limit = settings.authRateLimitRequests
-    const windowMs = settings.authRateLimitWindowMinutes * minute
-    const lockoutMs = settings.clientLockoutDurationMinutes * minute
-
-    const calls = yield* Ref.make(HashMap.empty<string, SlidingLog>())
-    const failures = yield* Ref.make(HashMap.empty<string, SlidingLog>())
-    const lockedUntil = yield* Ref.make(HashMap.empty<string, number>())
-
-    const activeLockout = (clientId: string, now: number) =>
-      Ref.get(lockedUntil).pipe(
-        Effect.map((map) => Option.filter(HashMap.get(map, clientId), (until) => until > now))
-      )
+    const clock = yield* Effect.clock
+    const limits = new ClientLimits({
+      enableRateLimiting: settings.enableRateLimiting,
+      limit: settings.authRateLimitRequests,
+      windowMs: settings.authRateLimitWindowMinutes * minute,
+      windowMinutes: settings.authRateLimitWindowMinutes,
+      maxFailedAttempts: settings.maxFailedAttempts,
+      failureWindowMs: (yield* failedAttemptsWindowMinutes) * minute,
+      lockoutMs: settings.clientLockoutDurationMinutes * minute
+    })
 
     /**
      * Admit one call of `toolName` by `clientId`, or refuse it at once: while
      * the client is locked out, or when `limit` calls were already admitted in
      * the last window.
      */
-    const take = Effect.fnUntraced(function*(clientId: string, toolName: string) {
-      const now = yield* Clock.currentTimeMillis
-      const lockout = yield* activeLockout(clientId, now)
-      if (Option.isSome(lockout)) return yield* ClientLockedOut.until(lockout.value)
-      if (!settings.enableRateLimiting) return
-      const key = callKey(clientId, toolName)
-      const retryAfterMs = yield* Ref.modify(calls, (map) => {
-        const verdict = admit(Option.getOrElse(HashMap.get(map, key), () => []), now, limit, windowMs)
-        return [verdict.admitted ? undefined : verdict.retryAfterMs, HashMap.set(map, key, verdict.log)] as const
-      })
-      if (retryAfterMs !== undefined) {
-        return yield* RateLimited.forTool(toolName, limit, settings.authRateLimitWindowMinutes, retryAfterMs)
-      }
-    })
+    const take = (clientId: string, toolName: string): Effect.Effect<void, RateLimited | ClientLockedOut> =>
+      Effect.suspend(() => limits.decide(clientId, toolName, clock.unsafeCurrentTimeMillis()))
 
     /**
      * Count a failed or refused call. `OPERA_SECURITY_MAX_FAILED_ATTEMPTS` of them
@@ -88,54 +75,29 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * so the caller audits it once.
      */
     const recordFailure = Effect.fn("RateLimiter.recordFailure")(function*(clientId: string, reason: FailureReason) {
-      const now = yield* Clock.currentTimeMillis
-      const lockout = yield* activeLockout(clientId, now)
-      if (Option.isSome(lockout)) {
-        return { lockedOut: true, lockoutUntil: lockout.value, newlyLockedOut: false } satisfies FailureVerdict
-      }
-      const count = yield* Ref.modify(failures, (map) => {
-        const log = append(
-          Option.getOrElse(HashMap.get(map, clientId), () => []),
-          now,
-          failureWindowMs,
-          settings.maxFailedAttempts
+      const verdict: FailureVerdict = limits.recordFailure(clientId, yield* Clock.currentTimeMillis)
+      if (verdict.lockedOut && verdict.newlyLockedOut) {
+        yield* Effect.logWarning("client locked out").pipe(
+          Effect.annotateLogs({ clientId, reason, lockoutUntil: verdict.lockoutUntil })
         )
-        return [log.length, HashMap.set(map, clientId, log)] as const
-      })
-      if (count < settings.maxFailedAttempts) return { lockedOut: false, failures: count } satisfies FailureVerdict
-      const until = now + lockoutMs
-      yield* Ref.update(failures, HashMap.remove(clientId))
-      yield* Ref.update(lockedUntil, HashMap.set(clientId, until))
-      yield* Effect.logWarning("client locked out").pipe(
-        Effect.annotateLogs({ clientId, reason, lockoutUntil: until })
-      )
-      return { lockedOut: true, lockoutUntil: until, newlyLockedOut: true } satisfies FailureVerdict
+      }
+      return verdict
     })
 
     /** Block a client until `until` (epoch ms), e.g. on an incident. Never shortens an existing lockout. */
     const lockOut = Effect.fn("RateLimiter.lockOut")(function*(clientId: string, until: number) {
-      yield* Ref.update(lockedUntil, (map) =>
-        HashMap.set(map, clientId, Math.max(until, Option.getOrElse(HashMap.get(map, clientId), () => 0))))
+      yield* Effect.sync(() => limits.lockOut(clientId, until))
     })
 
     /** The clients locked out right now, for the health check. */
-    const lockouts = Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      const map = yield* Ref.get(lockedUntil)
-      return Array.from(map)
-        .filter(([, until]) => until > now)
-        .map(([clientId, until]): Lockout => ({ clientId, until }))
-        .sort((a, b) => a.clientId.localeCompare(b.clientId))
-    }).pipe(Effect.withSpan("RateLimiter.lockouts"))
+    const lockouts: Effect.Effect<ReadonlyArray<Lockout>> = Clock.currentTimeMillis.pipe(
+      Effect.map((now) => limits.lockouts(now)),
+      Effect.withSpan("RateLimiter.lockouts")
+    )
 
     // Forget windows and lockouts that no longer count, so idle clients cost nothing.
-    const sweep = Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      yield* Ref.update(calls, HashMap.filter((log) => recent(log, now, windowMs).length > 0))
-      yield* Ref.update(failures, HashMap.filter((log) => recent(log, now, failureWindowMs).length > 0))
-      yield* Ref.update(lockedUntil, HashMap.filter((until) => until > now))
-    })
-    yield* sweep.pipe(
+    yield* Clock.currentTimeMillis.pipe(
+      Effect.map((now) => limits.sweep(now)),
       Effect.catchAllCause(Effect.logError),
       Effect.repeat(Schedule.spaced("1 minute")),
       Effect.forkScoped

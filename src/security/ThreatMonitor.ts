@@ -1,4 +1,4 @@
-import { Clock, DateTime, Effect, HashMap, Option, Ref, Schedule } from "effect"
+import { Clock, DateTime, Effect, Option, Schedule } from "effect"
 import { randomBytes } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { keyedHashHex } from "../crypto/mac.js"
@@ -6,7 +6,7 @@ import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { IncidentResponder } from "./IncidentResponder.js"
 import type { BehaviourProfile } from "./threat/BehaviourProfile.js"
-import { emptyProfile, isIdle, withAttempt, withCall } from "./threat/BehaviourProfile.js"
+import { ClientBehaviour, isIdle } from "./threat/BehaviourProfile.js"
 import { ClientBlocked, ThreatBlocked } from "./threat/errors.js"
 import type { Assessment, CallOutcome, CallUnderAssessment, RecordedCall, ThreatFinding, ThreatLevel } from "./threat/model.js"
 import { levelOf, totalScore } from "./threat/scoring.js"
@@ -41,9 +41,17 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
     const hashKey = randomBytes(32)
     const hash = (value: string) => keyedHashHex(hashKey, value)
 
-    const profiles = yield* Ref.make(HashMap.empty<string, BehaviourProfile>())
-    const profileOf = (map: HashMap.HashMap<string, BehaviourProfile>, clientId: string) =>
-      Option.getOrElse(HashMap.get(map, clientId), () => emptyProfile)
+    // One profile per client, owned by this layer and updated in place (synchronously, so atomically):
+    // copying a client's history on every call made each call cost O(history).
+    const profiles = new Map<string, ClientBehaviour>()
+    const profileOf = (clientId: string) => {
+      let profile = profiles.get(clientId)
+      if (profile === undefined) {
+        profile = new ClientBehaviour()
+        profiles.set(clientId, profile)
+      }
+      return profile
+    }
 
     // A custom detector that throws must not take the pipeline down: its rule is skipped and logged.
     const run = (detector: ThreatDetector, profile: BehaviourProfile, call: CallUnderAssessment) =>
@@ -82,22 +90,16 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         hourOfDay,
         offHours: inOffHours(settings, hourOfDay)
       }
-      const profile = yield* Ref.modify(profiles, (map) => {
-        const next = withAttempt(profileOf(map, ctx.clientId), now)
-        return [next, HashMap.set(map, ctx.clientId, next)] as const
-      })
+      const profile = profileOf(ctx.clientId).attempt(now)
+      const raised = profile.raisedUntil > now
       const threats = (yield* Effect.forEach(detectors, (detector) => run(detector, profile, call))).flat()
-      const score = totalScore(threats, security.anomalyDetectionSensitivity, profile.raisedUntil > now)
+      const score = totalScore(threats, security.anomalyDetectionSensitivity, raised)
       const level = levelOf(score)
-      yield* Ref.update(profiles, (map) => {
-        const current = profileOf(map, ctx.clientId)
-        return HashMap.set(map, ctx.clientId, {
-          ...current,
-          lastLevel: level,
-          lastAssessedAt: now,
-          raisedUntil: level === "low" ? current.raisedUntil : Math.max(current.raisedUntil, now + raisedMs)
-        })
-      })
+      // The sweep may have dropped an idle client meanwhile; the verdict goes to the client's current profile.
+      const current = profileOf(ctx.clientId)
+      current.lastLevel = level
+      current.lastAssessedAt = now
+      if (level !== "low") current.raisedUntil = Math.max(current.raisedUntil, now + raisedMs)
       if (level === "low") return { score, level, threats } satisfies Assessment
       const event = { at: now, clientId: ctx.clientId, tool: tool.name, level, score, threats, blocked: level === "high" }
       yield* sink.emit({ kind: "threat_assessed", ...event })
@@ -146,7 +148,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
           }
           : {})
       }
-      yield* Ref.update(profiles, (map) => HashMap.set(map, ctx.clientId, withCall(profileOf(map, ctx.clientId), call)))
+      profileOf(ctx.clientId).record(call)
     })
 
     /** Monitoring state for the health check: overall level, per-client levels, incidents and blocks. */
@@ -154,7 +156,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       const now = yield* Clock.currentTimeMillis
       const blockedClients = yield* responder.blockedClients
       const blocked = new Set(blockedClients.map((block) => block.clientId))
-      const clients = Array.from(yield* Ref.get(profiles))
+      const clients = Array.from(profiles)
         .map(([clientId, profile]) => ({
           clientId,
           level: (blocked.has(clientId) ? "high" : profile.raisedUntil > now ? "medium" : "low") as ThreatLevel,
@@ -178,7 +180,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
 
     yield* Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      yield* Ref.update(profiles, HashMap.filter((profile) => !isIdle(profile, now)))
+      for (const [clientId, profile] of profiles) if (isIdle(profile, now)) profiles.delete(clientId)
     }).pipe(Effect.catchAllCause(Effect.logError), Effect.repeat(Schedule.spaced("5 minutes")), Effect.forkScoped)
 
     return { assess, guard, record, snapshot } as const

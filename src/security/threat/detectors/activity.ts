@@ -1,4 +1,5 @@
-import { attemptsWithin, callsWithin } from "../BehaviourProfile.js"
+import { attemptsWithin, countCallsWithin } from "../BehaviourProfile.js"
+import type { RecordedCall } from "../model.js"
 import { ramp } from "../scoring.js"
 import type { DetectedThreat, ThreatDetector } from "../ThreatDetector.js"
 
@@ -13,13 +14,13 @@ const notTheCallersFault = new Set([
   "AuditUnavailable"
 ])
 
+const callersFailure = (entry: RecordedCall) => !entry.success && !notTheCallersFault.has(entry.errorTag ?? "")
+
 /** Brute force: failed or refused calls piling up (bad credentials, guessed ids, probing policy). */
 export const bruteForce: ThreatDetector = {
   name: "brute_force",
   detect: (profile, call) => {
-    const failures = callsWithin(profile, call.at, 5 * 60_000).filter((entry) =>
-      !entry.success && !notTheCallersFault.has(entry.errorTag ?? "")
-    ).length
+    const failures = countCallsWithin(profile, call.at, 5 * 60_000, callersFailure)
     return found([{
       name: "repeated_failures",
       score: ramp(failures, 4, 12),

@@ -1,4 +1,4 @@
-import { callsWithin, distinctGuestsWithin, minuteMs } from "../BehaviourProfile.js"
+import { callsMatchingWithin, distinctGuestsWithin, minuteMs } from "../BehaviourProfile.js"
 import type { CallUnderAssessment, RecordedCall } from "../model.js"
 import { ramp } from "../scoring.js"
 import type { DetectedThreat, ThreatDetector } from "../ThreatDetector.js"
@@ -44,8 +44,9 @@ const largestGroup = (keys: ReadonlyArray<string | undefined>): number => {
   return largest
 }
 
-const bookingWrites = (calls: ReadonlyArray<RecordedCall>) =>
-  calls.filter((entry) => entry.writes && entry.reservation !== undefined)
+// Constants, so the profile keeps one window of these calls rather than scanning the history.
+const isBookingWrite = (entry: RecordedCall) => entry.writes && entry.reservation !== undefined
+const isWrite = (entry: RecordedCall) => entry.writes
 
 /**
  * Unusual booking pattern: many reservations created or cancelled for the same
@@ -55,7 +56,7 @@ const bookingWrites = (calls: ReadonlyArray<RecordedCall>) =>
 export const unusualBookingPattern: ThreatDetector = {
   name: "unusual_booking_pattern",
   detect: (profile, call: CallUnderAssessment) => {
-    const writes = bookingWrites(callsWithin(profile, call.at, 60 * minuteMs))
+    const writes = callsMatchingWithin(profile, call.at, 60 * minuteMs, isBookingWrite)
     const current = call.tool.annotations.readOnlyHint
       ? undefined
       : stayKey(argument(call.args, "arrivalDate"), argument(call.args, "departureDate"))
@@ -97,7 +98,7 @@ const deviation = (entry: RecordedCall): number => {
 export const rateManipulation: ThreatDetector = {
   name: "rate_manipulation",
   detect: (profile, call) => {
-    const writes = callsWithin(profile, call.at, 60 * minuteMs).filter((entry) => entry.writes)
+    const writes = callsMatchingWithin(profile, call.at, 60 * minuteMs, isWrite)
     const farOff = writes.map(deviation).filter((value) => value > 0.25)
     const deviationScore = farOff.reduce((total, value) => total + 0.5 * Math.min(1, ramp(value, 0.25, 0.75)), 0)
     const currentOverride = !call.tool.annotations.readOnlyHint && typeof argument(call.args, "rateAmount") === "number"
