@@ -34,6 +34,21 @@ const retryAfterMs = (header: string | undefined): number => {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, maxRetryAfterMs) : 1000
 }
 
+// A write whose answer was lost (timeout, broken connection) or unreadable may still have been applied by
+// OPERA: the message says so, so neither the person nor an agent repeats it blindly (a double booking).
+const outcomeUnknown = (error: OperaError) =>
+  error._tag === "OperaBadResponse" ||
+  error._tag === "OperaUnavailable" && (error.reason === "timeout" || error.reason === "connection")
+
+const lookBeforeRetrying = " The change may have been made in OPERA: look it up before trying again."
+
+const warnOfUnknownOutcome = (error: OperaError): OperaError =>
+  error._tag === "OperaBadResponse"
+    ? new OperaBadResponse({ message: error.message + lookBeforeRetrying })
+    : error._tag === "OperaUnavailable"
+    ? new OperaUnavailable({ reason: error.reason, message: error.message + lookBeforeRetrying })
+    : error
+
 const queryParams = (query: Readonly<Record<string, QueryValue>> | undefined): Array<[string, string]> =>
   Object.entries(query ?? {}).flatMap(([name, value]): Array<[string, string]> =>
     value === undefined
@@ -53,7 +68,12 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
     const connection = yield* OperaConnection
     const tokens = yield* TokenCache
     const throttle = yield* UpstreamThrottle
-    const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
+    // No client span per request: nothing exports traces, and building one (URL, headers, stack) cost
+    // about as much CPU as the request itself (measured with --cpu-prof).
+    const http = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.withTracerPropagation(false),
+      HttpClient.withTracerDisabledWhen(() => true)
+    )
     const breaker = yield* makeCircuitBreaker({ failureThreshold: 5, coolDownMs: 30_000 })
     const appKey = Redacted.value(connection.appKey)
 
@@ -188,7 +208,7 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
             )
           )
         ),
-        Effect.withSpan("OperaClient.execute", { attributes: { operationId: request.operationId } })
+        Effect.mapError((error) => !isIdempotent(request) && outcomeUnknown(error) ? warnOfUnknownOutcome(error) : error)
       )
 
     return { execute, breakerState: breaker.state } as const

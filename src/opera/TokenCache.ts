@@ -112,8 +112,8 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
         })
       )
 
-    /** A valid access token: cached when possible, otherwise one shared request. */
-    const get = Effect.fn("TokenCache.get")(function*() {
+    /** A valid access token: cached when possible, otherwise one shared request (untraced: on every call). */
+    const get = Effect.fnUntraced(function*() {
       const now = yield* Clock.currentTimeMillis
       const cached = yield* Ref.get(current)
       if (Option.isSome(cached) && usable(cached.value, now)) return cached.value.accessToken
