@@ -19,6 +19,9 @@ const quiet: Assessment = { score: 0, level: "low", threats: [] }
 const maxGuestsPerCall = 500
 const round = (value: number) => Math.round(value * 1000) / 1000
 
+/** While a client's medium findings stay the same, they are reported again at most this often. */
+export const mediumReportEveryMs = 60_000
+
 /**
  * Scores every tool call against the caller's sliding behaviour with the
  * pluggable `ThreatDetectors`, scaled by
@@ -102,7 +105,14 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       if (level !== "low") current.raisedUntil = Math.max(current.raisedUntil, now + raisedMs)
       if (level === "low") return { score, level, threats } satisfies Assessment
       const event = { at: now, clientId: ctx.clientId, tool: tool.name, level, score, threats, blocked: level === "high" }
-      yield* sink.emit({ kind: "threat_assessed", ...event })
+      // A medium assessment is reported when its findings change, and once a minute while they persist:
+      // a burst of calls is one event, not one audit row per call. High is always reported.
+      const findings = threats.map((threat) => threat.name).sort().join(",")
+      if (level === "high" || findings !== current.lastReported || now - current.lastReportedAt >= mediumReportEveryMs) {
+        current.lastReported = findings
+        current.lastReportedAt = now
+        yield* sink.emit({ kind: "threat_assessed", ...event })
+      }
       if (level === "high" && security.enableAutomaticIncidentResponse) {
         const incident = yield* responder.open({ clientId: ctx.clientId, tool: tool.name, score, threats })
         if (incident.openedAt === now) yield* sink.emit({ kind: "incident_opened", ...event, incidentId: incident.id })

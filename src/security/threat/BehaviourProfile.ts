@@ -40,6 +40,9 @@ export class ClientBehaviour implements BehaviourProfile {
   raisedUntil = 0
   lastLevel: ThreatLevel = "low"
   lastAssessedAt = 0
+  /** The findings of the last medium assessment reported, and when: a burst is reported, not each call of it. */
+  lastReported = ""
+  lastReportedAt = Number.NEGATIVE_INFINITY
 
   get attempts(): ReadonlyArray<number> {
     return this.attemptLog.toArray()

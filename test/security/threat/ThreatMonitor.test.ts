@@ -100,6 +100,35 @@ describe("ThreatMonitor responses", () => {
       })
     ))
 
+  it.effect("a burst of medium calls with the same findings is one event a minute, not one per call", () =>
+    withMonitor(
+      Effect.gen(function*() {
+        const monitor = yield* ThreatMonitor
+        const events = yield* CollectedSecurityEvents
+        // Sensitivity 0.5: the injection finding scores 0.56, and 0.84 under raised monitoring: medium every time.
+        const levels: Array<string> = []
+        for (let i = 0; i < 20; i++) {
+          levels.push((yield* monitor.assess(ctx, tools.searchGuests, sqlShaped)).level)
+          yield* TestClock.adjust(1_000)
+        }
+        expect(levels).toEqual(Array.from({ length: 20 }, () => "medium"))
+        const mediums = (yield* events.all).filter((event) => event.kind === "threat_assessed" && event.level === "medium")
+        // 20 calls over 20 s: reported when the findings change (a burst joins the injection), not per call.
+        expect(mediums.map((event) => event.threats.map((threat) => threat.name).join(","))).toEqual([
+          "injection_shaped_arguments",
+          "call_burst,injection_shaped_arguments"
+        ])
+        // The same findings a minute after the last report are reported again.
+        const lastAt = mediums[1]!.at
+        const now = yield* TestClock.currentTimeMillis
+        yield* TestClock.adjust(lastAt + 60_000 - now)
+        yield* monitor.assess(ctx, tools.searchGuests, sqlShaped)
+        const later = (yield* events.all).filter((event) => event.kind === "threat_assessed" && event.level === "medium")
+        expect(later).toHaveLength(3)
+      }),
+      { OPERA_SECURITY_ANOMALY_DETECTION_SENSITIVITY: 0.5 }
+    ))
+
   it.effect("with automatic incident response off, a high call is refused and reported, but nothing is blocked", () =>
     withMonitor(
       Effect.gen(function*() {
