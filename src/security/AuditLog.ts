@@ -15,6 +15,7 @@ import type { AuditEventInput, AuditKind } from "./audit/model.js"
 import { buildReport } from "./audit/report.js"
 import { cleanup } from "./audit/retention.js"
 import { openRow, toStoredRow } from "./audit/rows.js"
+import { auditUnavailable } from "./audit/sqliteFailure.js"
 import { verifyChain } from "./audit/verify.js"
 
 type Role = "server" | "maintenance"
@@ -91,6 +92,12 @@ const makeAuditLog = (role: Role) =>
         : { _tag: "Failed", error: first.left, at: yield* Clock.currentTimeMillis }
     )
     const writeFailure = yield* Ref.make(Option.none<AuditUnavailable>())
+    // A damaged file does not heal: once SQLITE_CORRUPT is seen (start-up check, append, report,
+    // trail), the log stays degraded and takes no rows, since rows chained after damage cannot
+    // be verified. The operator moves the file aside and restarts.
+    const damage = yield* Ref.make(Option.none<AuditUnavailable>())
+    const noteDamage = (error: AuditUnavailable) =>
+      error.reason === "corrupt" ? Ref.set(damage, Option.some(error)) : Effect.void
     const reconnecting = yield* Effect.makeSemaphore(1)
 
     const reconnect = reconnecting.withPermits(1)(Effect.gen(function*() {
@@ -110,10 +117,12 @@ const makeAuditLog = (role: Role) =>
       state._tag === "Open" ? Effect.succeed(state.open) : reconnect)
 
     const append = Effect.fnUntraced(function*(event: AuditEventInput) {
+      const damaged = yield* Ref.get(damage)
+      if (Option.isSome(damaged)) return yield* damaged.value
       const open = yield* current
       return yield* open.journal.append(event)
     }, Effect.tapBoth({
-      onFailure: (error) => Ref.set(writeFailure, Option.some(error)),
+      onFailure: (error) => Ref.set(writeFailure, Option.some(error)).pipe(Effect.zipRight(noteDamage(error))),
       onSuccess: () => Ref.set(writeFailure, Option.none())
     }))
 
@@ -122,6 +131,7 @@ const makeAuditLog = (role: Role) =>
 
     const status = Effect.gen(function*() {
       const state = yield* Ref.get(connection)
+      const pendingFailure = yield* Ref.get(writeFailure)
       if (state._tag === "Failed") {
         return {
           mode: "degraded" as const,
@@ -135,7 +145,7 @@ const makeAuditLog = (role: Role) =>
         }
       }
       const chain = yield* state.open.journal.state
-      const failure = yield* Ref.get(writeFailure)
+      const failure = Option.orElse(yield* Ref.get(damage), () => pendingFailure)
       return {
         mode: Option.isSome(failure) ? "degraded" as const : "ok" as const,
         chainHead: chain.head.toString("hex"),
@@ -153,7 +163,7 @@ const makeAuditLog = (role: Role) =>
       status,
       report: Effect.fn("AuditLog.report")(function*(hours: number) {
         return yield* buildReport((yield* current).context.store, hours)
-      }),
+      }, Effect.tapError(noteDamage)),
       trail: Effect.fn("AuditLog.trail")(function*(hours: number, kinds: ReadonlyArray<AuditKind> = [], limit = 1000) {
         const { context } = yield* current
         const from = (yield* Clock.currentTimeMillis) - hours * 3_600_000
@@ -164,7 +174,7 @@ const makeAuditLog = (role: Role) =>
             onRight: (record) => [record]
           })
         )
-      }),
+      }, Effect.tapError(noteDamage)),
       verify: Effect.fn("AuditLog.verify")(function*(request: VerifyRequest = {}) {
         const { context } = yield* current
         const files = request.checkpointFile === undefined ? [] : yield* readCheckpointFile(fs, request.checkpointFile)
@@ -217,6 +227,17 @@ const makeAuditLog = (role: Role) =>
           Effect.catchAll((error) => Effect.logWarning(`audit ${what}: ${error.message}`)),
           Effect.catchAllDefect(() => Effect.logWarning(`audit ${what}: unexpected failure`))
         )
+      // Start-up integrity check, in the background so serving is not held up: on a large log
+      // PRAGMA quick_check reads the whole file (about 0.3 s per 100 MB).
+      yield* Effect.gen(function*() {
+        const state = yield* Ref.get(connection)
+        if (state._tag !== "Open") return
+        const notOk = auditUnavailable(path, "pass its integrity check")
+        const rows = yield* state.open.context.store.sql.unsafe<{ readonly quick_check?: unknown }>(
+          "PRAGMA quick_check(1)"
+        ).pipe(Effect.mapError(notOk))
+        if (rows[0]?.quick_check !== "ok") return yield* notOk({ code: "SQLITE_CORRUPT" })
+      }).pipe(Effect.tapError(noteDamage), quietly("integrity check"), Effect.forkScoped)
       yield* shape.checkpoint.pipe(
         quietly("checkpoint"),
         Effect.delay(Duration.minutes(audit.checkpointEveryMinutes)),

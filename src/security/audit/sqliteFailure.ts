@@ -42,11 +42,25 @@ export const auditUnavailable = (path: string, doing: string) => (failure: unkno
   if (code.startsWith("SQLITE_CORRUPT") || code.startsWith("SQLITE_NOTADB")) {
     return new AuditUnavailable({
       reason: "corrupt",
-      message: `${where} is damaged or not an audit database (${code}); move it aside and keep it for investigation`
+      message: `${where} is damaged or not an audit database (${code}); ` +
+        "move it aside (keep it for investigation) and restart the server"
     })
   }
   if (code.startsWith("SQLITE_CANTOPEN")) {
-    return new AuditUnavailable({ reason: "not_open", message: `${where} cannot be opened (${code}); check the path` })
+    // Also what a read-only directory or file system gives: WAL mode needs the -wal and -shm files beside the db.
+    return new AuditUnavailable({
+      reason: "not_open",
+      message: `${where} cannot be opened (${code}); check the path, and that the file and its directory are ` +
+        "writable (SQLite creates -wal and -shm files beside it)"
+    })
+  }
+  if (code.startsWith("SQLITE_IOERR")) {
+    // EROFS, EPERM (an immutable file), EIO: SQLite reports them all as an I/O error.
+    return new AuditUnavailable({
+      reason: "io",
+      message: `${where} could not ${doing}: the system refused the read or write (${code}); ` +
+        "check that the disk is healthy and the file, its -wal file and its directory are writable"
+    })
   }
   return new AuditUnavailable({ reason: "io", message: `${where} could not ${doing} (${code})` })
 }

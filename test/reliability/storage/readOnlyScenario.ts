@@ -1,0 +1,165 @@
+/**
+ * A read-only audit db. As root, chmod 0444 stops nothing, so the file system
+ * is made read-only for real: the tmpfs holding the db is remounted `ro`
+ * (before start-up: the open fails; while serving: the next write fails), or
+ * the file is made immutable with `chattr +i`. Either way the failure is a
+ * typed, named one, writes fail closed and reads follow the degraded mode.
+ */
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { expect } from "vitest"
+import type { RunningSandbox } from "../../support/sandboxProcess.js"
+import { scaled } from "../support.js"
+import type { Transcript } from "./auditedServer.js"
+import {
+  auditEnv,
+  auditMode,
+  book,
+  clearTraffic,
+  finish,
+  operaCalls,
+  reportTotals,
+  search,
+  serve,
+  succeeded,
+  textOf,
+  verify
+} from "./auditedServer.js"
+
+export type ReadOnlyHow = "remount before start" | "chattr +i before start" | "chattr +i while serving"
+
+export interface ReadOnlyFigures {
+  how: ReadOnlyHow
+  acknowledgedBefore: number
+  refusedWrites: number
+  leakedWrites: number
+  readsServed: number
+  problem: string
+  acknowledgedAfter: number
+}
+
+// Before start-up SQLite opens the file read-only and names it so; a file frozen under an open
+// connection fails its next write with an I/O error, which names what to check.
+const readOnlyRefusal = new RegExp(
+  "audit log cannot record this change \\(audit log .* (" + [
+    "is read-only \\(SQLITE_READONLY",
+    "cannot be opened \\(SQLITE_CANTOPEN.*writable",
+    "refused the read or write \\(SQLITE_IOERR.*writable"
+  ].join("|") + ").*Nothing was sent to OPERA",
+  "s"
+)
+
+/** A way to make `dbPath` read-only and back, or why this machine cannot. */
+export interface Freezer {
+  readonly dbPath: string
+  readonly freeze: () => void
+  readonly thaw: () => void
+}
+
+/**
+ * `chattr +i` on the db and, with `withJournal`, its WAL (which takes the appends). Not the -shm file:
+ * SQLite maps it into memory, and a write fault on an immutable mapping is SIGBUS, which no program survives.
+ */
+export const chattrFreezer = (withJournal = false): Freezer | string => {
+  const dbPath = path.join(mkdtempSync(path.join(tmpdir(), "opera-readonly-")), "audit.db")
+  const probe = `${dbPath}.probe`
+  try {
+    execFileSync("touch", [probe])
+    execFileSync("chattr", ["+i", probe], { stdio: "pipe" })
+    execFileSync("chattr", ["-i", probe], { stdio: "pipe" })
+  } catch (error) {
+    return `chattr +i does not work here: ${error instanceof Error ? error.message.split("\n")[0] : "unknown"}`
+  }
+  const files = () => [dbPath, ...(withJournal ? [`${dbPath}-wal`].filter(existsSync) : [])]
+  return {
+    dbPath,
+    freeze: () => execFileSync("chattr", ["+i", ...files()], { stdio: "pipe" }),
+    thaw: () => execFileSync("chattr", ["-i", ...files()], { stdio: "pipe" })
+  }
+}
+
+export const runReadOnlyScenario = async (
+  opera: RunningSandbox,
+  transcript: Transcript,
+  freezer: Freezer,
+  how: ReadOnlyHow
+) => {
+  const figures: ReadOnlyFigures = {
+    how,
+    acknowledgedBefore: 0,
+    refusedWrites: 0,
+    leakedWrites: 0,
+    readsServed: 0,
+    problem: "",
+    acknowledgedAfter: 0
+  }
+  const env = auditEnv(opera, freezer.dbPath)
+  transcript.dbPaths.push(freezer.dbPath)
+  const name = `read-only (${how})`
+  const writeSome = async (session: Awaited<ReturnType<typeof serve>>, count: number, from: number) => {
+    for (let n = 0; n < count; n++) {
+      const result = await book(session, from + n)
+      expect(succeeded(result), textOf(result)).toBe(true)
+    }
+    return count
+  }
+
+  // A healthy log with acknowledged rows, shut down cleanly, unless the fault comes while serving.
+  const first = await serve(env)
+  let session = first
+  try {
+    figures.acknowledgedBefore = await writeSome(first, scaled(20, 3), 0)
+    if (how === "chattr +i while serving") {
+      freezer.freeze()
+    } else {
+      await finish(first, transcript, `${name} before`)
+      freezer.freeze()
+      session = await serve(env)
+    }
+    try {
+      await clearTraffic(opera)
+      for (let n = 0; n < scaled(20, 2); n++) {
+        const result = await book(session, 1000 + n)
+        transcript.keep(`${name} results`, JSON.stringify(result))
+        expect(result.isError).toBe(true)
+        expect(textOf(result)).toMatch(readOnlyRefusal)
+        figures.refusedWrites++
+      }
+      figures.leakedWrites = (await operaCalls(opera)).writes
+      expect(figures.leakedWrites, "a write reached OPERA while its intent could not be recorded").toBe(0)
+      for (let n = 0; n < scaled(10, 2); n++) {
+        const result = await search(session)
+        transcript.keep(`${name} results`, JSON.stringify(result))
+        expect(succeeded(result), textOf(result)).toBe(true)
+        figures.readsServed++
+      }
+      const status = await auditMode(session)
+      expect(status.mode).toBe("degraded")
+      figures.problem = status.problem ?? ""
+      // Whichever SQLite code it is, the operator is told what to check.
+      expect(status.problem).toMatch(/is read-only \(SQLITE_READONLY.*permissions|writable/s)
+    } finally {
+      await finish(session, transcript, name)
+      freezer.thaw()
+    }
+  } finally {
+    if (session !== first) await finish(first, transcript, `${name} before`)
+  }
+
+  // Writable again: a new server takes writes, and nothing acknowledged before the fault is lost.
+  const after = await serve(env)
+  try {
+    figures.acknowledgedAfter = await writeSome(after, scaled(5, 1), 2000)
+  } finally {
+    await finish(after, transcript, `${name} after`)
+  }
+  const verdict = verify(env)
+  transcript.keep(`${name} verify`, verdict.stdout + verdict.stderr)
+  expect(verdict.status, verdict.stderr).toBe(0)
+  expect(verdict.ok).toBe(true)
+  const totals = reportTotals(env)
+  expect(totals.succeeded).toBeGreaterThanOrEqual(figures.acknowledgedBefore + figures.acknowledgedAfter)
+  return figures
+}
