@@ -1,4 +1,4 @@
-import { Cause, Chunk, Clock, Deferred, Effect, Fiber, Option, Queue, Ref } from "effect"
+import { Cause, Clock, Deferred, Effect, Fiber, Option, Queue, Ref } from "effect"
 import { keyedHashHex } from "../../crypto/mac.js"
 import type { AuditContext } from "./AuditContext.js"
 import type { SequenceTaken } from "./AuditStore.js"
@@ -8,7 +8,6 @@ import { exportCheckpoint, signRow, toCheckpointFile } from "./checkpoints.js"
 import { AuditUnavailable } from "./errors.js"
 import type { AuditEventInput, AuditReceipt } from "./model.js"
 import { sealEvent } from "./rows.js"
-import { auditUnavailable } from "./sqliteFailure.js"
 
 /** The write side's view of the chain, kept in memory so an append costs one INSERT. */
 export interface ChainState {
@@ -69,7 +68,7 @@ export const makeAuditJournal = (context: AuditContext) =>
     const wroteRows = yield* Ref.make(false)
     const resync = readState.pipe(Effect.flatMap((fresh) => Ref.set(state, fresh)))
 
-    /** Seals and chains the batch after the current head, and inserts it (one transaction when > 1 row). */
+    /** Seals and chains the batch after the current head, and inserts it (one statement, so all or none). */
     const insertBatch = (batch: ReadonlyArray<Waiting>) =>
       Effect.gen(function*() {
         const current = yield* Ref.get(state)
@@ -88,11 +87,8 @@ export const makeAuditJournal = (context: AuditContext) =>
           head = rowMac(context.chainKey, head, row)
           rows.push({ ...row, mac: head })
         }
-        yield* rows.length === 1
-          ? store.insertEvent(rows[0]!)
-          : store.sql.withTransaction(Effect.forEach(rows, store.insertEvent, { discard: true })).pipe(
-            Effect.catchTag("SqlError", (error) => Effect.fail(auditUnavailable(store.path, "record the events")(error)))
-          )
+        // The writer never takes more than one INSERT holds, so a group is one atomic statement.
+        yield* store.insertEvents(rows)
         yield* Ref.set(state, { ...current, lastSequence: current.lastSequence + rows.length, head })
         return current.lastSequence + 1
       })
@@ -161,15 +157,24 @@ export const makeAuditJournal = (context: AuditContext) =>
       ))
     const closing = new AuditUnavailable({ reason: "not_open", message: `audit log ${store.path} is closing` })
 
-    // The writer: takes whatever is queued (up to 512 rows) and commits it as one batch,
+    // The writer: takes whatever is queued (up to one INSERT's worth) and commits it as one batch,
     // until it meets `stop`, which close puts behind every row accepted while open.
     const stop = "stop" as const
     const queue = yield* Queue.unbounded<Waiting | typeof stop>()
     const open = yield* Ref.make(true)
     const closed = yield* Deferred.make<void>()
-    const writeUntilStop: Effect.Effect<void> = Queue.takeBetween(queue, 1, 512).pipe(
-      Effect.flatMap((chunk) => {
-        const taken = Chunk.toReadonlyArray(chunk)
+    // One yield between the first row and the rest lets callers just answered queue their next rows,
+    // so under load a group holds every row in flight instead of alternating half-groups.
+    const takeGroup = Queue.take(queue).pipe(
+      Effect.zipLeft(Effect.yieldNow()),
+      Effect.flatMap((first) =>
+        first === stop
+          ? Effect.succeed([first])
+          : Effect.map(Queue.takeUpTo(queue, store.maxRowsPerInsert - 1), (rest) => [first, ...rest])
+      )
+    )
+    const writeUntilStop: Effect.Effect<void> = takeGroup.pipe(
+      Effect.flatMap((taken) => {
         const end = taken.indexOf(stop)
         const batch = (end < 0 ? taken : taken.slice(0, end)).filter((item): item is Waiting => item !== stop)
         return (batch.length === 0 ? Effect.void : writeBatch(batch)).pipe(

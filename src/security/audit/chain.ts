@@ -33,11 +33,14 @@ export interface StoredRow extends ChainedRow {
 export const genesisMac = (chainKey: Uint8Array, logId: string): Buffer =>
   hmacSha256(chainKey, canonicalBytes("opera-audit/genesis/v1", [logId]))
 
+/** The domain of a row's canonical bytes. Its fields are the columns of `eventColumns` in that order, less `mac`. */
+export const rowDomain = "opera-audit/row/v1"
+
 export const rowMac = (chainKey: Uint8Array, previousMac: Uint8Array, row: ChainedRow): Buffer =>
   hmacSha256(
     chainKey,
     previousMac,
-    canonicalBytes("opera-audit/row/v1", [
+    canonicalBytes(rowDomain, [
       row.sequence,
       row.occurredAt,
       row.kind,

@@ -100,7 +100,7 @@ export const sealEvent = (options: {
 export type OpenRowFailure = SealedOpenFailed | { readonly _tag: "RowMalformed"; readonly message: string }
 
 /** Decrypts and authenticates a row's sealed column, without parsing it (what verify needs). */
-export const authenticateRow = (keyring: KeyringShape, logId: string, row: ChainedRow) =>
+export const authenticateRow = (keyring: KeyringShape, logId: string, row: Pick<ChainedRow, "sequence" | "sealed">) =>
   keyring.open(row.sealed, columnAad(logId, row.sequence, "sealed"))
 
 const isKind = Schema.is(AuditKind)

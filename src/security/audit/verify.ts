@@ -7,6 +7,8 @@ import { genesisMac, rowMac } from "./chain.js"
 import type { CheckpointFile } from "./checkpoints.js"
 import { fromCheckpointFile, signatureHolds } from "./checkpoints.js"
 import type { AuditUnavailable } from "./errors.js"
+import type { ScanThreads } from "./fastScan.js"
+import { defaultScanThreads, firstSuspect } from "./fastScan.js"
 import { authenticateRow, toStoredRow } from "./rows.js"
 
 export type Damage = "changed" | "deleted" | "reordered" | "truncated" | "wrong_key" | "bad_signature"
@@ -35,6 +37,8 @@ export interface VerifyOptions {
   /** Stop at this sequence (retention checks only the rows it is about to remove). */
   readonly through?: number
   readonly onProgress?: (checked: number, total: number) => Effect.Effect<void>
+  /** Worker threads for the chain check (default: one per spare core, for logs of 50,000 rows or more). */
+  readonly threads?: ScanThreads
 }
 
 const pageSize = 2000
@@ -126,6 +130,23 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
       const startMismatch = signedMismatch(start.sequence, start.digest)
       if (startMismatch !== undefined) return yield* Effect.fail(startMismatch)
 
+      // The fast pass vouches for every row before its suspect (links, encrypted fields, signed heads);
+      // the full walk below resumes at the suspect to name the damage exactly as it would from the start.
+      const suspect = yield* firstSuspect(context, {
+        start,
+        through,
+        marks: signed.filter((mark) => mark.sequence > start.sequence),
+        threads: options.threads ?? defaultScanThreads(),
+        onProgress: options.onProgress
+      })
+      const resumeAt = Option.getOrElse(suspect, () => through + 1)
+      const before = resumeAt - 1 > start.sequence ? yield* macOf(context, resumeAt - 1) : Option.some(start.digest)
+      if (Option.isSome(before)) {
+        expected = resumeAt
+        previous = before.value
+        while (pending < signed.length && signed[pending]!.sequence < resumeAt) pending++
+      }
+
       while (expected <= through) {
         const rows = yield* store.page(expected - 1, through, pageSize)
         if (rows.length === 0) break
@@ -193,6 +214,18 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
       )
     )
   })
+
+/** The stored MAC of one row (None if it is gone or unreadable: the walk then starts over from the anchor). */
+const macOf = (context: AuditContext, sequence: number) =>
+  context.store.page(sequence - 1, sequence, 1).pipe(
+    Effect.map((rows) =>
+      Option.fromNullable(rows[0]).pipe(
+        Option.filter((paged) => paged.sequence === sequence),
+        Option.flatMap((paged) => Option.getRight(paged.row)),
+        Option.map((row): Uint8Array => row.mac)
+      )
+    )
+  )
 
 /** Looks ahead for the row that belongs at `sequence` (a swap or move keeps its MAC). */
 const findMovedRow = (context: AuditContext, previous: Uint8Array, sequence: number, through: number) =>

@@ -1,0 +1,141 @@
+import type { createHmac } from "node:crypto"
+import type { CanonicalField } from "./canonical.js"
+
+/**
+ * The fast pass of `verify`: checks each row's link to the row before it
+ * (HMAC over the stored MAC of the previous row and the row's canonical
+ * bytes), its shape and the signed chain heads, and names the first sequence
+ * it cannot vouch for. It never classifies damage: verify re-walks from that
+ * sequence with the full checks, so a bug here can cost time, never a verdict
+ * that a damaged log is whole (a row only passes if its MAC, made with the
+ * chain key, matches).
+ *
+ * Because each row's link uses the *stored* MAC of its predecessor, ranges of
+ * the chain can be scanned independently, and the first suspect of the whole
+ * log is the lowest suspect of its ranges. So this file runs in worker threads
+ * too, from its source text: the functions here reference nothing outside
+ * their own bodies; what they need comes in as `ScanDeps`.
+ */
+
+/** What a scanner needs from its host thread. */
+export interface ScanDeps {
+  readonly canonicalBytes: (domain: string, fields: ReadonlyArray<CanonicalField>) => Buffer
+  readonly createHmac: typeof createHmac
+  readonly timingSafeEqual: (left: Uint8Array, right: Uint8Array) => boolean
+}
+
+/** One range of the chain: rows `after + 1 .. through`. */
+export interface ScanJob {
+  readonly after: number
+  readonly through: number
+  /**
+   * The chain value at `after` when it is not a row (the retention anchor or
+   * the genesis value). Absent: the scanner is fed row `after` first and
+   * takes its stored MAC.
+   */
+  readonly previous?: Uint8Array
+  /** Signed chain heads (sequence, digest) inside the range, ascending. */
+  readonly marks: ReadonlyArray<readonly [number, Uint8Array]>
+}
+
+export interface ChainScanner {
+  /** The next row, columns in `eventColumns` order. Returns the suspect sequence, after which feeding stops. */
+  readonly feed: (raw: ReadonlyArray<unknown>) => number | undefined
+  /** After the last row: the first sequence of the range that never came, if any. */
+  readonly finish: () => number | undefined
+  /** Rows of the range vouched for so far. */
+  readonly checked: () => number
+}
+
+export const makeChainScanner = (
+  job: ScanJob,
+  chainKey: Uint8Array,
+  rowDomain: string,
+  deps: ScanDeps
+): ChainScanner => {
+  let expected = job.after + 1
+  let previous: Uint8Array | undefined = job.previous
+  let mark = 0
+  const text = (value: unknown) => typeof value === "string"
+  const textOrNull = (value: unknown) => value === null || typeof value === "string"
+  const numberOrNull = (value: unknown) => value === null || typeof value === "number"
+  const bytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array
+  const equal = (left: Uint8Array, right: Uint8Array) =>
+    left.length === right.length && deps.timingSafeEqual(left, right)
+  // The same shape as `EventRow` in rows.ts (what verify's full walk decodes).
+  const holdsShape = (raw: ReadonlyArray<unknown>) =>
+    raw.length === 15 && typeof raw[0] === "number" && typeof raw[1] === "number" && text(raw[2]) && text(raw[3]) &&
+    text(raw[4]) && textOrNull(raw[5]) && textOrNull(raw[6]) && numberOrNull(raw[7]) && textOrNull(raw[8]) &&
+    numberOrNull(raw[9]) && textOrNull(raw[10]) && textOrNull(raw[11]) && text(raw[12]) && bytes(raw[13]) &&
+    bytes(raw[14])
+
+  const feed = (raw: ReadonlyArray<unknown>): number | undefined => {
+    if (previous === undefined) {
+      // Row `after` belongs to the range before, which checks it; here only its MAC is used.
+      const mac = raw[14]
+      if (raw[0] !== job.after || !bytes(mac)) return expected
+      previous = mac
+      return undefined
+    }
+    if (raw[0] !== expected || !holdsShape(raw)) return expected
+    const fields = raw.slice(0, 14) as ReadonlyArray<CanonicalField>
+    const mac = deps.createHmac("sha256", chainKey).update(previous).update(deps.canonicalBytes(rowDomain, fields))
+      .digest()
+    if (!equal(mac, raw[14] as Uint8Array)) return expected
+    while (mark < job.marks.length && job.marks[mark]![0] <= expected) {
+      const [sequence, digest] = job.marks[mark]!
+      if (sequence === expected && !equal(digest, mac)) return expected
+      mark++
+    }
+    previous = mac
+    expected++
+    return undefined
+  }
+
+  return {
+    feed,
+    finish: () => (expected <= job.through ? expected : undefined),
+    checked: () => expected - 1 - job.after
+  }
+}
+
+/** What a worker is handed once: where the log is and the chain key. */
+export interface ScanWorkerData {
+  readonly sqlitePath: string
+  readonly dbPath: string
+  readonly chainKey: Uint8Array
+  readonly rowDomain: string
+  readonly columns: string
+}
+
+/** A worker's whole job: open the log read-only, stream the range through a scanner, close. */
+export const scanRangeInDb = (
+  job: ScanJob,
+  data: ScanWorkerData,
+  deps: ScanDeps,
+  open: (path: string) => {
+    readonly prepare: (sql: string) => {
+      readonly raw: (on: boolean) => { readonly iterate: (...params: Array<unknown>) => Iterable<Array<unknown>> }
+    }
+    readonly close: () => unknown
+  },
+  makeScanner: typeof makeChainScanner
+): { readonly suspect: number | null; readonly checked: number } => {
+  const scanner = makeScanner(job, data.chainKey, data.rowDomain, deps)
+  const db = open(data.dbPath)
+  try {
+    const from = job.previous === undefined ? job.after : job.after + 1
+    const rows = db.prepare(
+      `SELECT ${data.columns} FROM audit_events WHERE sequence >= ? AND sequence <= ? ORDER BY sequence`
+    ).raw(true).iterate(from, job.through)
+    let suspect: number | undefined
+    for (const raw of rows) {
+      suspect = scanner.feed(raw)
+      if (suspect !== undefined) break
+    }
+    suspect ??= scanner.finish()
+    return { suspect: suspect ?? null, checked: scanner.checked() }
+  } finally {
+    db.close()
+  }
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import { join } from "node:path"
+import { canonicalBytes } from "../../../src/security/audit/canonical.js"
+import type { StoredRow } from "../../../src/security/audit/chain.js"
+import { genesisMac, rowDomain, rowMac } from "../../../src/security/audit/chain.js"
+import { makeChainScanner } from "../../../src/security/audit/chainScan.js"
+import { makeScanPool } from "../../../src/security/audit/chainWorkers.js"
+import type { ScanThreads } from "../../../src/security/audit/fastScan.js"
+import { eventColumns } from "../../../src/security/audit/rows.js"
+import { verifyChain } from "../../../src/security/audit/verify.js"
+import { dropTriggers, openCore } from "./core.js"
+import { tempDir, toolCall } from "./fixtures.js"
+
+const rows = 600
+const workers: ScanThreads = { workers: 2, minRows: 0, chunkRows: 100 }
+const inThread: ScanThreads = { workers: 0, minRows: 0, chunkRows: 100 }
+
+/** A file-backed log of 600 rows with signed checkpoints at 250 and 600. */
+const writeLog = Effect.gen(function*() {
+  const path = join(tempDir("audit-scan-"), "audit.db")
+  const core = yield* openCore({ path })
+  const append = (from: number, to: number) =>
+    Effect.forEach(
+      Array.from({ length: to - from + 1 }, (_, index) => from + index),
+      (index) => core.journal.append(toolCall({ correlationId: `call-${index}` })),
+      { concurrency: 32, discard: true }
+    )
+  yield* append(1, 250)
+  yield* core.journal.checkpoint
+  yield* append(251, rows)
+  yield* core.journal.checkpoint
+  yield* dropTriggers(core)
+  return core
+})
+
+type Core = Effect.Effect.Success<typeof writeLog>
+
+const flip = (core: Core, sequence: number, column: "sealed" | "mac") =>
+  Effect.gen(function*() {
+    const { sql } = core.context.store
+    const [row] = yield* sql<{ readonly value: Uint8Array }>`SELECT ${sql(column)} AS value
+      FROM audit_events WHERE sequence = ${sequence}`
+    const bytes = Buffer.from(row!.value)
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01
+    yield* sql.unsafe(`UPDATE audit_events SET ${column} = ? WHERE sequence = ?`, [bytes, sequence])
+  })
+
+/** Verifies with workers and in-thread; both must name the same damage. */
+const verdicts = (core: Core) =>
+  Effect.gen(function*() {
+    const threaded = yield* verifyChain(core.context, { threads: workers })
+    const single = yield* verifyChain(core.context, { threads: inThread })
+    expect(threaded).toEqual(single)
+    return threaded
+  })
+
+describe("verify's fast pass", () => {
+  it.scoped("an untouched log verifies the same in workers and in-thread, checkpoints included", () =>
+    Effect.gen(function*() {
+      const core = yield* writeLog
+      const result = yield* verdicts(core)
+      expect(result).toMatchObject({ ok: true, rowsChecked: rows, lastSequence: rows, checkpointsChecked: 2 })
+    }), 60_000)
+
+  const cases = [
+    { name: "in the first range (sealed field)", tamper: (core: Core) => flip(core, 2, "sealed"), at: 2, damage: "changed" },
+    { name: "in the last range (sealed field)", tamper: (core: Core) => flip(core, 599, "sealed"), at: 599, damage: "changed" },
+    { name: "on a range boundary (MAC of a range's last row)", tamper: (core: Core) => flip(core, 300, "mac"), at: 300, damage: "changed" },
+    {
+      name: "as a deleted first row of a range",
+      tamper: (core: Core) => core.context.store.sql`DELETE FROM audit_events WHERE sequence = 401`,
+      at: 401,
+      damage: "deleted"
+    },
+    {
+      name: "as two rows swapped across ranges",
+      tamper: (core: Core) =>
+        Effect.gen(function*() {
+          const { sql } = core.context.store
+          yield* sql`UPDATE audit_events SET sequence = -1 WHERE sequence = 180`
+          yield* sql`UPDATE audit_events SET sequence = 180 WHERE sequence = 520`
+          yield* sql`UPDATE audit_events SET sequence = 520 WHERE sequence = -1`
+        }),
+      at: 180,
+      damage: "reordered"
+    },
+    {
+      name: "as a cut tail (caught by the signed checkpoint)",
+      tamper: (core: Core) => core.context.store.sql`DELETE FROM audit_events WHERE sequence > 590`,
+      at: 591,
+      damage: "truncated"
+    }
+  ] as const
+
+  for (const { at, damage, name, tamper } of cases) {
+    it.scoped(`finds tampering ${name}`, () =>
+      Effect.gen(function*() {
+        const core = yield* writeLog
+        yield* tamper(core)
+        const result = yield* verdicts(core)
+        expect(result.ok).toBe(false)
+        expect({ sequence: result.failure?.sequence, damage: result.failure?.damage }).toEqual({ sequence: at, damage })
+        expect(result.rowsChecked).toBe(at - 1)
+      }), 60_000)
+  }
+
+  it.scoped("a worker scans its range on its own connection and names the first bad row", () =>
+    Effect.gen(function*() {
+      const core = yield* writeLog
+      const pool = yield* makeScanPool({
+        dbPath: core.context.store.path,
+        chainKey: core.context.chainKey,
+        rowDomain,
+        columns: eventColumns
+      }, 1)
+      const untouched = yield* pool.scan({ after: 100, through: 200, marks: [] })
+      expect(untouched).toEqual({ suspect: null, checked: 100 })
+      yield* flip(core, 150, "mac")
+      expect(yield* pool.scan({ after: 100, through: 200, marks: [] })).toEqual({ suspect: 150, checked: 49 })
+      // The first range links to the genesis value, not to a row.
+      const genesis = genesisMac(core.context.chainKey, core.context.logId)
+      expect(yield* pool.scan({ after: 0, through: 100, previous: genesis, marks: [] }))
+        .toEqual({ suspect: null, checked: 100 })
+      expect((yield* pool.scan({ after: 0, through: 100, previous: randomBytes(32), marks: [] })).suspect).toBe(1)
+    }), 60_000)
+})
+
+describe("chain scanner", () => {
+  const chainKey = randomBytes(32)
+  const deps = { canonicalBytes, createHmac, timingSafeEqual }
+  const chain = (count: number) => {
+    const out: Array<Array<unknown>> = []
+    let previous: Uint8Array = genesisMac(chainKey, "log")
+    for (let sequence = 1; sequence <= count; sequence++) {
+      const row: Omit<StoredRow, "mac"> = {
+        sequence, occurredAt: 1_700_000_000_000 + sequence, kind: "tool_call", outcome: "success", clientRef: "ref",
+        tool: sequence % 2 === 0 ? null : "get_reservation", hotelId: "H1", riskScore: 0.25, riskLevel: null,
+        durationMs: sequence / 3, errorTag: null, correlationId: `c-${sequence}`, keyId: "k.1",
+        sealed: randomBytes(40)
+      }
+      previous = rowMac(chainKey, previous, row)
+      out.push([...Object.values(row), previous])
+    }
+    return out
+  }
+
+  it("agrees with rowMac: every link of a chain the journal's MAC built holds", () => {
+    const rows = chain(50)
+    const scanner = makeChainScanner(
+      { after: 0, through: 50, previous: genesisMac(chainKey, "log"), marks: [] },
+      chainKey,
+      rowDomain,
+      deps
+    )
+    expect(rows.map((row) => scanner.feed(row)).filter((suspect) => suspect !== undefined)).toEqual([])
+    expect(scanner.finish()).toBeUndefined()
+    expect(scanner.checked()).toBe(50)
+  })
+
+  it("names a signed head that differs, a missing row, a wrong shape and a short range", () => {
+    const rows = chain(10)
+    const start = { after: 0, through: 10, previous: genesisMac(chainKey, "log") }
+    const scan = (input: ReadonlyArray<ReadonlyArray<unknown>>, marks: ReadonlyArray<readonly [number, Uint8Array]> = []) => {
+      const scanner = makeChainScanner({ ...start, marks }, chainKey, rowDomain, deps)
+      for (const row of input) {
+        const suspect = scanner.feed(row)
+        if (suspect !== undefined) return suspect
+      }
+      return scanner.finish()
+    }
+    expect(scan(rows, [[4, randomBytes(32)]])).toBe(4)
+    expect(scan(rows, [[4, rows[3]![14] as Uint8Array]])).toBeUndefined()
+    expect(scan([...rows.slice(0, 6), ...rows.slice(7)])).toBe(7)
+    expect(scan(rows.map((row, index) => (index === 2 ? [...row.slice(0, 5), 42, ...row.slice(6)] : row)))).toBe(3)
+    expect(scan(rows.slice(0, 8))).toBe(9)
+  })
+})
