@@ -103,6 +103,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     let risk: { readonly riskScore: number; readonly riskLevel: "low" | "medium" | "high" } | undefined
     let decoded: unknown = undefined
     let guestIds: ReadonlyArray<string> = []
+    let strict = false
 
     const record = (event: Pick<AuditEventInput, "kind" | "outcome"> & Partial<AuditEventInput>) =>
       Effect.gen(function*() {
@@ -124,12 +125,24 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         })
       })
 
+    let intentRecorded = false
+    const recordIntent = (refusal: (problem: string) => string) =>
+      record({ kind: "tool_intent", outcome: "pending" }).pipe(
+        Effect.mapError((problem) => new ToolError({ message: refusal(problem.message) })),
+        Effect.tap(() => {
+          intentRecorded = true
+        })
+      )
+
     const steps = Effect.gen(function*() {
       const auditState = yield* audit.status
+      strict = auditState.strictMode
       if (auditState.strictMode && auditState.mode === "degraded") {
-        return yield* new ToolError({
-          message: "Refused: the audit log is unavailable and strict mode is on; no call runs until it recovers."
-        })
+        // Strict mode and the log has been failing: the call runs only if its intent can be recorded now
+        // (so the first call after the log recovers goes through).
+        yield* recordIntent(() =>
+          "Refused: the audit log is unavailable and strict mode is on; no call runs until it recovers."
+        )
       }
       yield* access.check(ctx, tool, undefined)
       yield* limiter.take(ctx.clientId, tool.name)
@@ -147,15 +160,10 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         args,
         Effect.succeed(facts.summary ?? `${tool.annotations.title} with the arguments given`)
       )
-      if (writes) {
+      if (writes && !intentRecorded) {
         // Fail closed: no change reaches OPERA unless its intent is on the record first.
-        yield* record({ kind: "tool_intent", outcome: "pending" }).pipe(
-          Effect.mapError((problem) =>
-            new ToolError({
-              message: `Refused: the audit log cannot record this change (${problem.message}). ` +
-                "Nothing was sent to OPERA."
-            })
-          )
+        yield* recordIntent((problem) =>
+          `Refused: the audit log cannot record this change (${problem}). Nothing was sent to OPERA.`
         )
       }
       const result = yield* tool.handler(input)
@@ -223,8 +231,17 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       })
     }
     if (written._tag === "Left") {
-      // Reads go on while the audit log is degraded (strict mode refused them above); the health check says so.
+      // Reads go on while the audit log is degraded; the health check says so.
       yield* Effect.logWarning("audit: could not record a tool call", { tool: tool.name, reason: written.left.reason })
+      if (strict && !writes && errorTag === undefined) {
+        // Strict mode: no guest data leaves unless its read is on the record. (A write has already
+        // changed OPERA, and its intent is on the record: its result is not hidden, which would invite a repeat.)
+        return {
+          isError: true,
+          text: "Refused: the audit log could not record this read and strict mode is on; the result is withheld.",
+          errorTag: "AuditUnavailable"
+        } satisfies ToolCallOutcome
+      }
     }
     return Option.match(Option.fromNullable(errorTag), {
       onNone: () => outcome,

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import type { RunningSandbox } from "../support/sandboxProcess.js"
 import { startSandbox } from "../support/sandboxProcess.js"
+import { holdWriteLock } from "../support/lockHolder.js"
 import { builtBinary, startServer, textOf } from "../support/serverProcess.js"
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
@@ -107,6 +108,41 @@ describe("fail closed", () => {
       expect(read.isError).toBeFalsy()
       const health = await session.call("security_health_check")
       expect((health.structuredContent as { audit: { mode: string } }).audit.mode).toBe("degraded")
+    } finally {
+      await session.close()
+      await opera.stop()
+    }
+  })
+
+  it("in strict mode a read whose row cannot be written is withheld, later calls are refused, and the first call after recovery runs", async () => {
+    const opera = await startSandbox({
+      OPERA_SECURITY_AUDIT_STRICT_MODE: "true",
+      OPERA_SECURITY_AUDIT_BUSY_TIMEOUT_MS: "200"
+    })
+    const session = await startServer({ args: ["serve"], env: opera.env })
+    const read = () => session.call("search_reservations", { arrivalFrom: inDays(0), limit: 1 })
+    const searches = async () =>
+      (await Effect.runPromise(opera.sandbox.traffic)).filter((exchange) => exchange.route?.operationId === "getHotelReservations").length
+    try {
+      expect((await read()).isError).toBeFalsy()
+      const holder = holdWriteLock(opera.auditDbPath)
+      await holder.held
+      try {
+        // The log was fine until now: the read reaches OPERA, but its row cannot be written, so no guest data leaves.
+        const withheld = await read()
+        expect(withheld.isError).toBe(true)
+        expect(textOf(withheld)).toMatch(/could not record this read and strict mode is on; the result is withheld/)
+        expect(withheld.structuredContent).toBeUndefined()
+        // Now the log is known to be failing: refused before OPERA is asked.
+        const before = await searches()
+        const refused = await read()
+        expect(textOf(refused)).toMatch(/audit log is unavailable and strict mode is on/)
+        expect(await searches()).toBe(before)
+      } finally {
+        await holder.release()
+      }
+      // The first call after the lock is gone goes through (its intent row is the probe).
+      expect((await read()).isError).toBeFalsy()
     } finally {
       await session.close()
       await opera.stop()

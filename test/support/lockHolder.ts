@@ -4,7 +4,7 @@
  * write lock; readers go on) and keeps it until told to let go on stdin.
  */
 import { spawn } from "node:child_process"
-import { repoRoot } from "../../support/serverProcess.js"
+import { repoRoot } from "./serverProcess.js"
 
 export interface LockHolder {
   /** Resolves once the lock is held. */
