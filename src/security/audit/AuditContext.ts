@@ -31,7 +31,7 @@ export interface AuditContext {
 export const openAuditContext = (options: Omit<AuditContext, "logId" | "chainKey" | "clientRefKey">) =>
   Effect.gen(function*() {
     const { keyring, store } = options
-    yield* store.initialise(randomUUID(), keyring.fingerprint, keyring.keyId(1), yield* Clock.currentTimeMillis)
+    yield* store.initialise(randomUUID(), keyring.fingerprint, keyring.keyId(1), Math.floor(yield* Clock.currentTimeMillis))
     const meta = yield* store.meta
     const logId = meta.get("log_id")
     const fingerprint = meta.get("key_fingerprint")

@@ -106,7 +106,7 @@ export const makeAuditJournal = (context: AuditContext) =>
     const checkpointUnlocked = Effect.gen(function*() {
       const current = yield* Ref.get(state)
       if (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence) return Option.none()
-      const createdAt = yield* Clock.currentTimeMillis
+      const createdAt = Math.floor(yield* Clock.currentTimeMillis)
       const signed = signRow("checkpoint", context.signer, logId, {
         sequence: current.lastSequence,
         digest: current.head,
@@ -209,7 +209,8 @@ export const makeAuditJournal = (context: AuditContext) =>
         const done = yield* Deferred.make<number, AuditUnavailable>()
         const item: Waiting = {
           event,
-          occurredAt: yield* Clock.currentTimeMillis,
+          // Whole milliseconds: the column is INTEGER (a TestClock or adjusted clock can give fractions).
+          occurredAt: Math.floor(yield* Clock.currentTimeMillis),
           clientRef: keyedHashHex(context.clientRefKey, event.clientId),
           done
         }
@@ -229,7 +230,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       Effect.gen(function*() {
         yield* resync
         const next = (yield* Ref.get(state)).generation + 1
-        yield* store.addKey(next, keyring.keyId(next), yield* Clock.currentTimeMillis)
+        yield* store.addKey(next, keyring.keyId(next), Math.floor(yield* Clock.currentTimeMillis))
         yield* Ref.update(state, (s) => ({ ...s, generation: next }))
         return { generation: next, keyId: keyring.keyId(next) }
       })

@@ -39,6 +39,16 @@ describe("AuditLog", () => {
       expect(JSON.stringify(report)).not.toContain("frontdesk-anna")
     }).pipe(withAuditLog(memory())))
 
+  it.effect("a clock that reads fractions of a millisecond is recorded in whole milliseconds", () =>
+    Effect.gen(function*() {
+      const audit = yield* AuditLog
+      yield* TestClock.adjust("1500 micros")
+      yield* audit.append(toolCall())
+      yield* audit.checkpoint
+      expect((yield* audit.trail(1)).map((row) => row.occurredAt)).toEqual([1])
+      expect((yield* audit.status).mode).toBe("ok")
+    }).pipe(withAuditLog(memory())))
+
   it.effect("disabled: append is a no-op success, reads say why they cannot, status says disabled", () =>
     Effect.gen(function*() {
       const audit = yield* AuditLog
