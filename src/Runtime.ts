@@ -1,4 +1,6 @@
-import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
+// Named imports from the module paths: the namespaces would bundle undici and every other client.
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { layerWithoutAgent, makeAgentLayer } from "@effect/platform-node/NodeHttpClient"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
 import { OperaConnectionFromEnv } from "./config/OperaConnection.js"
 import { SecurityConfig } from "./config/SecurityConfig.js"
@@ -19,18 +21,16 @@ import { RateLimiter } from "./security/RateLimiter.js"
 import { Redactor } from "./security/Redactor.js"
 import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
 import { ToolRegistry } from "./tools/ToolRegistry.js"
-import { HttpSettings } from "./mcp/http/HttpSettings.js"
-import { ClientStore } from "./security/clients/ClientStore.js"
 
 /** JSON lines on stderr: stdout belongs to MCP. */
 export const StderrJsonLogger = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.jsonLogger))
 
-// Outgoing TLS never goes below the configured minimum version.
-const HttpClientLive = Layer.unwrapEffect(
+/** Outgoing HTTP (node:http with keep-alive); TLS never goes below the configured minimum version. */
+export const HttpClientLive = Layer.unwrapEffect(
   SecurityConfig.pipe(
     Effect.map((security) =>
-      NodeHttpClient.layerWithoutAgent.pipe(
-        Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true, minVersion: security.minTlsVersion }))
+      layerWithoutAgent.pipe(
+        Layer.provide(makeAgentLayer({ keepAlive: true, minVersion: security.minTlsVersion }))
       )
     )
   )
@@ -96,6 +96,3 @@ export const AppLayer = (mode: Mode) =>
   )
 
 export const LoggingLive = Layer.merge(StderrJsonLogger, Logger.minimumLogLevel(LogLevel.Info))
-
-/** What `serve --http` needs beyond AppLayer: its settings and the API-key clients. */
-export const HttpTransportLive = Layer.mergeAll(HttpSettings.Default, ClientStore.Default)

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Config, Console, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import { OperaConnection, OperaConnectionFromEnv } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"
@@ -8,6 +8,7 @@ import { TokenStoreLive } from "../opera/TokenFileStore.js"
 import { TokenCache } from "../opera/TokenCache.js"
 import { AuditLog } from "../security/AuditLog.js"
 import { reportStartupErrors } from "./startupErrors.js"
+import { HttpClientLive } from "../Runtime.js"
 
 export class CredentialRotationFailed extends Schema.TaggedError<CredentialRotationFailed>()("CredentialRotationFailed", {
   message: Schema.String
@@ -43,7 +44,8 @@ const newSecret = (variable: Option.Option<string>) =>
 const RotationLive = TokenCache.Default.pipe(
   Layer.provide(TokenStoreLive),
   Layer.provideMerge(AuditLog.Default),
-  Layer.provideMerge(Layer.mergeAll(OperaConnectionFromEnv, SecurityConfig.Default, NodeHttpClient.layerUndici, NodeFileSystem.layer))
+  Layer.provideMerge(Layer.mergeAll(OperaConnectionFromEnv, HttpClientLive, NodeFileSystem.layer)),
+  Layer.provideMerge(SecurityConfig.Default)
 )
 
 /**

@@ -2,9 +2,9 @@ import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { enforceProductionChecklist } from "../config/productionChecklist.js"
-import { serveHttp } from "../mcp/http/HttpTransport.js"
+import type { HttpListenOptions } from "../mcp/http/HttpTransport.js"
 import { serveStdio } from "../mcp/stdio.js"
-import { AppLayer, HttpTransportLive } from "../Runtime.js"
+import { AppLayer } from "../Runtime.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { reportStartupErrors } from "./startupErrors.js"
 
@@ -24,6 +24,12 @@ const port = Options.integer("port").pipe(
   Options.withDescription("With --http: the TCP port")
 )
 
+// The HTTP transport (and its JWT and HTTP server libraries) is loaded only by `serve --http`: stdio start-up skips it.
+const serveHttp = (listen: HttpListenOptions) =>
+  Effect.promise(() => Promise.all([import("../mcp/http/HttpTransport.js"), import("../mcp/http/HttpTransportLive.js")])).pipe(
+    Effect.flatMap(([transport, live]) => transport.serveHttp(listen).pipe(Effect.provide(live.HttpTransportLive)))
+  )
+
 /** Refuses to start on an OPERA URL that would carry credentials in clear text. */
 const checkConnection = Effect.gen(function*() {
   const access = yield* AccessPolicy
@@ -36,7 +42,7 @@ export const serveCommand = Command.make("serve", { sandbox, http, host, port },
   (sandbox ? Effect.void : enforceProductionChecklist).pipe(
     Effect.zipRight(
       checkConnection.pipe(
-        Effect.zipRight(http ? serveHttp({ host, port }).pipe(Effect.provide(HttpTransportLive)) : serveStdio),
+        Effect.zipRight(http ? serveHttp({ host, port }) : serveStdio),
         Effect.provide(AppLayer(sandbox ? { _tag: "Sandbox" } : { _tag: "Property" }))
       )
     ),

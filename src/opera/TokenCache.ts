@@ -1,5 +1,5 @@
 import { FileSystem, HttpClient } from "@effect/platform"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Clock, Duration, Effect, Option, Redacted, Ref, Schedule } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"

@@ -1,5 +1,5 @@
 import { createServer } from "node:http"
-import { NodeHttpServer } from "@effect/platform-node"
+import { make as makeNodeHttpServer } from "@effect/platform-node/NodeHttpServer"
 import { Clock, Effect, Option, Redacted } from "effect"
 import type { OperaConnectionShape } from "../config/OperaConnection.js"
 import type { SandboxCredentials, SandboxCredentialsInput } from "./credentials.js"
@@ -48,7 +48,7 @@ export class Sandbox extends Effect.Service<Sandbox>()("sandbox/Sandbox", {
       const faults = yield* makeFaultStore
       const traffic = yield* makeTrafficLog(options.trafficCapacity ?? 1000)
 
-      const server = yield* NodeHttpServer.make(() => createServer(), { port: options.port ?? 0, host }).pipe(Effect.orDie)
+      const server = yield* makeNodeHttpServer(() => createServer(), { port: options.port ?? 0, host }).pipe(Effect.orDie)
       const port = server.address._tag === "TcpAddress" ? server.address.port : 0
       const baseUrl = `http://${urlHost(host)}:${port}`
       const env = { property, tokens, credentials, tokenLifetimeSeconds, baseUrl }

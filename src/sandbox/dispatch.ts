@@ -1,5 +1,5 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { NodeHttpServerRequest } from "@effect/platform-node"
+import { toIncomingMessage } from "@effect/platform-node/NodeHttpServerRequest"
 import { Clock, Duration, Effect, Either } from "effect"
 import type { FaultStore } from "./faults.js"
 import { gate } from "./gate.js"
@@ -105,7 +105,7 @@ export const makeSandboxApp = (runtime: SandboxRuntime) =>
     const answer: RouteResponse | undefined = yield* (() => {
       switch (fault?._tag) {
         case "ConnectionReset":
-          return Effect.sync(() => NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()).pipe(
+          return Effect.sync(() => toIncomingMessage(request).socket.destroy()).pipe(
             Effect.as(undefined)
           )
         case "Status":

@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform"
-import { NodeFileSystem } from "@effect/platform-node"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Clock, Config, Effect, Option, Ref, Schema } from "effect"
 import { optionalText } from "../../config/settings.js"
 import { findKey, generateApiKey, generateSalt, hashApiKey } from "./apiKey.js"

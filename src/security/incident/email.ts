@@ -1,5 +1,4 @@
 import { Effect, Option, Redacted } from "effect"
-import nodemailer from "nodemailer"
 import type { ThreatSettings } from "../threat/ThreatConfig.js"
 import { AlertNotDelivered } from "./webhook.js"
 
@@ -32,7 +31,8 @@ export const makeMailer = (
     onNone: () => Effect.succeed(Option.none<Mailer>()),
     onSome: (host) =>
       Effect.acquireRelease(
-        Effect.sync(() =>
+        // Loaded only when SMTP alerts are configured.
+        Effect.promise(() => import("nodemailer")).pipe(Effect.map(({ default: nodemailer }) =>
           nodemailer.createTransport({
             host,
             port: settings.smtpPort,
@@ -50,7 +50,7 @@ export const makeMailer = (
                 }
               })
             })
-          })
+          }))
         ),
         (transport) => Effect.sync(() => transport.close())
       ).pipe(
