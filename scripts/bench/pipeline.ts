@@ -14,6 +14,9 @@ export interface RatioResult {
   readonly bare: LatencySummary
   readonly ratioP50: number
   readonly ratioP99: number
+  /** CPU the server process spent per call (user + system, µs): where the latency goes. */
+  readonly pipelineCpuUsPerCall?: number
+  readonly bareCpuUsPerCall?: number
 }
 
 const warmup = 200
@@ -48,10 +51,20 @@ export const pipelineRatio = async (
     await timeSequential(warmup, bareCall)
     const pipelineRuns: Array<LatencySummary> = []
     const bareRuns: Array<LatencySummary> = []
-    for (let run = 0; run < options.runs; run++) {
-      pipelineRuns.push(summarize(await timeSequential(options.calls, pipelineCall)))
-      bareRuns.push(summarize(await timeSequential(options.calls, bareCall)))
+    const cpu = { pipeline: 0, bare: 0, known: true }
+    const timedWithCpu = async (session: BenchSession, call: () => Promise<void>, into: "pipeline" | "bare") => {
+      const before = session.cpuMs()
+      const samples = await timeSequential(options.calls, call)
+      const after = session.cpuMs()
+      if (before === undefined || after === undefined) cpu.known = false
+      else cpu[into] += after - before
+      return summarize(samples)
     }
+    for (let run = 0; run < options.runs; run++) {
+      pipelineRuns.push(await timedWithCpu(pipeline, pipelineCall, "pipeline"))
+      bareRuns.push(await timedWithCpu(bare, bareCall, "bare"))
+    }
+    const perCall = (ms: number) => round(ms * 1000 / (options.calls * options.runs), 0)
     const withPipeline = medianSummary(pipelineRuns)
     const withoutPipeline = medianSummary(bareRuns)
     return {
@@ -60,7 +73,8 @@ export const pipelineRatio = async (
       pipeline: withPipeline,
       bare: withoutPipeline,
       ratioP50: round(median(pipelineRuns.map((run, i) => run.p50Ms / bareRuns[i]!.p50Ms))),
-      ratioP99: round(median(pipelineRuns.map((run, i) => run.p99Ms / bareRuns[i]!.p99Ms)))
+      ratioP99: round(median(pipelineRuns.map((run, i) => run.p99Ms / bareRuns[i]!.p99Ms))),
+      ...(cpu.known ? { pipelineCpuUsPerCall: perCall(cpu.pipeline), bareCpuUsPerCall: perCall(cpu.bare) } : {})
     }
   } finally {
     await pipeline.close()

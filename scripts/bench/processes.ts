@@ -78,7 +78,23 @@ export interface BenchSession {
   readonly call: (name: string, args: Record<string, unknown>) => Promise<CallToolResult>
   /** Resident set size of the server process in bytes (Linux /proc), or undefined elsewhere. */
   readonly rss: () => number | undefined
+  /** CPU time (user + system) the server process has used, in ms (Linux /proc), or undefined elsewhere. */
+  readonly cpuMs: () => number | undefined
   readonly close: () => Promise<void>
+}
+
+// Clock ticks per second of /proc/<pid>/stat: 100 on Linux.
+const ticksPerSecond = 100
+
+const cpuOf = (pid: number | null): number | undefined => {
+  if (pid === null) return undefined
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? ticks * 1000 / ticksPerSecond : undefined
+  } catch {
+    return undefined
+  }
 }
 
 const rssOf = (pid: number | null): number | undefined => {
@@ -110,6 +126,7 @@ export const connect = async (
   return {
     call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     rss: () => rssOf(transport.pid),
+    cpuMs: () => cpuOf(transport.pid),
     close: () => client.close()
   }
 }

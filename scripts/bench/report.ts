@@ -3,6 +3,7 @@ import type { AuditResult } from "./audit.js"
 import type { RatioResult, RssResult } from "./pipeline.js"
 import type { RateLimiterResult } from "./rateLimiter.js"
 import type { SpawnResult } from "./spawn.js"
+import type { StepsResult } from "./steps.js"
 import type { TokenResult } from "./tokens.js"
 
 export interface BenchResults {
@@ -13,6 +14,7 @@ export interface BenchResults {
   readonly spawn?: SpawnResult
   readonly rss?: RssResult
   readonly rssHeapCapped?: RssResult
+  readonly steps?: StepsResult
 }
 
 export interface Row {
@@ -43,6 +45,14 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
       target: "≤ 1.30",
       met: ratio.ratioP99 <= 1.3
     })
+    if (ratio.pipelineCpuUsPerCall !== undefined && ratio.bareCpuUsPerCall !== undefined) {
+      out.push({
+        figure: "server CPU per call (pipeline / bare; user + system)",
+        measured: `${n(ratio.pipelineCpuUsPerCall)} µs / ${n(ratio.bareCpuUsPerCall)} µs`,
+        target: "(where the latency goes)",
+        met: true
+      })
+    }
   }
   if (audit !== undefined) {
     out.push({

@@ -7,7 +7,8 @@
  *   --verify-rows N    rows in the audit log verify walks (default 100000; full figure 1000000)
  *   --rss-calls N      calls before RSS is read (default 10000; full figure 100000)
  *   --decisions N      rate limiter decisions per run (default 200000)
- *   --only a,b         some of: ratio, audit, ratelimiter, tokens, spawn, rss
+ *   --step-runs N      operations per pipeline step in the steps breakdown (default 2000)
+ *   --only a,b         some of: ratio, audit, ratelimiter, tokens, spawn, rss, steps
  *   --profile          run the pipeline server with --cpu-prof into .bench/profiles
  *   --out FILE         JSON output (default .bench/results.json)
  */
@@ -22,9 +23,10 @@ import { rateLimiterBench } from "./rateLimiter.js"
 import type { BenchResults } from "./report.js"
 import { rows, table } from "./report.js"
 import { spawnBench } from "./spawn.js"
+import { stepsBench, stepsTable } from "./steps.js"
 import { tokenBench } from "./tokens.js"
 
-const sections = ["ratio", "audit", "ratelimiter", "tokens", "spawn", "rss"] as const
+const sections = ["ratio", "audit", "ratelimiter", "tokens", "spawn", "rss", "steps"] as const
 type Section = typeof sections[number]
 
 const { values } = parseArgs({
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     "verify-rows": { type: "string", default: "100000" },
     "rss-calls": { type: "string", default: "10000" },
     decisions: { type: "string", default: "200000" },
+    "step-runs": { type: "string", default: "2000" },
     only: { type: "string", default: sections.join(",") },
     profile: { type: "boolean", default: false },
     out: { type: "string", default: ".bench/results.json" }
@@ -104,9 +107,18 @@ const main = async () => {
     results.spawn = await spawnBench(Math.max(5, runs))
   }
 
+  if (wanted("steps")) {
+    log("pipeline steps in process …")
+    results.steps = await stepsBench(count("step-runs", values["step-runs"]))
+  }
+
   const figures = rows(results)
   log("")
   log(table(figures))
+  if (results.steps !== undefined) {
+    log("")
+    log(stepsTable(results.steps))
+  }
   const missed = figures.filter((row) => !row.met)
   log("")
   log(missed.length === 0 ? "every target met" : `${missed.length} target(s) missed: ${missed.map((row) => row.figure).join("; ")}`)
