@@ -84,8 +84,8 @@ export const pipelineRatio = async (
 
 export interface RssResult {
   readonly calls: number
-  /** V8 old-space cap given to the server (--max-old-space-size), if any. */
-  readonly heapCapMb?: number
+  /** V8 flags given to the server (as an operator would in NODE_OPTIONS), if any. */
+  readonly nodeOptions?: string
   readonly concurrency: number
   /** [calls done, RSS in MB] every 5 % of the run. */
   readonly samples: ReadonlyArray<readonly [number, number]>
@@ -99,13 +99,16 @@ const mb = (bytes: number | undefined) => round((bytes ?? Number.NaN) / 1_048_57
 
 /**
  * A fresh server answers `calls` reads, 8 in flight; its RSS is sampled as it
- * goes. With `heapCapMb` V8 must collect instead of growing its heap, so what
+ * goes. With a capped heap (`nodeOptions`) V8 must collect instead of growing its heap, so what
  * still grows is retained: the leak check.
  */
-export const rssOverCalls = async (sandbox: BenchSandbox, calls: number, heapCapMb?: number): Promise<RssResult> => {
+export const rssOverCalls = async (
+  sandbox: BenchSandbox,
+  calls: number,
+  nodeOptions: ReadonlyArray<string> = []
+): Promise<RssResult> => {
   const concurrency = 8
-  const cap = heapCapMb === undefined ? [] : [`--max-old-space-size=${heapCapMb}`]
-  const session = await connect(serverBinary, ["serve"], sandbox.env, cap)
+  const session = await connect(serverBinary, ["serve"], sandbox.env, nodeOptions)
   try {
     const every = Math.max(1, Math.floor(calls / 20))
     const samples: Array<readonly [number, number]> = [[0, mb(session.rss())]]
@@ -116,7 +119,7 @@ export const rssOverCalls = async (sandbox: BenchSandbox, calls: number, heapCap
     const halfway = samples.find(([done]) => done >= calls / 2) ?? [0, Number.NaN]
     return {
       calls,
-      ...(heapCapMb !== undefined ? { heapCapMb } : {}),
+      ...(nodeOptions.length > 0 ? { nodeOptions: nodeOptions.join(" ") } : {}),
       concurrency,
       samples,
       finalMb,

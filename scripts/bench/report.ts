@@ -99,7 +99,7 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
   }
   for (const run of [rss, rssHeapCapped]) {
     if (run === undefined) continue
-    const capped = run.heapCapMb === undefined ? "" : `, heap capped at ${run.heapCapMb} MB (leak check)`
+    const capped = run.nodeOptions === undefined ? "" : `, with NODE_OPTIONS="${run.nodeOptions}" (leak check)`
     out.push({
       figure: `server RSS after ${n(run.calls)} calls${capped}; growth over the last half`,
       measured: `${n(run.finalMb)} MB (idle ${n(run.samples[0]?.[1] ?? Number.NaN)} MB); ` +
