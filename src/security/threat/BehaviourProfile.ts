@@ -68,25 +68,19 @@ export class ClientBehaviour implements BehaviourProfile {
 
   /** A copy, for the pure `withAttempt` / `withCall`. */
   copy(): ClientBehaviour {
-    const copy = new ClientBehaviour()
-    for (const at of this.attempts) copy.attemptLog.append(at, at)
-    for (const call of this.calls) copy.callLog.append(call, call.at)
-    copy.raisedUntil = this.raisedUntil
-    copy.lastLevel = this.lastLevel
-    copy.lastAssessedAt = this.lastAssessedAt
-    return copy
+    return ClientBehaviour.from(this)
   }
-}
 
-const toBehaviour = (profile: BehaviourProfile): ClientBehaviour => {
-  if (profile instanceof ClientBehaviour) return profile.copy()
-  const behaviour = new ClientBehaviour()
-  for (const at of profile.attempts) behaviour.attemptLog.append(at, at)
-  for (const call of profile.calls) behaviour.callLog.append(call, call.at)
-  behaviour.raisedUntil = profile.raisedUntil
-  behaviour.lastLevel = profile.lastLevel
-  behaviour.lastAssessedAt = profile.lastAssessedAt
-  return behaviour
+  /** A new, unshared profile with the history of `profile` (a plain one or another client's). */
+  static from(profile: BehaviourProfile): ClientBehaviour {
+    const behaviour = new ClientBehaviour()
+    for (const at of profile.attempts) behaviour.attemptLog.append(at, at)
+    for (const call of profile.calls) behaviour.callLog.append(call, call.at)
+    behaviour.raisedUntil = profile.raisedUntil
+    behaviour.lastLevel = profile.lastLevel
+    behaviour.lastAssessedAt = profile.lastAssessedAt
+    return behaviour
+  }
 }
 
 /** A profile with no history. Immutable: `withAttempt` and `withCall` return new profiles. */
@@ -100,11 +94,11 @@ export const emptyProfile: BehaviourProfile = {
 
 /** A new profile with an attempt at `now` (copies; the monitor uses `ClientBehaviour.attempt`). */
 export const withAttempt = (profile: BehaviourProfile, now: number): BehaviourProfile =>
-  toBehaviour(profile).attempt(now)
+  ClientBehaviour.from(profile).attempt(now)
 
 /** A new profile with a completed call (copies; the monitor uses `ClientBehaviour.record`). */
 export const withCall = (profile: BehaviourProfile, call: RecordedCall): BehaviourProfile =>
-  toBehaviour(profile).record(call)
+  ClientBehaviour.from(profile).record(call)
 
 /** True when nothing in the profile still counts, so the client can be forgotten. */
 export const isIdle = (profile: BehaviourProfile, now: number): boolean => {

@@ -6,9 +6,11 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 import { spawnSync } from "node:child_process"
 import { Effect } from "effect"
+import { expect } from "vitest"
 import type { RunningSandbox } from "../../support/sandboxProcess.js"
 import type { ServerSession } from "../../support/serverProcess.js"
 import { builtBinary, repoRoot, startServer, textOf } from "../../support/serverProcess.js"
+import { bookingArguments, inDays } from "../bookings.js"
 
 export interface Transcript {
   readonly places: Record<string, string>
@@ -108,18 +110,18 @@ export const operaCalls = async (opera: RunningSandbox) => {
 }
 export const clearTraffic = (opera: RunningSandbox) => Effect.runPromise(opera.sandbox.clearTraffic)
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
-
 /** A booking: a write tool, so its intent must be on the record before OPERA sees it. */
 export const book = (session: ServerSession, n: number) =>
-  session.call("create_reservation", {
-    guest: { givenName: "Storage", surname: `Fault${n}` },
-    arrivalDate: inDays(30 + (n % 30)),
-    departureDate: inDays(31 + (n % 30)),
-    roomType: "KING",
-    ratePlanCode: "BAR",
-    adults: 1
-  })
+  session.call("create_reservation", bookingArguments(n, { givenName: "Storage", surname: "Fault" }, 30))
+
+/** Books `count` times from booking `from`, each acknowledged; returns `count`. */
+export const bookAcknowledged = async (session: ServerSession, count: number, from: number) => {
+  for (let n = 0; n < count; n++) {
+    const result = await book(session, from + n)
+    expect(succeeded(result), textOf(result)).toBe(true)
+  }
+  return count
+}
 
 /** A search: a read tool, which follows the degraded mode. */
 export const search = (session: ServerSession) =>

@@ -10,24 +10,11 @@ import { expect } from "vitest"
 import type { RunningSandbox } from "../../support/sandboxProcess.js"
 import { scaled } from "../support.js"
 import type { Transcript } from "./auditedServer.js"
-import {
-  auditEnv,
-  auditMode,
-  book,
-  clearTraffic,
-  finish,
-  operaCalls,
-  reportTotals,
-  search,
-  serve,
-  succeeded,
-  textOf,
-  verify
-} from "./auditedServer.js"
+import { auditEnv, book, bookAcknowledged, finish, search, serve, succeeded, verify } from "./auditedServer.js"
 import type { SmallDisk } from "./smallDisk.js"
+import { expectDegraded, expectNothingLost, expectReadsFollowMode, expectWritesRefused } from "./underFault.js"
 
 const fullRefusal = /audit log cannot record this change .*the disk is full \(SQLITE_FULL.*Nothing was sent to OPERA/s
-const strictRefusal = /audit log is unavailable and strict mode is on/
 
 export interface DiskFullFigures {
   acknowledgedBefore: number
@@ -62,42 +49,15 @@ export const runDiskFullScenario = async (
   const name = `disk full ${strict ? "strict" : "lenient"}`
   const session = await serve(env)
   try {
-    for (let n = 0; n < scaled(30, 3); n++) {
-      const result = await book(session, n)
-      expect(succeeded(result), textOf(result)).toBe(true)
-      figures.acknowledgedBefore++
-    }
+    figures.acknowledgedBefore = await bookAcknowledged(session, scaled(30, 3), 0)
     expect(succeeded(await search(session))).toBe(true)
 
     figures.fillerBytes = disk.fill()
     try {
-      await clearTraffic(opera)
-      for (let n = 0; n < scaled(20, 2); n++) {
-        const result = await book(session, 1000 + n)
-        transcript.keep(`${name} results`, JSON.stringify(result))
-        expect(result.isError).toBe(true)
-        expect(textOf(result)).toMatch(n === 0 || !strict ? fullRefusal : strictRefusal)
-        figures.refusedWrites++
-      }
-      figures.leakedWrites = (await operaCalls(opera)).writes
-      expect(figures.leakedWrites, "a write reached OPERA while its intent could not be recorded").toBe(0)
-
-      for (let n = 0; n < scaled(10, 2); n++) {
-        const result = await search(session)
-        transcript.keep(`${name} results`, JSON.stringify(result))
-        if (strict) {
-          expect(textOf(result)).toMatch(strictRefusal)
-          figures.readsRefused++
-        } else {
-          expect(succeeded(result), textOf(result)).toBe(true)
-          figures.readsServed++
-        }
-      }
-      if (!strict) {
-        const status = await auditMode(session)
-        expect(status.mode).toBe("degraded")
-        expect(status.problem).toMatch(/disk is full/)
-      }
+      const fault = { opera, session, transcript, name, strict }
+      Object.assign(figures, await expectWritesRefused(fault, fullRefusal))
+      Object.assign(figures, await expectReadsFollowMode(fault))
+      if (!strict) await expectDegraded(session, /disk is full/)
       // An operator checks the log while the disk is still full: an answer, not a crash.
       const whileFull = verify(env)
       transcript.keep(`${name} verify while full`, whileFull.stdout + whileFull.stderr)
@@ -117,12 +77,7 @@ export const runDiskFullScenario = async (
     await finish(session, transcript, name)
   }
 
-  const verdict = verify(env)
-  transcript.keep(`${name} verify`, verdict.stdout + verdict.stderr)
-  expect(verdict.status, verdict.stderr).toBe(0)
-  expect(verdict.ok).toBe(true)
-  const totals = reportTotals(env)
-  expect(totals.succeeded).toBeGreaterThanOrEqual(figures.acknowledgedBefore + figures.acknowledgedAfter)
-  expect(totals.pending).toBeGreaterThanOrEqual(figures.acknowledgedBefore + figures.acknowledgedAfter)
+  const acknowledged = figures.acknowledgedBefore + figures.acknowledgedAfter
+  expect(expectNothingLost(env, transcript, name, acknowledged).pending).toBeGreaterThanOrEqual(acknowledged)
   return figures
 }

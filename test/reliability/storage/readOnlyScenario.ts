@@ -9,24 +9,11 @@ import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { expect } from "vitest"
 import type { RunningSandbox } from "../../support/sandboxProcess.js"
 import { scaled } from "../support.js"
 import type { Transcript } from "./auditedServer.js"
-import {
-  auditEnv,
-  auditMode,
-  book,
-  clearTraffic,
-  finish,
-  operaCalls,
-  reportTotals,
-  search,
-  serve,
-  succeeded,
-  textOf,
-  verify
-} from "./auditedServer.js"
+import { auditEnv, bookAcknowledged, finish, serve } from "./auditedServer.js"
+import { expectDegraded, expectNothingLost, expectReadsFollowMode, expectWritesRefused } from "./underFault.js"
 
 export type ReadOnlyHow = "remount before start" | "chattr +i before start" | "chattr +i while serving"
 
@@ -98,19 +85,12 @@ export const runReadOnlyScenario = async (
   const env = auditEnv(opera, freezer.dbPath)
   transcript.dbPaths.push(freezer.dbPath)
   const name = `read-only (${how})`
-  const writeSome = async (session: Awaited<ReturnType<typeof serve>>, count: number, from: number) => {
-    for (let n = 0; n < count; n++) {
-      const result = await book(session, from + n)
-      expect(succeeded(result), textOf(result)).toBe(true)
-    }
-    return count
-  }
 
   // A healthy log with acknowledged rows, shut down cleanly, unless the fault comes while serving.
   const first = await serve(env)
   let session = first
   try {
-    figures.acknowledgedBefore = await writeSome(first, scaled(20, 3), 0)
+    figures.acknowledgedBefore = await bookAcknowledged(first, scaled(20, 3), 0)
     if (how === "chattr +i while serving") {
       freezer.freeze()
     } else {
@@ -119,27 +99,13 @@ export const runReadOnlyScenario = async (
       session = await serve(env)
     }
     try {
-      await clearTraffic(opera)
-      for (let n = 0; n < scaled(20, 2); n++) {
-        const result = await book(session, 1000 + n)
-        transcript.keep(`${name} results`, JSON.stringify(result))
-        expect(result.isError).toBe(true)
-        expect(textOf(result)).toMatch(readOnlyRefusal)
-        figures.refusedWrites++
-      }
-      figures.leakedWrites = (await operaCalls(opera)).writes
-      expect(figures.leakedWrites, "a write reached OPERA while its intent could not be recorded").toBe(0)
-      for (let n = 0; n < scaled(10, 2); n++) {
-        const result = await search(session)
-        transcript.keep(`${name} results`, JSON.stringify(result))
-        expect(succeeded(result), textOf(result)).toBe(true)
-        figures.readsServed++
-      }
-      const status = await auditMode(session)
-      expect(status.mode).toBe("degraded")
-      figures.problem = status.problem ?? ""
+      const fault = { opera, session, transcript, name, strict: false }
+      const writes = await expectWritesRefused(fault, readOnlyRefusal)
+      figures.refusedWrites = writes.refusedWrites
+      figures.leakedWrites = writes.leakedWrites
+      figures.readsServed = (await expectReadsFollowMode(fault)).readsServed
       // Whichever SQLite code it is, the operator is told what to check.
-      expect(status.problem).toMatch(/is read-only \(SQLITE_READONLY.*permissions|writable/s)
+      figures.problem = await expectDegraded(session, /is read-only \(SQLITE_READONLY.*permissions|writable/s)
     } finally {
       await finish(session, transcript, name)
       freezer.thaw()
@@ -151,15 +117,10 @@ export const runReadOnlyScenario = async (
   // Writable again: a new server takes writes, and nothing acknowledged before the fault is lost.
   const after = await serve(env)
   try {
-    figures.acknowledgedAfter = await writeSome(after, scaled(5, 1), 2000)
+    figures.acknowledgedAfter = await bookAcknowledged(after, scaled(5, 1), 2000)
   } finally {
     await finish(after, transcript, `${name} after`)
   }
-  const verdict = verify(env)
-  transcript.keep(`${name} verify`, verdict.stdout + verdict.stderr)
-  expect(verdict.status, verdict.stderr).toBe(0)
-  expect(verdict.ok).toBe(true)
-  const totals = reportTotals(env)
-  expect(totals.succeeded).toBeGreaterThanOrEqual(figures.acknowledgedBefore + figures.acknowledgedAfter)
+  expectNothingLost(env, transcript, name, figures.acknowledgedBefore + figures.acknowledgedAfter)
   return figures
 }

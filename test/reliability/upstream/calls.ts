@@ -6,6 +6,7 @@
  * the server gives for an upstream fault with the typed error it stands for
  * (a message no rule recognises is "unclear" and fails the suite).
  */
+import { bookingArguments } from "../bookings.js"
 import type { CallRecord, StdioScenario } from "./stdioScenario.js"
 
 export const circuitOpen = /^OPERA has been failing; calls are paused for a short while before trying again\.$/
@@ -27,8 +28,6 @@ export const warnsChangeMayHaveHappened = (text: string) => /may (or may not )?h
 
 const seededReservationId = "500001"
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
-
 export const readReservation = (scenario: StdioScenario): Promise<CallRecord> =>
   scenario.call("get_reservation", { reservationId: seededReservationId }, "getReservation")
 
@@ -36,14 +35,12 @@ let bookings = 0
 
 export const bookRoom = (scenario: StdioScenario): Promise<CallRecord> => {
   const n = bookings++
-  return scenario.call("create_reservation", {
-    guest: { givenName: "Fault", surname: `Upstream${n}` },
-    arrivalDate: inDays(30 + (n % 90)),
-    departureDate: inDays(31 + (n % 90)),
-    roomType: "KING",
-    ratePlanCode: "BAR",
-    adults: 1
-  }, "postReservation", true)
+  return scenario.call(
+    "create_reservation",
+    bookingArguments(n, { givenName: "Fault", surname: "Upstream" }, 90),
+    "postReservation",
+    true
+  )
 }
 
 /** The breaker state the health check reports ("closed", "open", "half-open"), or the reason there is none. */
