@@ -5,6 +5,7 @@ import { SecurityConfig } from "../config/SecurityConfig.js"
 import { openAesGcm, sealAesGcm } from "./aead.js"
 import { decodeKeySetting, KeyMisconfigured } from "./keyMaterial.js"
 import { deriveKey, hmacSha256 } from "./mac.js"
+import type { OpeningKey } from "./sealedCheck.js"
 
 const salt = "opera-cloud-mcp/keyring/v1"
 const sealedVersion = 1
@@ -35,6 +36,11 @@ export interface KeyringShape {
   readonly open: (sealed: Uint8Array, aad: Uint8Array) => Either.Either<Buffer, SealedOpenFailed>
   /** A 32-byte subkey for one purpose (HMAC chain, keyed hashes, signing seed). */
   readonly subkey: (purpose: string) => Buffer
+  /**
+   * The header and data key of `generation`, for `makeSealedCheck` in verify's worker threads
+   * (in this process only). The key is a KeyObject: never log it or put it in a message.
+   */
+  readonly openingKey: (generation: number) => OpeningKey
 }
 
 export const makeKeyring = (master: Uint8Array): KeyringShape => {
@@ -68,11 +74,21 @@ export const makeKeyring = (master: Uint8Array): KeyringShape => {
       : Option.some({ fingerprint: match[1], generation: Number(match[2]) })
   }
 
-  const seal = (generation: number, plaintext: Uint8Array, aad: Uint8Array): Buffer => {
+  // `version ‖ keyIdLength ‖ keyId`: what every value sealed under `generation` begins with (cached like the keys).
+  const headers = new Map<number, Buffer>()
+  const headerOf = (generation: number): Buffer => {
+    const cached = headers.get(generation)
+    if (cached !== undefined) return cached
     const id = Buffer.from(keyId(generation), "ascii")
-    const header = Buffer.from([sealedVersion, id.length])
-    const body = sealAesGcm(dataKey(generation), plaintext, Buffer.concat([header, id, aad]), nextIv())
-    return Buffer.concat([header, id, body])
+    const header = Buffer.concat([Buffer.from([sealedVersion, id.length]), id])
+    headers.set(generation, header)
+    return header
+  }
+
+  const seal = (generation: number, plaintext: Uint8Array, aad: Uint8Array): Buffer => {
+    const header = headerOf(generation)
+    const body = sealAesGcm(dataKey(generation), plaintext, Buffer.concat([header, aad]), nextIv())
+    return Buffer.concat([header, body])
   }
 
   const open = (sealed: Uint8Array, aad: Uint8Array): Either.Either<Buffer, SealedOpenFailed> => {
@@ -102,7 +118,12 @@ export const makeKeyring = (master: Uint8Array): KeyringShape => {
 
   const subkey = (purpose: string) => deriveKey(master, salt, `subkey/${purpose}`)
 
-  return { fingerprint, keyId, parseKeyId, seal, open, subkey }
+  const openingKey = (generation: number): OpeningKey => ({
+    header: Buffer.from(headerOf(generation)),
+    key: dataKey(generation)
+  })
+
+  return { fingerprint, keyId, parseKeyId, seal, open, subkey, openingKey }
 }
 
 /** Decodes the base64 master key setting into a keyring; a clear error names the setting, never the value. */

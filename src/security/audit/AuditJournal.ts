@@ -26,6 +26,8 @@ interface Waiting {
 }
 
 const maxResyncs = 8
+/** Client refs remembered per journal: enough for every client of one server; the memo starts over when full. */
+const clientRefMemo = 1024
 
 /**
  * Appends rows to the chain.
@@ -41,6 +43,16 @@ export const makeAuditJournal = (context: AuditContext) =>
   Effect.gen(function*() {
     const { keyring, logId, store } = context
     const permit = yield* Effect.makeSemaphore(1)
+    // client id → its keyed hash (an HMAC per append otherwise). Owned by this journal, bounded, in memory only.
+    const clientRefs = new Map<string, string>()
+    const clientRefOf = (clientId: string): string => {
+      const known = clientRefs.get(clientId)
+      if (known !== undefined) return known
+      if (clientRefs.size >= clientRefMemo) clientRefs.clear()
+      const ref = keyedHashHex(context.clientRefKey, clientId)
+      clientRefs.set(clientId, ref)
+      return ref
+    }
 
     const readState = Effect.gen(function*() {
       const last = yield* store.lastEvent
@@ -164,25 +176,31 @@ export const makeAuditJournal = (context: AuditContext) =>
     const open = yield* Ref.make(true)
     const closed = yield* Deferred.make<void>()
     // One yield between the first row and the rest lets callers just answered queue their next rows,
-    // so under load a group holds every row in flight instead of alternating half-groups.
-    const takeGroup = Queue.take(queue).pipe(
-      Effect.zipLeft(Effect.yieldNow()),
-      Effect.flatMap((first) =>
-        first === stop
-          ? Effect.succeed([first])
-          : Effect.map(Queue.takeUpTo(queue, store.maxRowsPerInsert - 1), (rest) => [first, ...rest])
-      )
-    )
-    const writeUntilStop: Effect.Effect<void> = takeGroup.pipe(
-      Effect.flatMap((taken) => {
-        const end = taken.indexOf(stop)
-        const batch = (end < 0 ? taken : taken.slice(0, end)).filter((item): item is Waiting => item !== stop)
-        return (batch.length === 0 ? Effect.void : writeBatch(batch)).pipe(
-          Effect.zipRight(end < 0 ? writeUntilStop : Effect.void)
+    // so under load a group holds every row in flight instead of alternating half-groups. A lone caller
+    // (the last group was one row and nothing else is queued) has nobody to wait for: its row goes at once.
+    const takeGroup = (lastGroupSize: number) =>
+      Queue.take(queue).pipe(
+        Effect.flatMap((first) =>
+          first === stop
+            ? Effect.succeed([first])
+            : Queue.size(queue).pipe(
+              Effect.flatMap((queued) => queued === 0 && lastGroupSize <= 1 ? Effect.void : Effect.yieldNow()),
+              Effect.zipRight(Queue.takeUpTo(queue, store.maxRowsPerInsert - 1)),
+              Effect.map((rest) => rest.length === 0 ? [first] : [first, ...rest])
+            )
         )
-      })
-    )
-    const writer = yield* Effect.forkScoped(writeUntilStop)
+      )
+    const writeUntilStop = (lastGroupSize: number): Effect.Effect<void> =>
+      takeGroup(lastGroupSize).pipe(
+        Effect.flatMap((taken) => {
+          const end = taken.indexOf(stop)
+          const batch = (end < 0 ? taken : taken.slice(0, end)).filter((item): item is Waiting => item !== stop)
+          return (batch.length === 0 ? Effect.void : writeBatch(batch)).pipe(
+            Effect.zipRight(end < 0 ? writeUntilStop(batch.length) : Effect.void)
+          )
+        })
+      )
+    const writer = yield* Effect.forkScoped(writeUntilStop(0))
     // At close: take no new rows, let the writer commit every row accepted so far, answer any
     // straggler "closing", then sign the final head if we wrote any (before the db closes).
     yield* Effect.addFinalizer(() =>
@@ -211,7 +229,7 @@ export const makeAuditJournal = (context: AuditContext) =>
           event,
           // Whole milliseconds: the column is INTEGER (a TestClock or adjusted clock can give fractions).
           occurredAt: Math.floor(yield* Clock.currentTimeMillis),
-          clientRef: keyedHashHex(context.clientRefKey, event.clientId),
+          clientRef: clientRefOf(event.clientId),
           done
         }
         yield* Queue.offer(queue, item).pipe(Effect.catchAllCause(() => Deferred.fail(done, closing)))

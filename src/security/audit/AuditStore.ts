@@ -38,8 +38,17 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
   // A group commit: one multi-row INSERT, atomic on its own (no BEGIN/COMMIT round trips), so
   // @effect/sql's fixed cost per statement is paid once per group rather than once per row.
   const rowPlaceholders = `(${eventColumns.split(",").map(() => "?").join(", ")})`
-  const insertSql = (count: number) =>
-    `INSERT INTO audit_events (${eventColumns}) VALUES ${Array.from({ length: count }, () => rowPlaceholders).join(", ")}`
+  // One text per group size, built once per store (the prepared-statement cache keys on it).
+  const insertTexts = new Map<number, string>()
+  const insertSql = (count: number) => {
+    const known = insertTexts.get(count)
+    if (known !== undefined) return known
+    const text = `INSERT INTO audit_events (${eventColumns}) VALUES ${
+      Array.from({ length: count }, () => rowPlaceholders).join(", ")
+    }`
+    insertTexts.set(count, text)
+    return text
+  }
   const insertEvents = (rows: ReadonlyArray<StoredRow>): Effect.Effect<void, AuditUnavailable | SequenceTaken> => {
     const params: Array<unknown> = []
     for (const row of rows) {
@@ -92,13 +101,6 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
   const valuesPage = (after: number, through: number, limit: number) =>
     sql.unsafe(
       `SELECT ${eventColumns} FROM audit_events WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?`,
-      [after, through, limit]
-    ).values.pipe(failed("read rows"))
-
-  /** (sequence, sealed) only: what the encrypted-field check needs while workers check the chain. */
-  const sealedPage = (after: number, through: number, limit: number) =>
-    sql.unsafe(
-      "SELECT sequence, sealed FROM audit_events WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?",
       [after, through, limit]
     ).values.pipe(failed("read rows"))
 
@@ -172,7 +174,6 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
     firstSequence,
     page,
     valuesPage,
-    sealedPage,
     eventsSince,
     meta,
     keys,

@@ -58,6 +58,9 @@ export const rowMac = (chainKey: Uint8Array, previousMac: Uint8Array, row: Chain
     ])
   )
 
+/** The domain of an encrypted column's AAD; its fields are the log id, the row's sequence and the column. */
+export const aadDomain = "opera-audit/aad/v1"
+
 /** AAD that binds an encrypted column to its log, row and column. */
 export const columnAad = (logId: string, sequence: number, column: "sealed"): Buffer =>
-  canonicalBytes("opera-audit/aad/v1", [logId, sequence, column])
+  canonicalBytes(aadDomain, [logId, sequence, column])

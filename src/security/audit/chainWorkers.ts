@@ -1,9 +1,10 @@
 import { Effect, Queue, Schema } from "effect"
 import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
+import { makeSealedCheck } from "../../crypto/sealedCheck.js"
 import { canonicalBytes } from "./canonical.js"
 import type { ScanJob, ScanWorkerData } from "./chainScan.js"
-import { makeChainScanner, scanRangeInDb } from "./chainScan.js"
+import { makeChainScanner, makeRowSealedCheck, scanRangeInDb } from "./chainScan.js"
 
 /** A worker could not scan its range (it did not start, could not open the log, or died); the caller scans in-thread. */
 export class ScanWorkerFailed extends Schema.TaggedError<ScanWorkerFailed>()("ScanWorkerFailed", {
@@ -19,21 +20,27 @@ export type ScanOutcome = { readonly suspect: number | null; readonly checked: n
 
 // The worker runs the very functions verify uses in-thread, from their source text: no worker file
 // to ship next to the bundle, and no second copy of the canonical encoding or the link check.
-// Only an SQLite result code crosses back on failure, never a message that could quote a path or a value.
+// Only an SQLite result code crosses back on failure, never a message that could quote a path, a value
+// or a key. The worker checks the links and opens the encrypted fields, so this thread only coordinates.
 const workerSource = [
   `"use strict"`,
   `const { parentPort, workerData } = require("node:worker_threads")`,
-  `const { createHmac, timingSafeEqual } = require("node:crypto")`,
+  `const { createDecipheriv, createHmac, timingSafeEqual } = require("node:crypto")`,
   `const Database = require(workerData.sqlitePath)`,
   `const canonicalBytes = ${canonicalBytes.toString()}`,
+  `const makeSealedCheck = ${makeSealedCheck.toString()}`,
+  `const makeRowSealedCheck = ${makeRowSealedCheck.toString()}`,
   `const makeChainScanner = ${makeChainScanner.toString()}`,
   `const scanRangeInDb = ${scanRangeInDb.toString()}`,
   `const deps = { canonicalBytes, createHmac, timingSafeEqual }`,
+  `const sealedOpens = makeRowSealedCheck(workerData.logId, workerData.aadDomain,`,
+  `  makeSealedCheck(workerData.openingKeys, { createDecipheriv }), deps)`,
   `const open = (path) => new Database(path, { readonly: true, fileMustExist: true })`,
   `parentPort.on("message", (job) => {`,
   `  let reply`,
   `  try {`,
-  `    reply = scanRangeInDb(job, workerData, deps, open, makeChainScanner)`,
+  `    const scanner = makeChainScanner(job, workerData.chainKey, workerData.rowDomain, deps, sealedOpens)`,
+  `    reply = scanRangeInDb(job, workerData, scanner, open)`,
   `  } catch (error) {`,
   `    const code = error && typeof error.code === "string" ? error.code : "unknown"`,
   `    reply = { failed: code }`,
@@ -87,9 +94,10 @@ const request = (worker: Worker, job: ScanJob) =>
   )
 
 /**
- * `size` worker threads that scan ranges of the chain, each on its own
- * read-only connection (WAL lets readers run beside the writer). They end
- * with the scope. A range whose worker fails is the caller's to scan.
+ * `size` worker threads that scan ranges of the chain (links and encrypted
+ * fields), each on its own read-only connection (WAL lets readers run beside
+ * the writer). They end with the scope. A range whose worker fails is the
+ * caller's to scan.
  */
 export const makeScanPool = (data: Omit<ScanWorkerData, "sqlitePath">, size: number) =>
   Effect.gen(function*() {

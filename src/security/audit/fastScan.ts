@@ -1,17 +1,18 @@
-import { Effect, Either, Option, Ref } from "effect"
-import { createHmac, timingSafeEqual } from "node:crypto"
+import { Effect, Option, Ref } from "effect"
+import { createDecipheriv, createHmac, createSecretKey, timingSafeEqual } from "node:crypto"
 import { availableParallelism } from "node:os"
+import { makeSealedCheck } from "../../crypto/sealedCheck.js"
 import type { AuditContext } from "./AuditContext.js"
 import { canonicalBytes } from "./canonical.js"
-import { rowDomain } from "./chain.js"
-import type { ChainScanner, ScanDeps, ScanJob } from "./chainScan.js"
-import { makeChainScanner } from "./chainScan.js"
+import { aadDomain, rowDomain } from "./chain.js"
+import type { ChainScanner, RowSealedCheck, ScanDeps, ScanJob } from "./chainScan.js"
+import { makeChainScanner, makeRowSealedCheck } from "./chainScan.js"
 import type { ScanOutcome } from "./chainWorkers.js"
 import { makeScanPool } from "./chainWorkers.js"
 import type { AuditUnavailable } from "./errors.js"
-import { authenticateRow, eventColumns } from "./rows.js"
+import { eventColumns } from "./rows.js"
 
-/** When verify spreads the chain check over worker threads. */
+/** When verify spreads the fast pass over worker threads. */
 export interface ScanThreads {
   /** Worker threads; 0 scans in-thread. */
   readonly workers: number
@@ -21,11 +22,12 @@ export interface ScanThreads {
   readonly chunkRows: number
 }
 
-// One core keeps opening the encrypted fields (the keyring's keys stay in this thread); the others take the chain.
+// The workers check the links and open the encrypted fields; this thread only hands out ranges,
+// so every core takes a worker.
 export const defaultScanThreads = (): ScanThreads => ({
-  workers: Math.max(1, Math.min(availableParallelism() - 1, 7)),
+  workers: Math.max(1, Math.min(availableParallelism(), 8)),
   minRows: 50_000,
-  chunkRows: 50_000
+  chunkRows: 25_000
 })
 
 export interface FastScanOptions {
@@ -44,46 +46,46 @@ const pageRows = 5000
 /**
  * The first sequence after `start` the fast pass cannot vouch for (None: every
  * row through `through` links, opens and matches its signed heads). Runs
- * in-thread for small or in-memory logs; otherwise worker threads check
- * ranges of the chain while this thread opens every encrypted field.
+ * in-thread for small or in-memory logs; otherwise worker threads scan ranges
+ * of the chain, each checking links and encrypted fields, with the data keys
+ * of the generations the log lists (a row under any other generation is a
+ * suspect, which the full walk then judges with the keyring).
  */
 export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
   Effect.gen(function*() {
     const { start, through, threads } = options
     const total = Math.max(0, through - start.sequence)
     const report = yield* progressReporter(total, options.onProgress)
+    const openingKeys = (yield* context.store.keys).map((row) => context.keyring.openingKey(row.generation))
+    const sealedOpens = makeRowSealedCheck(context.logId, aadDomain, makeSealedCheck(openingKeys, { createDecipheriv }), deps)
     const useWorkers = threads.workers > 0 && total >= threads.minRows && context.store.path !== ":memory:"
     if (!useWorkers) {
       const [whole] = splitRange(options, total)
-      const suspect = yield* scanInThread(context, whole!, true, (rows) => report("chain", rows).pipe(
-        Effect.zipRight(report("sealed", rows))
-      ))
-      return Option.fromNullable(suspect)
+      return Option.fromNullable(yield* scanInThread(context, whole!, sealedOpens, report))
     }
     const jobs = splitRange(options, threads.chunkRows)
-    const chain = Effect.scoped(Effect.gen(function*() {
+    return yield* Effect.scoped(Effect.gen(function*() {
       const pool = yield* makeScanPool({
         dbPath: context.store.path,
-        chainKey: context.chainKey,
+        // KeyObjects, not bytes: what a worker is handed prints as `SecretKeyObject {}` if anything ever logs it.
+        chainKey: createSecretKey(context.chainKey),
         rowDomain,
-        columns: eventColumns
+        columns: eventColumns,
+        logId: context.logId,
+        aadDomain,
+        openingKeys
       }, Math.min(threads.workers, jobs.length)).pipe(Effect.option)
       const suspects = yield* Effect.forEach(jobs, (job) => {
-        const inThread = scanInThread(context, job, false, () => Effect.void)
+        const inThread = scanInThread(context, job, sealedOpens, () => Effect.void).pipe(
+          Effect.map((suspect): ScanOutcome => ({ suspect, checked: job.through - job.after }))
+        )
         const scanned: Effect.Effect<ScanOutcome, AuditUnavailable> = Option.isSome(pool)
-          ? pool.value.scan(job).pipe(
-            Effect.catchTag("ScanWorkerFailed", () =>
-              inThread.pipe(Effect.map((suspect) => ({ suspect, checked: job.through - job.after })))
-            )
-          )
-          : inThread.pipe(Effect.map((suspect) => ({ suspect, checked: job.through - job.after })))
-        return scanned.pipe(Effect.tap((outcome) => report("chain", outcome.checked)))
+          ? pool.value.scan(job).pipe(Effect.catchTag("ScanWorkerFailed", () => inThread))
+          : inThread
+        return scanned.pipe(Effect.tap((outcome) => report(outcome.checked)))
       }, { concurrency: Option.match(pool, { onNone: () => 1, onSome: (p) => p.size }) })
-      return lowest(suspects.map((outcome) => outcome.suspect))
+      return Option.fromNullable(lowest(suspects.map((outcome) => outcome.suspect)))
     }))
-    const sealed = openEverySealed(context, start.sequence, through, (rows) => report("sealed", rows))
-    const [chainSuspect, sealedSuspect] = yield* Effect.all([chain, sealed], { concurrency: 2 })
-    return Option.fromNullable(lowest([chainSuspect, sealedSuspect]))
   })
 
 const lowest = (suspects: ReadonlyArray<number | null>): number | null =>
@@ -104,15 +106,15 @@ const splitRange = (options: FastScanOptions, size: number): ReadonlyArray<ScanJ
   return jobs
 }
 
-/** Scans one range on this thread, page by page; with `openSealed`, also opens each row's encrypted field. */
+/** Scans one range on this thread, page by page, with the same scanner and sealed check the workers run. */
 const scanInThread = (
   context: AuditContext,
   job: ScanJob,
-  openSealed: boolean,
+  sealedOpens: RowSealedCheck,
   onPage: (rows: number) => Effect.Effect<void>
 ): Effect.Effect<number | null, AuditUnavailable> =>
   Effect.gen(function*() {
-    const scanner: ChainScanner = makeChainScanner(job, context.chainKey, rowDomain, deps)
+    const scanner: ChainScanner = makeChainScanner(job, context.chainKey, rowDomain, deps, sealedOpens)
     // Without a given start value the scanner first reads row `after` for its MAC.
     let cursor = job.previous === undefined ? job.after - 1 : job.after
     while (cursor < job.through) {
@@ -121,7 +123,6 @@ const scanInThread = (
       for (const raw of rows) {
         const suspect = scanner.feed(raw)
         if (suspect !== undefined) return suspect
-        if (openSealed && raw[0] !== job.after && !sealedOpens(context, raw[0], raw[13])) return raw[0] as number
       }
       cursor = Number(rows[rows.length - 1]![0])
       yield* onPage(rows.length)
@@ -129,45 +130,15 @@ const scanInThread = (
     return scanner.finish() ?? null
   })
 
-const sealedOpens = (context: AuditContext, sequence: unknown, sealed: unknown) =>
-  typeof sequence === "number" && sealed instanceof Uint8Array &&
-  Either.isRight(authenticateRow(context.keyring, context.logId, { sequence, sealed }))
-
-/** Opens every encrypted field in (after, through]; the lowest sequence that does not open. */
-const openEverySealed = (
-  context: AuditContext,
-  after: number,
-  through: number,
-  onPage: (rows: number) => Effect.Effect<void>
-): Effect.Effect<number | null, AuditUnavailable> =>
-  Effect.gen(function*() {
-    let cursor = after
-    while (cursor < through) {
-      const rows = yield* context.store.sealedPage(cursor, through, pageRows)
-      if (rows.length === 0) return null
-      for (const [sequence, sealed] of rows) {
-        // A row without a number or bytes here fails the chain scan; this pass only opens fields.
-        if (typeof sequence === "number" && !sealedOpens(context, sequence, sealed)) return sequence
-      }
-      const next = Number(rows[rows.length - 1]![0])
-      if (!(next > cursor)) return null
-      cursor = next
-      yield* onPage(rows.length)
-    }
-    return null
-  })
-
-/** Reports min(chain rows, sealed rows) checked, never going backwards, one report at a time. */
+/** Reports rows checked so far, one report at a time, never going backwards. */
 const progressReporter = (total: number, onProgress: FastScanOptions["onProgress"]) =>
   Effect.gen(function*() {
-    const counts = yield* Ref.make({ chain: 0, sealed: 0, shown: -1 })
+    const checked = yield* Ref.make(0)
     const lock = yield* Effect.makeSemaphore(1)
-    return (side: "chain" | "sealed", rows: number): Effect.Effect<void> =>
-      onProgress === undefined ? Effect.void : lock.withPermits(1)(Effect.gen(function*() {
-        const next = yield* Ref.updateAndGet(counts, (c) => ({ ...c, [side]: c[side] + rows }))
-        const checked = Math.min(total, next.chain, next.sealed)
-        if (checked <= next.shown) return
-        yield* Ref.update(counts, (c) => ({ ...c, shown: checked }))
-        yield* onProgress(checked, total)
-      }))
+    return (rows: number): Effect.Effect<void> =>
+      onProgress === undefined ? Effect.void : lock.withPermits(1)(
+        Ref.updateAndGet(checked, (count) => Math.min(total, count + rows)).pipe(
+          Effect.flatMap((count) => onProgress(count, total))
+        )
+      )
   })

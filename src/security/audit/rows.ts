@@ -58,8 +58,10 @@ export const toStoredRow = (row: EventRow): StoredRow => ({
 
 // SQLite cannot hold every JS value exactly (NaN becomes NULL, -0 becomes 0, lone surrogates
 // become U+FFFD); a row is normalised before it is MACed so that it reads back byte-identical.
+// Text without surrogates is already well formed, so only the rest takes the round trip through UTF-8.
+const surrogate = /[\uD800-\uDFFF]/
 const wellFormed = (text: string | undefined): string | null =>
-  text === undefined ? null : Buffer.from(text, "utf8").toString("utf8")
+  text === undefined ? null : surrogate.test(text) ? Buffer.from(text, "utf8").toString("utf8") : text
 const finite = (value: number | undefined): number | null =>
   value === undefined || !Number.isFinite(value) ? null : value === 0 ? 0 : value
 

@@ -37,7 +37,7 @@ export interface VerifyOptions {
   /** Stop at this sequence (retention checks only the rows it is about to remove). */
   readonly through?: number
   readonly onProgress?: (checked: number, total: number) => Effect.Effect<void>
-  /** Worker threads for the chain check (default: one per spare core, for logs of 50,000 rows or more). */
+  /** Worker threads for the fast pass (links and encrypted fields); default: one per core, for logs of 50,000+ rows. */
   readonly threads?: ScanThreads
 }
 

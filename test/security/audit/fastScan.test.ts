@@ -1,60 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
-import { join } from "node:path"
 import { canonicalBytes } from "../../../src/security/audit/canonical.js"
 import type { StoredRow } from "../../../src/security/audit/chain.js"
 import { genesisMac, rowDomain, rowMac } from "../../../src/security/audit/chain.js"
 import { makeChainScanner } from "../../../src/security/audit/chainScan.js"
 import { makeScanPool } from "../../../src/security/audit/chainWorkers.js"
-import type { ScanThreads } from "../../../src/security/audit/fastScan.js"
-import { eventColumns } from "../../../src/security/audit/rows.js"
-import { verifyChain } from "../../../src/security/audit/verify.js"
-import { dropTriggers, openCore } from "./core.js"
-import { tempDir, toolCall } from "./fixtures.js"
-
-const rows = 600
-const workers: ScanThreads = { workers: 2, minRows: 0, chunkRows: 100 }
-const inThread: ScanThreads = { workers: 0, minRows: 0, chunkRows: 100 }
-
-/** A file-backed log of 600 rows with signed checkpoints at 250 and 600. */
-const writeLog = Effect.gen(function*() {
-  const path = join(tempDir("audit-scan-"), "audit.db")
-  const core = yield* openCore({ path })
-  const append = (from: number, to: number) =>
-    Effect.forEach(
-      Array.from({ length: to - from + 1 }, (_, index) => from + index),
-      (index) => core.journal.append(toolCall({ correlationId: `call-${index}` })),
-      { concurrency: 32, discard: true }
-    )
-  yield* append(1, 250)
-  yield* core.journal.checkpoint
-  yield* append(251, rows)
-  yield* core.journal.checkpoint
-  yield* dropTriggers(core)
-  return core
-})
-
-type Core = Effect.Effect.Success<typeof writeLog>
-
-const flip = (core: Core, sequence: number, column: "sealed" | "mac") =>
-  Effect.gen(function*() {
-    const { sql } = core.context.store
-    const [row] = yield* sql<{ readonly value: Uint8Array }>`SELECT ${sql(column)} AS value
-      FROM audit_events WHERE sequence = ${sequence}`
-    const bytes = Buffer.from(row!.value)
-    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01
-    yield* sql.unsafe(`UPDATE audit_events SET ${column} = ? WHERE sequence = ?`, [bytes, sequence])
-  })
-
-/** Verifies with workers and in-thread; both must name the same damage. */
-const verdicts = (core: Core) =>
-  Effect.gen(function*() {
-    const threaded = yield* verifyChain(core.context, { threads: workers })
-    const single = yield* verifyChain(core.context, { threads: inThread })
-    expect(threaded).toEqual(single)
-    return threaded
-  })
+import type { Core } from "./scanLog.js"
+import { flip, rows, verdicts, workerData, writeLog } from "./scanLog.js"
 
 describe("verify's fast pass", () => {
   it.scoped("an untouched log verifies the same in workers and in-thread, checkpoints included", () =>
@@ -109,12 +62,7 @@ describe("verify's fast pass", () => {
   it.scoped("a worker scans its range on its own connection and names the first bad row", () =>
     Effect.gen(function*() {
       const core = yield* writeLog
-      const pool = yield* makeScanPool({
-        dbPath: core.context.store.path,
-        chainKey: core.context.chainKey,
-        rowDomain,
-        columns: eventColumns
-      }, 1)
+      const pool = yield* makeScanPool(workerData(core), 1)
       const untouched = yield* pool.scan({ after: 100, through: 200, marks: [] })
       expect(untouched).toEqual({ suspect: null, checked: 100 })
       yield* flip(core, 150, "mac")
