@@ -9,6 +9,8 @@ import { AuditKind, AuditOutcome, AuditSensitive, RiskLevel } from "./model.js"
 const Sealed = Schema.Struct({
   clientId: Schema.String,
   objectIds: Schema.optional(Schema.Array(Schema.String)),
+  /** A hotel "code" not shaped like one (see `clearHotelId`) is kept here instead of in the clear column. */
+  hotelId: Schema.optional(Schema.String),
   sensitive: Schema.optional(AuditSensitive)
 })
 const decodeSealed = Schema.decodeUnknownEither(Schema.parseJson(Sealed))
@@ -65,6 +67,15 @@ const wellFormed = (text: string | undefined): string | null =>
 const finite = (value: number | undefined): number | null =>
   value === undefined || !Number.isFinite(value) ? null : value === 0 ? 0 : value
 
+/**
+ * The hotel id goes in a clear column only when it is shaped like a hotel code: a caller can send any
+ * text as a hotel id (the fuzzing suite sent a card number), and a clear column must never hold what
+ * could be personal data. Codes are short letters, digits, `_` and `-`, without a run of 7 digits
+ * (a phone or card number).
+ */
+export const clearHotelId = (hotelId: string | undefined): string | undefined =>
+  hotelId !== undefined && /^[A-Za-z0-9_-]{1,20}$/.test(hotelId) && !/\d{7}/.test(hotelId) ? hotelId : undefined
+
 /** Encrypts an event's personal fields for its place (log, sequence) and lays out its row. */
 export const sealEvent = (options: {
   readonly keyring: KeyringShape
@@ -76,7 +87,13 @@ export const sealEvent = (options: {
   readonly event: AuditEventInput
 }): ChainedRow => {
   const { event, sequence } = options
-  const plaintext = JSON.stringify({ clientId: event.clientId, objectIds: event.objectIds, sensitive: event.sensitive })
+  const hotelId = clearHotelId(event.hotelId)
+  const plaintext = JSON.stringify({
+    clientId: event.clientId,
+    objectIds: event.objectIds,
+    ...(hotelId === undefined && event.hotelId !== undefined ? { hotelId: event.hotelId } : {}),
+    sensitive: event.sensitive
+  })
   return {
     sequence,
     occurredAt: options.occurredAt,
@@ -84,7 +101,7 @@ export const sealEvent = (options: {
     outcome: event.outcome,
     clientRef: options.clientRef,
     tool: wellFormed(event.tool),
-    hotelId: wellFormed(event.hotelId),
+    hotelId: wellFormed(hotelId),
     riskScore: finite(event.riskScore),
     riskLevel: event.riskLevel ?? null,
     durationMs: finite(event.durationMs),
@@ -135,7 +152,7 @@ export const openRow = (
       keyId: row.keyId,
       sensitive: sealed.sensitive ?? {},
       ...(row.tool === null ? {} : { tool: row.tool }),
-      ...(row.hotelId === null ? {} : { hotelId: row.hotelId }),
+      ...(row.hotelId !== null ? { hotelId: row.hotelId } : sealed.hotelId !== undefined ? { hotelId: sealed.hotelId } : {}),
       ...(row.riskScore === null ? {} : { riskScore: row.riskScore }),
       ...(row.riskLevel === null ? {} : { riskLevel: row.riskLevel }),
       ...(row.durationMs === null ? {} : { durationMs: row.durationMs }),

@@ -35,3 +35,23 @@ describe("audit db at rest", () => {
     )
   })
 })
+
+describe("clear columns", () => {
+  const card = "4111111111111111"
+  it.effect("a hotel id that is not shaped like a hotel code (here a card number) is sealed, not stored in clear", () => {
+    const path = join(tempDir(), "audit.db")
+    return Effect.gen(function*() {
+      const audit = yield* AuditLog
+      yield* audit.append(toolCall({ hotelId: card, correlationId: "odd-hotel" }))
+      yield* audit.append(toolCall({ hotelId: "+44 20 7946 0958", correlationId: "phone-hotel" }))
+      yield* audit.append(toolCall({ hotelId: "SAND01", correlationId: "code" }))
+      const all = Buffer.concat([readFileSync(path), existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0)])
+      expect(all.includes(Buffer.from(card))).toBe(false)
+      expect(all.includes(Buffer.from("7946 0958"))).toBe(false)
+      expect(all.includes(Buffer.from("SAND01"))).toBe(true)
+      // The trail reads every hotel id back, from the clear column or the sealed fields.
+      expect((yield* audit.trail(1)).map((row) => row.hotelId)).toEqual([card, "+44 20 7946 0958", "SAND01"])
+      expect((yield* audit.verify()).ok).toBe(true)
+    }).pipe(withAuditLog({ OPERA_SECURITY_AUDIT_DB_PATH: path, OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: freshKey() }))
+  })
+})
