@@ -60,7 +60,8 @@ describe("the audit journal", () => {
         readonly correlation_id: string | null
         readonly error_tag: string | null
       }>`SELECT tool, hotel_id, correlation_id, error_tag FROM audit_events ORDER BY sequence`
-      expect(stored[0]).toMatchObject({ tool: "lone\uFFFDsurrogate", hotel_id: "H\uFFFD", correlation_id: "ok-😀" })
+      // A hotel id that is not code-shaped (here with a lone surrogate) is sealed, not kept in clear.
+      expect(stored[0]).toMatchObject({ tool: "lone\uFFFDsurrogate", hotel_id: null, correlation_id: "ok-😀" })
       expect(stored[1]).toMatchObject({ tool: "plain", error_tag: "tail\uFFFD" })
       expect(yield* verifyChain(core.context)).toMatchObject({ ok: true, rowsChecked: 2 })
     }), 60_000)
