@@ -76,6 +76,9 @@ const asRecord = (value: unknown): Record<string, unknown> =>
     ? value as Record<string, unknown>
     : { result: value }
 
+const maxMessageChars = 4000
+const upTo = (limit: number, text: string) => text.length > limit ? `${text.slice(0, limit)}…` : text
+
 const argumentDetails = (args: unknown): string => {
   const text = JSON.stringify(withoutConfirmationToken(args)) ?? ""
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text
@@ -195,7 +198,9 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
             }
           }
           // OPERA's own explanations are passed on, with any email, phone or card number in them masked.
-          return { ...failed(redactor.redactText(error.message)), errorTag: error._tag }
+          // Masked first (a cut could leave part of a card number unmasked), then kept to a readable length:
+          // a refusal may quote the caller's own arguments, which can be huge.
+          return { ...failed(upTo(maxMessageChars, redactor.redactText(error.message))), errorTag: error._tag }
         })
       )
     )

@@ -179,6 +179,17 @@ describe("Redactor.redactResult", () => {
         const line = redactor.redactText("guest anna@example.org +44 20 7946 0958 paid with 5500-0000-0000-0004")
         expect(line).toBe("guest [REDACTED] +** ** **** **** paid with ****-****-****-****")
       }), { OPERA_SECURITY_REDACT_EMAIL: "none", OPERA_SECURITY_REDACT_PHONE: "none" }))
+
+  // The e-mail pattern was quadratic in a run without "@": a 300,000-character argument echoed in a refusal
+  // held the event loop for a minute. At 200,000 characters a quadratic scan would take ~30 s and time out here.
+  it.effect("redactText scans long runs in linear time and still masks what follows them", () =>
+    withRedactor((redactor) =>
+      Effect.sync(() => {
+        for (const run of ["A", "1", "a.", "x@"]) {
+          const line = redactor.redactText(`${run.repeat(100_000)} anna@example.org`)
+          expect(line.endsWith(" [REDACTED]")).toBe(true)
+        }
+      })))
 })
 
 describe("Redactor.anonymize", () => {
