@@ -16,13 +16,26 @@ const describe = (issue: ParseResult.ArrayFormatterIssue): string => {
   return `${field}: ${withoutActual(issue.message) || "has an invalid value"}`
 }
 
-/** A clear, value-free message naming every field that is wrong. */
+// Enough fields to act on; an array of 20,000 wrong items names the first ones only.
+const maxLines = 12
+const maxFields = 100
+
+/**
+ * A clear, value-free message naming every field that is wrong. Linear in the
+ * number of issues: de-duplicating with indexOf was quadratic, and 20,000 wrong
+ * array items held the event loop for a minute (found by the fuzz run).
+ */
 export const invalidArguments = (toolName: string, error: ParseResult.ParseError): InvalidArguments => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const lines = issues.map(describe).filter((line, index, all) => all.indexOf(line) === index).slice(0, 12)
-  const fields = issues.map((issue) => issue.path.map(String).join(".") || "arguments")
+  const lines = new Set<string>()
+  const fields = new Set<string>()
+  for (const issue of issues) {
+    if (lines.size < maxLines) lines.add(describe(issue))
+    if (fields.size < maxFields) fields.add(issue.path.map(String).join(".") || "arguments")
+    if (lines.size >= maxLines && fields.size >= maxFields) break
+  }
   return new InvalidArguments({
-    message: `Invalid arguments for ${toolName}: ${lines.join("; ")}`,
-    fields: fields.filter((field, index, all) => all.indexOf(field) === index)
+    message: `Invalid arguments for ${toolName}: ${[...lines].join("; ")}`,
+    fields: [...fields]
   })
 }
