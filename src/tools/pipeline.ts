@@ -76,13 +76,12 @@ const asRecord = (value: unknown): Record<string, unknown> =>
     ? value as Record<string, unknown>
     : { result: value }
 
+// Refusal messages and the audited arguments are kept to this many characters.
 const maxMessageChars = 4000
 const upTo = (limit: number, text: string) => text.length > limit ? `${text.slice(0, limit)}…` : text
 
-const argumentDetails = (args: unknown): string => {
-  const text = JSON.stringify(withoutConfirmationToken(args)) ?? ""
-  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text
-}
+const argumentDetails = (args: unknown): string =>
+  upTo(maxMessageChars, JSON.stringify(withoutConfirmationToken(args)) ?? "")
 
 /**
  * One tool call through the security pipeline: access policy, rate limit,
