@@ -6,7 +6,6 @@ import { resolveAuditKeys } from "./audit/auditKeys.js"
 import { AuditConfig, resolveAuditDbPath } from "./audit/AuditConfig.js"
 import type { AuditLogShape, CleanupRequest, ExportRequest, VerifyRequest } from "./audit/AuditLogShape.js"
 import { disabledAuditLog } from "./audit/AuditLogShape.js"
-import { latestFileName, readCheckpointFile } from "./audit/checkpoints.js"
 import type { AuditConnection } from "./audit/connect.js"
 import { connectAuditLog } from "./audit/connect.js"
 import { AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
@@ -16,7 +15,7 @@ import { buildReport } from "./audit/report.js"
 import { cleanup } from "./audit/retention.js"
 import { openRow, toStoredRow } from "./audit/rows.js"
 import { auditUnavailable } from "./audit/sqliteFailure.js"
-import { verifyChain } from "./audit/verify.js"
+import { verifyAgainstHistory } from "./audit/verifyHistory.js"
 
 type Role = "server" | "maintenance"
 
@@ -132,6 +131,7 @@ const makeAuditLog = (role: Role) =>
     const status = Effect.gen(function*() {
       const state = yield* Ref.get(connection)
       const pendingFailure = yield* Ref.get(writeFailure)
+      const knownDamage = yield* Ref.get(damage)
       if (state._tag === "Failed") {
         return {
           mode: "degraded" as const,
@@ -145,7 +145,8 @@ const makeAuditLog = (role: Role) =>
         }
       }
       const chain = yield* state.open.journal.state
-      const failure = Option.orElse(yield* Ref.get(damage), () => pendingFailure)
+      const alarm = yield* state.open.journal.alarm
+      const failure = Option.orElse(alarm, () => Option.orElse(knownDamage, () => pendingFailure))
       return {
         mode: Option.isSome(failure) ? "degraded" as const : "ok" as const,
         chainHead: chain.head.toString("hex"),
@@ -154,7 +155,8 @@ const makeAuditLog = (role: Role) =>
         lastCheckpointSequence: chain.lastCheckpointSequence,
         keyId: keys.keyring.keyId(chain.generation),
         strictMode: audit.strictMode,
-        ...(Option.isSome(failure) ? { reason: failure.value.message } : {})
+        ...(Option.isSome(failure) ? { reason: failure.value.message } : {}),
+        ...(Option.isSome(alarm) ? { alarm: "rollback" as const } : {})
       }
     })
 
@@ -177,16 +179,21 @@ const makeAuditLog = (role: Role) =>
       }, Effect.tapError(noteDamage)),
       verify: Effect.fn("AuditLog.verify")(function*(request: VerifyRequest = {}) {
         const { context } = yield* current
-        const files = request.checkpointFile === undefined ? [] : yield* readCheckpointFile(fs, request.checkpointFile)
-        const auto = Option.isNone(audit.checkpointDir)
-          ? []
-          : yield* readCheckpointFile(fs, `${audit.checkpointDir.value}/${latestFileName}`).pipe(
-            Effect.orElseSucceed(() => [])
-          )
-        return yield* verifyChain(context, {
-          checkpoints: [...files, ...auto],
-          ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress })
-        })
+        const outcome = yield* verifyAgainstHistory(context, fs, audit.checkpointDir, request)
+        return outcome
+      }),
+      acceptRollback: Effect.fn("AuditLog.acceptRollback")(function*(actor: string, reason: string) {
+        const { journal } = yield* current
+        return yield* journal.acceptRollback((found, kept) => ({
+          kind: "admin",
+          clientId: actor,
+          tool: "audit_accept_rollback",
+          outcome: "success",
+          sensitive: {
+            details: `rollback accepted: ${reason}. Alarm was: ${found}. The exported history is kept through ` +
+              `${kept.keptThrough}; checkpoints after it, up to ${kept.abandonedSequence}, are abandoned`
+          }
+        }))
       }),
       cleanup: Effect.fn("AuditLog.cleanup")(function*(request: CleanupRequest = {}) {
         const { context, journal } = yield* current

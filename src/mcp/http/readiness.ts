@@ -8,6 +8,8 @@ export interface Readiness {
   readonly ready: boolean
   readonly opera: "reachable" | "unreachable"
   readonly audit: "ok" | "degraded" | "disabled"
+  /** Why the audit log refuses writes, when it is a state an operator must resolve (`audit accept-rollback`). */
+  readonly auditAlarm?: "rollback"
 }
 
 /**
@@ -30,7 +32,8 @@ export const makeReadiness = Effect.gen(function*() {
     const readiness: Readiness = {
       ready: ping._tag === "Right" && status.mode !== "degraded",
       opera: ping._tag === "Right" ? "reachable" : "unreachable",
-      audit: status.mode
+      audit: status.mode,
+      ...(status.alarm === undefined ? {} : { auditAlarm: status.alarm })
     }
     return readiness
   }).pipe(Effect.withSpan("Readiness.check"))

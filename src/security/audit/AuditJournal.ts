@@ -1,13 +1,16 @@
 import { Cause, Clock, Deferred, Effect, Fiber, Option, Queue, Ref } from "effect"
 import { keyedHashHex } from "../../crypto/mac.js"
 import type { AuditContext } from "./AuditContext.js"
-import type { SequenceTaken } from "./AuditStore.js"
 import type { StoredRow } from "./chain.js"
 import { genesisMac, rowMac } from "./chain.js"
-import { exportCheckpoint, signRow, toCheckpointFile } from "./checkpoints.js"
+import type { SequenceTaken, SignedRow } from "./AuditStore.js"
+import { checkAgainstExported, exportedMetaName, keptThrough, readExportedHead, readExportedHistory } from "./checkpointHistory.js"
+import type { CheckpointLine, Rebase } from "./checkpoints.js"
+import { exportCheckpoint, lineDigest, signRow, toCheckpointFile } from "./checkpoints.js"
 import { AuditUnavailable } from "./errors.js"
 import type { AuditEventInput, AuditReceipt } from "./model.js"
 import { sealEvent } from "./rows.js"
+import { auditUnavailable } from "./sqliteFailure.js"
 
 /** The write side's view of the chain, kept in memory so an append costs one INSERT. */
 export interface ChainState {
@@ -76,6 +79,10 @@ export const makeAuditJournal = (context: AuditContext) =>
     })
 
     const state = yield* Ref.make(yield* readState)
+    // A rollback found at start-up or at an export: appends and checkpoints are refused until accepted.
+    const alarm = yield* Ref.make(yield* checkAgainstExported(context))
+    // While an accepted rollback is being recorded, only its own rebase checkpoint is exported.
+    const rebasing = yield* Ref.make(false)
     // Whether this instance added rows: a read-only session (verify, report) signs nothing at close.
     const wroteRows = yield* Ref.make(false)
     const resync = readState.pipe(Effect.flatMap((fresh) => Ref.set(state, fresh)))
@@ -114,24 +121,63 @@ export const makeAuditJournal = (context: AuditContext) =>
             : resync.pipe(Effect.zipRight(insertWithResync(batch, attempt + 1))))
       )
 
-    /** Signs the current head; a no-op when no row was added since the last checkpoint. Needs the permit. */
-    const checkpointUnlocked = Effect.gen(function*() {
-      const current = yield* Ref.get(state)
-      if (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence) return Option.none()
-      const createdAt = Math.floor(yield* Clock.currentTimeMillis)
-      const signed = signRow("checkpoint", context.signer, logId, {
+    const sign = (current: ChainState, createdAt: number) =>
+      signRow("checkpoint", context.signer, logId, {
         sequence: current.lastSequence,
         digest: current.head,
         created_at: createdAt,
         removed_rows: 0
       })
-      yield* store.insertCheckpoint(signed)
-      yield* Ref.update(state, (s) => ({ ...s, lastCheckpointSequence: signed.sequence, lastCheckpointAt: createdAt }))
-      if (Option.isSome(context.checkpointDir)) {
-        yield* exportCheckpoint(context.fs, context.checkpointDir.value, toCheckpointFile(logId, signed)).pipe(
-          Effect.catchAll((error) => Effect.logWarning(`audit checkpoint not exported: ${error.message}`))
+    const noteCheckpoint = (signed: SignedRow) =>
+      Ref.update(state, (s) => ({ ...s, lastCheckpointSequence: signed.sequence, lastCheckpointAt: signed.created_at }))
+    const raise = (error: AuditUnavailable) => Ref.set(alarm, Option.some(error)).pipe(Effect.zipRight(Effect.fail(error)))
+
+    /**
+     * With a checkpoint directory: one transaction that holds the db's write lock (so two servers on one
+     * file export in turn), re-reads the head, checks the db against the newest exported checkpoint and
+     * exports the next one linked to it. It never exports a checkpoint behind or off the chain of the
+     * newest one: that is a rollback, and the alarm stays up.
+     */
+    const exportingCheckpoint = (dir: string, rebase?: (head: Option.Option<CheckpointLine>) => Rebase) =>
+      store.sql.withTransaction(Effect.gen(function*() {
+        yield* store.takeWriteLock
+        yield* resync
+        const current = yield* Ref.get(state)
+        if (rebase === undefined && (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence)) {
+          return Option.none<number>()
+        }
+        const head = yield* readExportedHead(context.fs, dir).pipe(
+          Effect.catchAll(() => Effect.succeed(Option.none<CheckpointLine>()))
         )
-      }
+        if (rebase === undefined) {
+          const found = yield* checkAgainstExported(context)
+          if (Option.isSome(found)) return yield* raise(found.value)
+          if (Option.isSome(head) && head.value.file.sequence >= current.lastSequence) return Option.none<number>()
+        }
+        const signed = sign(current, Math.floor(yield* Clock.currentTimeMillis))
+        yield* store.insertCheckpoint(signed)
+        yield* noteCheckpoint(signed)
+        const previous = Option.match(head, { onNone: () => null, onSome: (line) => lineDigest(line.text) })
+        const file = toCheckpointFile(context.signer, logId, signed, previous, rebase?.(head))
+        const exported = yield* exportCheckpoint(context.fs, dir, file).pipe(
+          Effect.as(true),
+          Effect.catchAll((error) => Effect.logWarning(`audit checkpoint not exported: ${error.message}`).pipe(Effect.as(false)))
+        )
+        if (exported) yield* store.markExported(exportedMetaName, signed.sequence)
+        return Option.some(signed.sequence)
+      })).pipe(Effect.mapError((error) => error._tag === "AuditUnavailable" ? error : auditUnavailable(store.path, "write a checkpoint")(error)))
+
+    /** Signs the current head; a no-op when no row was added since the last checkpoint. Needs the permit. */
+    const checkpointUnlocked: Effect.Effect<Option.Option<number>, AuditUnavailable> = Effect.gen(function*() {
+      const alarmed = yield* Ref.get(alarm)
+      if (Option.isSome(alarmed)) return yield* alarmed.value
+      if (yield* Ref.get(rebasing)) return Option.none()
+      if (Option.isSome(context.checkpointDir)) return yield* exportingCheckpoint(context.checkpointDir.value)
+      const current = yield* Ref.get(state)
+      if (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence) return Option.none()
+      const signed = sign(current, Math.floor(yield* Clock.currentTimeMillis))
+      yield* store.insertCheckpoint(signed)
+      yield* noteCheckpoint(signed)
       return Option.some(signed.sequence)
     })
 
@@ -224,6 +270,8 @@ export const makeAuditJournal = (context: AuditContext) =>
     const append = (event: AuditEventInput): Effect.Effect<AuditReceipt, AuditUnavailable> =>
       Effect.gen(function*() {
         if (!(yield* Ref.get(open))) return yield* closing
+        const alarmed = yield* Ref.get(alarm)
+        if (Option.isSome(alarmed)) return yield* alarmed.value
         const done = yield* Deferred.make<number, AuditUnavailable>()
         const item: Waiting = {
           event,
@@ -258,7 +306,48 @@ export const makeAuditJournal = (context: AuditContext) =>
     const exclusive = <A, E, R>(work: Effect.Effect<A, E, R>) =>
       permit.withPermits(1)(work.pipe(Effect.tap(() => resync.pipe(Effect.ignore))))
 
-    return { append, checkpoint, rotateKey, exclusive, state: Ref.get(state), resync } as const
+    /**
+     * The operator's answer to a rollback alarm, after investigation: `admin` (naming who and why) is
+     * appended, then the head is exported as a rebase entry linked to the newest exported one, which
+     * records how far the old history still matches the db. None when there was no alarm.
+     */
+    const acceptRollback = (admin: (found: string, kept: Rebase) => AuditEventInput) =>
+      Effect.gen(function*() {
+        const alarmed = yield* Ref.get(alarm)
+        if (Option.isNone(alarmed) || Option.isNone(context.checkpointDir)) return Option.none<Rebase>()
+        const dir = context.checkpointDir.value
+        const history = yield* readExportedHistory(context.fs, dir, context.trusted).pipe(
+          Effect.catchAll((error) =>
+            new AuditUnavailable({
+              reason: "rollback",
+              message: `${error.message}; move the files of ${dir} aside for investigation, then accept again ` +
+                "to start a new history"
+            }))
+        )
+        const kept = yield* keptThrough(context, Option.match(history, { onNone: () => [], onSome: (h) => h.live }))
+        yield* Ref.set(alarm, Option.none())
+        yield* Ref.set(rebasing, true)
+        const accepted = Effect.gen(function*() {
+          yield* append(admin(alarmed.value.message, kept))
+          return yield* permit.withPermits(1)(exportingCheckpoint(dir, () => kept))
+        })
+        yield* accepted.pipe(
+          Effect.tapError(() => Ref.set(alarm, alarmed)),
+          Effect.ensuring(Ref.set(rebasing, false))
+        )
+        return Option.some(kept)
+      })
+
+    return {
+      append,
+      checkpoint,
+      rotateKey,
+      exclusive,
+      acceptRollback,
+      alarm: Ref.get(alarm),
+      state: Ref.get(state),
+      resync
+    } as const
   })
 
 export type AuditJournal = Effect.Effect.Success<ReturnType<typeof makeAuditJournal>>

@@ -2,6 +2,7 @@ import { Effect, Option } from "effect"
 import type { CheckpointFileError } from "./errors.js"
 import { AuditUnavailable } from "./errors.js"
 import type { AuditEventInput, AuditKind, AuditReceipt, AuditRecord, AuditStatus, SecurityReport } from "./model.js"
+import type { Rebase } from "./checkpoints.js"
 import type { CleanupResult } from "./retention.js"
 import type { ExportResult } from "./exportTrail.js"
 import type { VerifyResult } from "./verify.js"
@@ -42,6 +43,14 @@ export interface AuditLogShape {
   /** For the health check: mode, chain position, key id; never fails. */
   readonly status: Effect.Effect<AuditStatus>
   readonly verify: (request?: VerifyRequest) => Effect.Effect<VerifyResult, AuditUnavailable | CheckpointFileError>
+  /**
+   * After a rollback alarm and an investigation: records who accepted it and why, and re-bases the
+   * exported history on the db's head. None when there was no alarm to accept.
+   */
+  readonly acceptRollback: (
+    actor: string,
+    reason: string
+  ) => Effect.Effect<Option.Option<Rebase>, AuditUnavailable>
   readonly cleanup: (request?: CleanupRequest) => Effect.Effect<CleanupResult, AuditUnavailable>
   readonly exportTrail: (request: ExportRequest) => Effect.Effect<ExportResult, AuditUnavailable>
   /** Adds a data key generation; returns its key id. Old rows stay readable by their key id. */
@@ -72,6 +81,7 @@ export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
       strictMode
     }),
     verify: () => Effect.fail(off),
+    acceptRollback: () => Effect.fail(off),
     cleanup: () => Effect.fail(off),
     exportTrail: () => Effect.fail(off),
     rotateKey: () => Effect.fail(off),

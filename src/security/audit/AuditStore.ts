@@ -164,8 +164,23 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
     failed("read the retention anchor")
   )
 
+  // A write that changes nothing: in a transaction it takes the write lock before anything is read.
+  const takeWriteLock = sql`INSERT OR IGNORE INTO audit_meta (name, value) SELECT name, value FROM audit_meta LIMIT 0`.pipe(
+    Effect.asVoid,
+    failed("take the write lock")
+  )
+
+  /** Remembers, once, that this log exports its checkpoints (from which sequence). */
+  const markExported = (name: string, sequence: number) =>
+    sql`INSERT OR IGNORE INTO audit_meta (name, value) VALUES (${name}, ${String(sequence)})`.pipe(
+      Effect.asVoid,
+      failed("record the checkpoint export")
+    )
+
   return {
     sql,
+    takeWriteLock,
+    markExported,
     path,
     insertEvent,
     insertEvents,

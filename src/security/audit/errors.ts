@@ -6,7 +6,11 @@ import { Schema } from "effect"
  * holds a key, a row's content or an SQL statement.
  */
 export class AuditUnavailable extends Schema.TaggedError<AuditUnavailable>()("AuditUnavailable", {
-  reason: Schema.Literal("disabled", "not_open", "busy", "full", "read_only", "corrupt", "wrong_key", "io"),
+  reason: Schema.Literal(
+    "disabled", "not_open", "busy", "full", "read_only", "corrupt", "wrong_key", "io",
+    // The db is behind or off the chain of the exported checkpoint history, or that history is missing or damaged.
+    "rollback"
+  ),
   message: Schema.String
 }) {}
 
@@ -18,5 +22,22 @@ export class CheckpointFileError extends Schema.TaggedError<CheckpointFileError>
 /** An audit setting that stops start-up; names the setting, never its value. */
 export class AuditMisconfigured extends Schema.TaggedError<AuditMisconfigured>()("AuditMisconfigured", {
   setting: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * The audit db is behind the exported checkpoint history, or off its chain
+ * (an older copy put back, the newest rows removed, another log in its place),
+ * or that history itself went back. Stays until an operator accepts it.
+ */
+export class RollbackDetected extends Schema.TaggedError<RollbackDetected>()("RollbackDetected", {
+  /** The first sequence the exported history vouches for that the db does not hold as signed. */
+  sequence: Schema.Number,
+  message: Schema.String
+}) {}
+
+/** An exported checkpoint whose signature does not hold: reported by verify as bad_signature damage. */
+export class UnsignedCheckpoint extends Schema.TaggedError<UnsignedCheckpoint>()("UnsignedCheckpoint", {
+  sequence: Schema.Number,
   message: Schema.String
 }) {}

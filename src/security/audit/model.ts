@@ -113,6 +113,8 @@ export const AuditStatus = Schema.Struct({
   lastCheckpointSequence: Schema.Number,
   keyId: Schema.String,
   strictMode: Schema.Boolean,
-  reason: Schema.optional(Schema.String)
+  reason: Schema.optional(Schema.String),
+  /** The db is behind or off the chain of the exported checkpoint history: degraded until an operator accepts. */
+  alarm: Schema.optional(Schema.Literal("rollback"))
 })
 export type AuditStatus = typeof AuditStatus.Type

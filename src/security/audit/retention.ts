@@ -96,12 +96,13 @@ export const cleanup = (context: AuditContext, options: CleanupOptions) =>
     })
     yield* sql.withTransaction(
       Effect.all([
-        sql`INSERT INTO audit_retention_gate (opened) VALUES (1)`,
-        sql`DELETE FROM audit_events WHERE sequence <= ${upTo}`,
-        sql`DELETE FROM audit_checkpoints WHERE sequence <= ${upTo}`,
+        // The gate names the sequence; the triggers let rows go only as a prefix up to it, behind its anchor.
+        sql`INSERT INTO audit_retention_gate (through) VALUES (${upTo})`,
         sql`INSERT INTO audit_anchors (sequence, mac, created_at, removed_rows, signer, signature)
           VALUES (${anchor.sequence}, ${anchor.digest}, ${anchor.created_at}, ${anchor.removed_rows},
             ${anchor.signer}, ${anchor.signature})`,
+        sql`DELETE FROM audit_events WHERE sequence <= ${upTo}`,
+        sql`DELETE FROM audit_checkpoints WHERE sequence <= ${upTo}`,
         sql`DELETE FROM audit_retention_gate`
       ], { discard: true })
     )

@@ -5,13 +5,13 @@ import type { SignedRow } from "./AuditStore.js"
 import type { StoredRow } from "./chain.js"
 import { genesisMac, rowMac } from "./chain.js"
 import type { CheckpointFile } from "./checkpoints.js"
-import { fromCheckpointFile, signatureHolds } from "./checkpoints.js"
+import { fileSignatureHolds, fromCheckpointFile, signatureHolds } from "./checkpoints.js"
 import type { AuditUnavailable } from "./errors.js"
 import type { ScanThreads } from "./fastScan.js"
 import { defaultScanThreads, firstSuspect } from "./fastScan.js"
 import { authenticateRow, toStoredRow } from "./rows.js"
 
-export type Damage = "changed" | "deleted" | "reordered" | "truncated" | "wrong_key" | "bad_signature"
+export type Damage = "changed" | "deleted" | "reordered" | "truncated" | "wrong_key" | "bad_signature" | "rolled_back"
 
 export interface VerifyFailure {
   /** The first sequence number that does not verify. */
@@ -107,7 +107,11 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
           : fail(row.sequence, "bad_signature", `${source} at ${row.sequence} is not signed by the trusted key`)
       for (const row of yield* store.checkpoints(start.sequence)) yield* check(row, "checkpoint")
       for (const file of options.checkpoints ?? []) {
-        if (file.sequence >= start.sequence) yield* check(fromCheckpointFile(file), "exported checkpoint")
+        if (file.sequence < start.sequence) continue
+        if (!fileSignatureHolds(context.trusted, file)) {
+          return yield* fail(file.sequence, "bad_signature", `exported checkpoint at ${file.sequence} is not signed by the trusted key`)
+        }
+        signed.push({ sequence: file.sequence, digest: fromCheckpointFile(file).digest, source: "exported checkpoint" })
       }
       signed.sort((a, b) => a.sequence - b.sequence)
 

@@ -54,7 +54,7 @@ const writeLog = (events: ReadonlyArray<AuditEventInput>, key: string) =>
     for (const item of events) yield* core.journal.append(item)
     yield* core.journal.checkpoint
     const signed = yield* core.context.store.lastCheckpoint
-    const exported = Option.map(signed, (row) => toCheckpointFile(core.context.logId, row))
+    const exported = Option.map(signed, (row) => toCheckpointFile(core.context.signer, core.context.logId, row, null))
     return { core, exported: Option.toArray(exported) }
   })
 

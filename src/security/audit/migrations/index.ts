@@ -1,9 +1,11 @@
 import { SqliteMigrator } from "@effect/sql-sqlite-node"
 import createAuditLog from "./0001_create_audit_log.js"
+import retentionGateNamesAnchor from "./0002_retention_gate_names_anchor.js"
 
 /** Forward-only schema history, bundled (fromRecord survives bundling; fromFileSystem does not). */
 export const auditMigrations = SqliteMigrator.fromRecord({
-  "0001_create_audit_log": createAuditLog
+  "0001_create_audit_log": createAuditLog,
+  "0002_retention_gate_names_anchor": retentionGateNamesAnchor
 })
 
 export const auditMigrationsTable = "audit_migrations"
