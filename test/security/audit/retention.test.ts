@@ -1,7 +1,12 @@
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { Migrator, SqlClient } from "@effect/sql"
+import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Option, Scope, TestClock } from "effect"
 import { join } from "node:path"
 import { AuditLog } from "../../../src/security/AuditLog.js"
+import createAuditLog from "../../../src/security/audit/migrations/0001_create_audit_log.js"
+import { auditMigrationsTable } from "../../../src/security/audit/migrations/index.js"
 import { cleanup } from "../../../src/security/audit/retention.js"
 import { verifyChain } from "../../../src/security/audit/verify.js"
 import { dropTriggers, openCore } from "./core.js"
@@ -138,5 +143,75 @@ describe("journal", () => {
       expect(result.failure).toBeUndefined()
       expect(result).toMatchObject({ ok: true, rowsChecked: 300 })
       expect(result.checkpointsChecked).toBeGreaterThanOrEqual(2)
+    }))
+})
+
+describe("retention gate", () => {
+  const count = (core: Effect.Effect.Success<ReturnType<typeof openCore>>) =>
+    core.context.store.sql<{ readonly n: number }>`SELECT count(*) AS n FROM audit_events`.pipe(
+      Effect.map((rows) => rows[0]?.n)
+    )
+
+  it.scoped("a row written to the gate does not let middle rows go, nor a prefix without its anchor", () =>
+    Effect.gen(function*() {
+      const core = yield* openCore()
+      for (let index = 0; index < 10; index++) yield* core.journal.append(toolCall())
+      const { sql } = core.context.store
+      yield* sql`INSERT INTO audit_retention_gate (through) VALUES (8)`
+      const middle = yield* Effect.flip(sql`DELETE FROM audit_events WHERE sequence BETWEEN 3 AND 5`)
+      expect(String(middle.cause)).toContain("rows leave only through retention")
+      const noAnchor = yield* Effect.flip(sql`DELETE FROM audit_events WHERE sequence <= 8`)
+      expect(String(noAnchor.cause)).toContain("rows leave only through retention")
+      // An anchor is taken only for the gate's sequence and that row's MAC.
+      const wrongAnchor = yield* Effect.flip(sql`INSERT INTO audit_anchors (sequence, mac, created_at, removed_rows, signer, signature)
+        VALUES (8, ${Buffer.alloc(32)}, 0, 8, 'x', ${Buffer.alloc(64)})`)
+      expect(String(wrongAnchor.cause)).toContain("anchors are written only by retention")
+      yield* sql`INSERT INTO audit_anchors (sequence, mac, created_at, removed_rows, signer, signature)
+        SELECT 8, mac, 0, 8, 'x', ${Buffer.alloc(64)} FROM audit_events WHERE sequence = 8`
+      // With the anchor in place, still only a prefix: the middle stays refused.
+      const middleAgain = yield* Effect.flip(sql`DELETE FROM audit_events WHERE sequence = 4`)
+      expect(String(middleAgain.cause)).toContain("rows leave only through retention")
+      const beyond = yield* Effect.flip(sql`DELETE FROM audit_events WHERE sequence <= 9`)
+      expect(String(beyond.cause)).toContain("rows leave only through retention")
+      expect(yield* count(core)).toBe(10)
+      // A prefix behind a forged anchor goes (SQL cannot check Ed25519), and verify names the forgery.
+      yield* sql`DELETE FROM audit_events WHERE sequence <= 8`
+      yield* sql`DELETE FROM audit_retention_gate`
+      const result = yield* verifyChain(core.context)
+      expect(result.failure).toMatchObject({ sequence: 9, damage: "bad_signature" })
+    }))
+
+  it.scoped("retention itself still removes its prefix behind the signed anchor", () =>
+    Effect.gen(function*() {
+      const core = yield* openCore()
+      for (let index = 0; index < 6; index++) yield* core.journal.append(toolCall())
+      yield* TestClock.setTime(400 * day)
+      const result = yield* cleanup(core.context, { days: 1, maxSizeMb: 512, dryRun: false })
+      expect(result).toMatchObject({ removedRows: 6, anchorSequence: 6 })
+      expect(yield* count(core)).toBe(0)
+      expect(yield* core.context.store.sql<{ readonly n: number }>`SELECT count(*) AS n FROM audit_retention_gate`)
+        .toEqual([{ n: 0 }])
+    }))
+
+  it.scoped("a log made before the new gate is migrated: its old open-gate trick no longer works", () =>
+    Effect.gen(function*() {
+      const path = join(tempDir(), "audit.db")
+      // The schema as the first migration left it (the gate was a bare flag).
+      yield* Effect.scoped(Effect.gen(function*() {
+        const sql = yield* SqliteClient.make({ filename: path })
+        yield* Migrator.make({})({
+          loader: SqliteMigrator.fromRecord({ "0001_create_audit_log": createAuditLog }),
+          table: auditMigrationsTable
+        }).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      }).pipe(Effect.provide(Reactivity.layer)))
+      const core = yield* openCore({ path })
+      for (let index = 0; index < 5; index++) yield* core.journal.append(toolCall())
+      const { sql } = core.context.store
+      const flag = yield* Effect.flip(sql`INSERT INTO audit_retention_gate (opened) VALUES (1)`)
+      expect(String(flag.cause)).toContain("opened")
+      yield* sql`INSERT INTO audit_retention_gate (through) VALUES (5)`
+      const middle = yield* Effect.flip(sql`DELETE FROM audit_events WHERE sequence = 3`)
+      expect(String(middle.cause)).toContain("rows leave only through retention")
+      expect(yield* count(core)).toBe(5)
     }))
 })

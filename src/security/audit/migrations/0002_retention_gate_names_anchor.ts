@@ -7,7 +7,8 @@ import { Effect } from "effect"
  * retention removes through, and rows leave only as a prefix up to it while
  * the newest anchor is for exactly that sequence and that row's MAC; an
  * anchor can only be added by the same gate. (SQL cannot check the anchor's
- * Ed25519 signature; verify does.)
+ * Ed25519 signature; verify does.) A condition that comes out NULL (no gate,
+ * no anchor) refuses, hence the coalesce.
  */
 export default Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -20,18 +21,18 @@ export default Effect.gen(function*() {
   const oneGate = "(SELECT count(*) FROM audit_retention_gate) = 1"
   const newestAnchorIsGate = `(SELECT max(sequence) FROM audit_anchors) = ${gate}`
   yield* sql.unsafe(`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-    WHEN NOT (${oneGate} AND OLD.sequence <= ${gate}
+    WHEN coalesce(NOT (${oneGate} AND OLD.sequence <= ${gate}
       AND OLD.sequence = (SELECT min(sequence) FROM audit_events)
       AND ${newestAnchorIsGate}
       AND (SELECT mac FROM audit_anchors WHERE sequence = ${gate})
-        = (SELECT mac FROM audit_events WHERE sequence = ${gate}))
+        = (SELECT mac FROM audit_events WHERE sequence = ${gate})), 1)
     BEGIN SELECT RAISE(ABORT, '${appendOnly}: rows leave only through retention, oldest first, behind a signed anchor'); END`)
   yield* sql.unsafe(`CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
-    WHEN NOT (${oneGate} AND OLD.sequence <= ${gate} AND ${newestAnchorIsGate})
+    WHEN coalesce(NOT (${oneGate} AND OLD.sequence <= ${gate} AND ${newestAnchorIsGate}), 1)
     BEGIN SELECT RAISE(ABORT, '${appendOnly}: checkpoints leave only through retention'); END`)
   yield* sql.unsafe(`CREATE TRIGGER audit_anchors_only_by_retention BEFORE INSERT ON audit_anchors
-    WHEN NOT (${oneGate} AND NEW.sequence = ${gate}
+    WHEN coalesce(NOT (${oneGate} AND NEW.sequence = ${gate}
       AND NEW.sequence > coalesce((SELECT max(sequence) FROM audit_anchors), 0)
-      AND NEW.mac = (SELECT mac FROM audit_events WHERE sequence = NEW.sequence))
+      AND NEW.mac = (SELECT mac FROM audit_events WHERE sequence = NEW.sequence)), 1)
     BEGIN SELECT RAISE(ABORT, '${appendOnly}: anchors are written only by retention'); END`)
 })
