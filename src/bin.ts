@@ -2,6 +2,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Layer } from "effect"
+import { exitStatus } from "./cli/exitCodes.js"
 import { reportFailure } from "./cli/exitReport.js"
 import { cli } from "./cli/main.js"
 import { LoggingLive } from "./Runtime.js"
@@ -9,5 +10,5 @@ import { LoggingLive } from "./Runtime.js"
 cli(process.argv).pipe(
   reportFailure,
   Effect.provide(Layer.merge(NodeContext.layer, LoggingLive)),
-  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown: exitStatus })
 )

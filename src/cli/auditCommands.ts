@@ -6,7 +6,9 @@ import type { VerifyResult } from "../security/audit/verify.js"
 
 /** A maintenance command's verdict was negative: the CLI exits non-zero with this message. */
 export class AuditCommandFailed extends Schema.TaggedError<AuditCommandFailed>()("AuditCommandFailed", {
-  message: Schema.String
+  message: Schema.String,
+  /** What verify found (sets the exit status); absent for a usage mistake. */
+  verdict: Schema.optional(Schema.Literal("damaged", "rollback"))
 }) {}
 
 /** The layer the audit commands run on (they provide it themselves; exported for the composition root). */
@@ -36,10 +38,13 @@ const describeVerify = (result: VerifyResult) =>
     ? `audit log OK: ${result.rowsChecked} rows (${result.firstSequence}..${result.lastSequence}), ` +
       `${result.checkpointsChecked} signed checkpoints matched` +
       (result.anchorSequence > 0 ? `, retention anchor at ${result.anchorSequence}` : "")
+    : result.failure?.damage === "rolled_back"
+    ? `audit log ROLLED BACK at sequence ${result.failure.sequence}: ${result.failure.message}`
     : `audit log DAMAGED at sequence ${result.failure?.sequence}: ${result.failure?.damage} — ${result.failure?.message}`
 
 const verify = Command.make("verify", {
-  checkpoint: Options.file("checkpoint", { exists: "yes" }).pipe(
+  // Checked by verify itself, so a missing file is the checkpoint-history failure, not a usage error.
+  checkpoint: Options.file("checkpoint", { exists: "either" }).pipe(
     Options.withDescription("an exported checkpoint file (JSON or JSON lines) to check the tail against"),
     Options.optional
   ),
@@ -53,8 +58,39 @@ const verify = Command.make("verify", {
       ...(Option.isSome(checkpoint) ? { checkpointFile: checkpoint.value } : {})
     })
     yield* Console.log(json ? JSON.stringify(result) : describeVerify(result))
-    if (!result.ok) return yield* new AuditCommandFailed({ message: describeVerify(result) })
-  })).pipe(Command.withDescription("walk the chain: every MAC, encrypted field, checkpoint and anchor"))
+    if (!result.ok) {
+      return yield* new AuditCommandFailed({
+        message: describeVerify(result),
+        verdict: result.failure?.damage === "rolled_back" ? "rollback" : "damaged"
+      })
+    }
+  })).pipe(Command.withDescription(
+    "walk the chain: every MAC, encrypted field, anchor and checkpoint (the db's, --checkpoint's, and the whole " +
+      "exported history when OPERA_SECURITY_AUDIT_CHECKPOINT_DIR is set)"
+  ))
+
+const acceptRollback = Command.make("accept-rollback", {
+  reason: Options.text("reason").pipe(
+    Options.withDescription("what the investigation found (recorded, sealed, in the audit log)")
+  ),
+  json
+}, ({ json, reason }) =>
+  Effect.gen(function*() {
+    if (reason.trim().length < 10) {
+      return yield* new AuditCommandFailed({ message: "--reason must say what the investigation found (10+ characters)" })
+    }
+    const audit = yield* AuditLog
+    const accepted = yield* audit.acceptRollback("cli: audit accept-rollback", reason.trim())
+    yield* Console.log(json ? JSON.stringify({ accepted: Option.getOrNull(accepted) }) : Option.match(accepted, {
+      onNone: () => "no rollback alarm: nothing to accept",
+      onSome: (rebase) =>
+        `rollback accepted and recorded: the exported history is kept through ${rebase.keptThrough}; ` +
+        `its checkpoints after that (up to ${rebase.abandonedSequence}) are abandoned. Restart the server.`
+    }))
+  })).pipe(Command.withDescription(
+    "after investigating a rollback alarm: record who accepted it and why, and re-base the exported checkpoint " +
+      "history on the db as it is"
+  ))
 
 const printReport = (report: SecurityReport) =>
   [
@@ -153,6 +189,7 @@ export const auditCommand = Command.make("audit").pipe(
     verify.pipe(Command.provide(AuditCliLive)),
     report.pipe(Command.provide(AuditCliLive)),
     cleanup.pipe(Command.provide(AuditCliLive)),
-    exportCommand.pipe(Command.provide(AuditCliLive))
+    exportCommand.pipe(Command.provide(AuditCliLive)),
+    acceptRollback.pipe(Command.provide(AuditCliLive))
   ])
 )
