@@ -156,3 +156,48 @@ describe("rollback of the audit db, through the binary", () => {
     expect(runCli(["audit", "verify"], env).status).toBe(0)
   })
 })
+
+describe("exit codes of the maintenance commands, through the binary", () => {
+  let opera: RunningSandbox
+
+  beforeAll(async () => {
+    opera = await startSandbox()
+    await session(opera.env, 2)
+  })
+  afterAll(async () => {
+    await opera?.stop()
+  })
+
+  it("0 intact, 2 usage, 3 configuration, 4 store unreachable, 5 damaged", async () => {
+    const { env } = opera
+    expect(runCli(["audit", "verify"], env).status).toBe(0)
+    expect(runCli(["audit", "report", "--hours", "0"], env).status).toBe(2)
+    expect(runCli(["audit", "verify", "--no-such-option"], env).status).toBe(2)
+
+    const badKey = runCli(["audit", "verify"], { ...env, OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: "c2hvcnQ=" })
+    expect(badKey.status, badKey.stderr).toBe(3)
+    const otherKey = runCli(["audit", "verify"], {
+      ...env,
+      OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64")
+    })
+    expect(otherKey.status).toBe(3)
+    expect(otherKey.stderr).toContain("does not match this audit log")
+    expect(runCli(["config", "validate"], { ...env, OPERA_TIMEOUT_MS: "soon" }).status).toBe(3)
+
+    const nowhere = path.join(mkdtempSync(path.join(tmpdir(), "opera-none-")), "audit.db")
+    const missing = runCli(["audit", "report"], { ...env, OPERA_SECURITY_AUDIT_DB_PATH: nowhere })
+    expect(missing.status).toBe(4)
+    expect(missing.stderr).toContain("there is no audit log at")
+
+    const { SqliteClient } = await import("@effect/sql-sqlite-node")
+    const Reactivity = await import("@effect/experimental/Reactivity")
+    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const db = yield* SqliteClient.make({ filename: opera.auditDbPath })
+      yield* db.unsafe("DROP TRIGGER audit_events_no_update")
+      yield* db`UPDATE audit_events SET outcome = 'failure' WHERE sequence = 2`
+    })).pipe(Effect.provide(Reactivity.layer)))
+    const damaged = runCli(["audit", "verify"], env)
+    expect(damaged.status).toBe(5)
+    expect(damaged.stdout).toContain("audit log DAMAGED at sequence 2: changed")
+  })
+})
