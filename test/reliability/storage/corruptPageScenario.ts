@@ -107,7 +107,7 @@ export const runCorruptPageScenario = async (opera: RunningSandbox, transcript: 
   const verdict = verify(env)
   transcript.keep(`${name} verify`, verdict.stdout + verdict.stderr)
   figures.verifyExit = verdict.status
-  expect(verdict.status).toBe(1)
+  expect(verdict.status).toBe(5) // exit code: audit log damaged
   expect(verdict.ok).not.toBe(true)
   expect(`${verdict.stdout}\n${verdict.stderr}`).toMatch(/DAMAGED at sequence|is damaged or not an audit database/)
   return figures
