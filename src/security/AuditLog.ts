@@ -197,6 +197,9 @@ const makeAuditLog = (role: Role) =>
       }),
       cleanup: Effect.fn("AuditLog.cleanup")(function*(request: CleanupRequest = {}) {
         const { context, journal } = yield* current
+        // Retention must not remove rows of a db under a rollback alarm (nor anchor them as if all were well).
+        const alarmed = yield* journal.alarm
+        if (Option.isSome(alarmed)) return yield* alarmed.value
         const result = yield* journal.exclusive(cleanup(context, {
           days: request.days ?? security.securityEventRetentionDays,
           maxSizeMb: security.auditDbMaxSizeMb,
@@ -221,7 +224,10 @@ const makeAuditLog = (role: Role) =>
         return result
       }),
       rotateKey: Effect.fn("AuditLog.rotateKey")(function*(actor: string) {
-        const rotated = yield* (yield* current).journal.rotateKey
+        const { journal } = yield* current
+        const alarmed = yield* journal.alarm
+        if (Option.isSome(alarmed)) return yield* alarmed.value
+        const rotated = yield* journal.rotateKey
         yield* admin(actor, "keys_rotate", `data key rotated to ${rotated.keyId}`)
         return rotated
       }),

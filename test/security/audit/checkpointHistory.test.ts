@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { AuditLog } from "../../../src/security/AuditLog.js"
-import { freshKey, rawDb, tempDir, toolCall, withAuditLog, withMaintenanceLog } from "./fixtures.js"
+import { freshKey, layerFor, rawDb, tempDir, toolCall, withAuditLog, withMaintenanceLog } from "./fixtures.js"
 
 const appendMany = (count: number) =>
   Effect.flatMap(AuditLog, (audit) => Effect.forEach(Array.from({ length: count }), () => audit.append(toolCall())))
@@ -72,6 +72,12 @@ describe("exported checkpoint history", () => {
       expect(alarm.status.reason).toContain("the audit db's chain at 6 is not the one the exported checkpoint signed")
       expect(alarm.refused.reason).toBe("rollback")
       expect(alarm.checkpoint.reason).toBe("rollback")
+      // Nor does retention or key rotation touch a db under the alarm.
+      const untouched = yield* Effect.gen(function*() {
+        const audit = yield* AuditLog
+        return [yield* Effect.flip(audit.cleanup({ days: 1 })), yield* Effect.flip(audit.rotateKey("test"))]
+      }).pipe(withMaintenanceLog(settings))
+      expect(untouched.map((error) => error.reason)).toEqual(["rollback", "rollback"])
       const result = Either_right(yield* verify)
       expect(result.failure).toMatchObject({ sequence: 6, damage: "rolled_back" })
     })
@@ -123,3 +129,31 @@ const Either_right = <A, E>(either: { readonly _tag: "Left"; readonly left: E } 
   if (either._tag === "Left") throw new Error(`expected success, got ${JSON.stringify(either.left)}`)
   return either.right
 }
+
+describe("two servers on one db and one checkpoint directory", () => {
+  it.scoped("export in turn: one linked history, never behind, no false alarm", () => {
+    const { lines, settings } = setup()
+    const many = { ...settings, OPERA_SECURITY_AUDIT_CHECKPOINT_EVERY_ROWS: "1000000" }
+    return Effect.gen(function*() {
+      const a = Context.get(yield* Layer.build(layerFor(many)), AuditLog)
+      const b = Context.get(yield* Layer.build(layerFor(many)), AuditLog)
+      // Taking turns (in one process a writer waiting on SQLite's lock blocks the thread, so checkpoints are explicit):
+      // each one's idea of the head is stale when it signs, and it must not export behind the other.
+      for (let round = 0; round < 6; round++) {
+        const [first, second] = round % 2 === 0 ? [a, b] : [b, a]
+        for (let index = 0; index < 4; index++) yield* first.append(toolCall())
+        yield* second.checkpoint
+        yield* first.checkpoint
+        for (let index = 0; index < 6; index++) yield* second.append(toolCall())
+      }
+      expect((yield* a.status).alarm).toBeUndefined()
+      expect((yield* b.status).alarm).toBeUndefined()
+      const sequences = lines().map((line) => (JSON.parse(line) as { sequence: number }).sequence)
+      expect(sequences.length).toBeGreaterThan(5)
+      expect(sequences).toEqual([...sequences].sort((x, y) => x - y))
+      expect(new Set(sequences).size).toBe(sequences.length)
+      expect(yield* a.verify()).toMatchObject({ ok: true, rowsChecked: 60 })
+      expect(sequences).toEqual([4, 14, 24, 34, 44, 54])
+    })
+  })
+})
