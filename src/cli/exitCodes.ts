@@ -28,7 +28,8 @@ const configurationTags = new Set([
   "InsecureOperaBaseUrl"
 ])
 
-const fieldOf = (error: object, name: string): unknown => (name in error ? (error as Record<string, unknown>)[name] : undefined)
+const fieldOf = (error: object, name: string): unknown =>
+  name in error ? (error as Record<string, unknown>)[name] : undefined
 
 /** The exit status of a typed failure. */
 export const exitCodeOfError = (error: unknown): number => {

@@ -4,7 +4,13 @@ import type { AuditContext } from "./AuditContext.js"
 import type { StoredRow } from "./chain.js"
 import { genesisMac, rowMac } from "./chain.js"
 import type { SequenceTaken, SignedRow } from "./AuditStore.js"
-import { checkAgainstExported, exportedMetaName, keptThrough, readExportedHead, readExportedHistory } from "./checkpointHistory.js"
+import {
+  checkAgainstExported,
+  exportedMetaName,
+  keptThrough,
+  readExportedHead,
+  readExportedHistory
+} from "./checkpointHistory.js"
 import type { CheckpointLine, Rebase } from "./checkpoints.js"
 import { exportCheckpoint, lineDigest, signRow, toCheckpointFile } from "./checkpoints.js"
 import { AuditUnavailable } from "./errors.js"
@@ -138,14 +144,13 @@ export const makeAuditJournal = (context: AuditContext) =>
      * exports the next one linked to it. It never exports a checkpoint behind or off the chain of the
      * newest one: that is a rollback, and the alarm stays up.
      */
-    const exportingCheckpoint = (dir: string, rebase?: (head: Option.Option<CheckpointLine>) => Rebase) =>
+    const exportingCheckpoint = (dir: string, rebase?: Rebase) =>
       store.sql.withTransaction(Effect.gen(function*() {
         yield* store.takeWriteLock
         yield* resync
         const current = yield* Ref.get(state)
-        if (rebase === undefined && (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence)) {
-          return Option.none<number>()
-        }
+        const nothingNew = current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence
+        if (rebase === undefined && nothingNew) return Option.none<number>()
         const head = yield* readExportedHead(context.fs, dir).pipe(
           Effect.catchAll(() => Effect.succeed(Option.none<CheckpointLine>()))
         )
@@ -158,14 +163,20 @@ export const makeAuditJournal = (context: AuditContext) =>
         yield* store.insertCheckpoint(signed)
         yield* noteCheckpoint(signed)
         const previous = Option.match(head, { onNone: () => null, onSome: (line) => lineDigest(line.text) })
-        const file = toCheckpointFile(context.signer, logId, signed, previous, rebase?.(head))
+        const file = toCheckpointFile(context.signer, logId, signed, previous, rebase)
         const exported = yield* exportCheckpoint(context.fs, dir, file).pipe(
           Effect.as(true),
-          Effect.catchAll((error) => Effect.logWarning(`audit checkpoint not exported: ${error.message}`).pipe(Effect.as(false)))
+          Effect.catchAll((error) =>
+            Effect.logWarning(`audit checkpoint not exported: ${error.message}`).pipe(Effect.as(false))
+          )
         )
         if (exported) yield* store.markExported(exportedMetaName, signed.sequence)
         return Option.some(signed.sequence)
-      })).pipe(Effect.mapError((error) => error._tag === "AuditUnavailable" ? error : auditUnavailable(store.path, "write a checkpoint")(error)))
+      })).pipe(
+        Effect.mapError((error) =>
+          error._tag === "AuditUnavailable" ? error : auditUnavailable(store.path, "write a checkpoint")(error)
+        )
+      )
 
     /** Signs the current head; a no-op when no row was added since the last checkpoint. Needs the permit. */
     const checkpointUnlocked: Effect.Effect<Option.Option<number>, AuditUnavailable> = Effect.gen(function*() {
@@ -329,7 +340,7 @@ export const makeAuditJournal = (context: AuditContext) =>
         yield* Ref.set(rebasing, true)
         const accepted = Effect.gen(function*() {
           yield* append(admin(alarmed.value.message, kept))
-          return yield* permit.withPermits(1)(exportingCheckpoint(dir, () => kept))
+          return yield* permit.withPermits(1)(exportingCheckpoint(dir, kept))
         })
         yield* accepted.pipe(
           Effect.tapError(() => Ref.set(alarm, alarmed)),

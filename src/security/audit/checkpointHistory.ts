@@ -59,8 +59,11 @@ export const readExportedHead = (fs: FileSystem.FileSystem, dir: string) =>
     return Option.some(yield* headOf(dir, latest, last))
   })
 
+const followsLatest = (latest: CheckpointLine, last: CheckpointLine) =>
+  last.file.format === "opera-audit-checkpoint/v2" && last.file.previous === lineDigest(latest.text)
+
 const headOf = (dir: string, latest: CheckpointLine, last: CheckpointLine) =>
-  last.text === latest.text || (last.file.format === "opera-audit-checkpoint/v2" && last.file.previous === lineDigest(latest.text))
+  last.text === latest.text || followsLatest(latest, last)
     ? Effect.succeed(last)
     : Effect.fail(
       new CheckpointFileError({
@@ -137,7 +140,8 @@ export const readExportedHistory = (fs: FileSystem.FileSystem, dir: string, trus
 export const compareWithDb = (context: AuditContext, head: CheckpointFile) =>
   Effect.gen(function*() {
     const { store } = context
-    const rollback = (message: string, sequence = head.sequence) => Option.some(new RollbackDetected({ sequence, message }))
+    const rollback = (message: string, sequence = head.sequence) =>
+      Option.some(new RollbackDetected({ sequence, message }))
     if (head.logId !== context.logId) {
       return rollback(`the exported checkpoints are of audit log ${head.logId}, but ${store.path} is log ` +
         `${context.logId}: the db was replaced`, 1)

@@ -109,7 +109,8 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
       for (const file of options.checkpoints ?? []) {
         if (file.sequence < start.sequence) continue
         if (!fileSignatureHolds(context.trusted, file)) {
-          return yield* fail(file.sequence, "bad_signature", `exported checkpoint at ${file.sequence} is not signed by the trusted key`)
+          const message = `exported checkpoint at ${file.sequence} is not signed by the trusted key`
+          return yield* fail(file.sequence, "bad_signature", message)
         }
         signed.push({ sequence: file.sequence, digest: fromCheckpointFile(file).digest, source: "exported checkpoint" })
       }

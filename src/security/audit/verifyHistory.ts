@@ -62,7 +62,10 @@ const notVerified = (context: AuditContext, damage: Damage, found: RollbackDetec
   Effect.gen(function*() {
     const anchor = yield* context.store.lastAnchor
     const anchorSequence = Option.match(anchor, { onNone: () => 0, onSome: (row) => row.sequence })
-    const last = Option.match(yield* context.store.lastEvent, { onNone: () => anchorSequence, onSome: (row) => row.sequence })
+    const last = Option.match(yield* context.store.lastEvent, {
+      onNone: () => anchorSequence,
+      onSome: (row) => row.sequence
+    })
     return {
       ok: false,
       rowsChecked: 0,

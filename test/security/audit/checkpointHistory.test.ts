@@ -33,7 +33,7 @@ describe("exported checkpoint history", () => {
       expect(parsed[0]!.previous).toBeNull()
       expect(parsed[1]!.previous).toMatch(/^[0-9a-f]{64}$/)
       // The db's three and the exported three.
-      expect(Either_right(yield* verify)).toMatchObject({ ok: true, checkpointsChecked: 6 })
+      expect(rightOf(yield* verify)).toMatchObject({ ok: true, checkpointsChecked: 6 })
 
       const whole = readFileSync(historyPath, "utf8")
       const [first, , third] = lines()
@@ -44,10 +44,10 @@ describe("exported checkpoint history", () => {
       // The directory put back to an older state (history and latest both at 4).
       writeFileSync(historyPath, `${lines()[0]}\n${whole.trim().split("\n")[1]}\n`)
       writeFileSync(join(exported, "audit-checkpoint.json"), `${whole.trim().split("\n")[1]}\n`)
-      expect(Either_right(yield* verify)).toMatchObject({ ok: true }) // the db is ahead of it: nothing contradicts
+      expect(rightOf(yield* verify)).toMatchObject({ ok: true }) // the db is ahead of it: nothing contradicts
       writeFileSync(historyPath, whole)
       writeFileSync(join(exported, "audit-checkpoint.json"), `${third}\n`)
-      expect(Either_right(yield* verify).ok).toBe(true)
+      expect(rightOf(yield* verify).ok).toBe(true)
     })
   })
 
@@ -78,7 +78,7 @@ describe("exported checkpoint history", () => {
         return [yield* Effect.flip(audit.cleanup({ days: 1 })), yield* Effect.flip(audit.rotateKey("test"))]
       }).pipe(withMaintenanceLog(settings))
       expect(untouched.map((error) => error.reason)).toEqual(["rollback", "rollback"])
-      const result = Either_right(yield* verify)
+      const result = rightOf(yield* verify)
       expect(result.failure).toMatchObject({ sequence: 6, damage: "rolled_back" })
     })
   })
@@ -109,23 +109,23 @@ describe("exported checkpoint history", () => {
       mkdirSync(exported, { recursive: true })
       writeFileSync(historyPath, `${at2}\n${at4}\n`)
       writeFileSync(join(exported, "audit-checkpoint.json"), `${at4}\n`)
-      expect(Either_right(yield* verify).ok).toBe(true)
+      expect(rightOf(yield* verify).ok).toBe(true)
       yield* appendMany(2).pipe(withAuditLog(settings))
       expect(lines()).toHaveLength(3)
       expect(JSON.parse(lines()[2]!)).toMatchObject({ format: "opera-audit-checkpoint/v2", sequence: 6 })
-      expect(Either_right(yield* verify).ok).toBe(true)
+      expect(rightOf(yield* verify).ok).toBe(true)
 
       // The earlier version exported a lower checkpoint after a rollback: the history itself shows it.
       writeFileSync(historyPath, `${at2}\n${at4}\n${at2}\n`)
       writeFileSync(join(exported, "audit-checkpoint.json"), `${at2}\n`)
-      const back = Either_right(yield* verify)
+      const back = rightOf(yield* verify)
       expect(back.failure).toMatchObject({ sequence: 2, damage: "rolled_back" })
       expect(back.failure?.message).toContain("the exported checkpoint history goes back")
     })
   })
 })
 
-const Either_right = <A, E>(either: { readonly _tag: "Left"; readonly left: E } | { readonly _tag: "Right"; readonly right: A }): A => {
+const rightOf = <A, E>(either: { readonly _tag: "Left"; readonly left: E } | { readonly _tag: "Right"; readonly right: A }): A => {
   if (either._tag === "Left") throw new Error(`expected success, got ${JSON.stringify(either.left)}`)
   return either.right
 }
