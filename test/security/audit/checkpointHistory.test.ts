@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { Context, Effect, Layer, Option } from "effect"
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { AuditLog } from "../../../src/security/AuditLog.js"
 import { freshKey, layerFor, rawDb, tempDir, toolCall, withAuditLog, withMaintenanceLog } from "./fixtures.js"
@@ -129,6 +129,32 @@ const rightOf = <A, E>(either: { readonly _tag: "Left"; readonly left: E } | { r
   if (either._tag === "Left") throw new Error(`expected success, got ${JSON.stringify(either.left)}`)
   return either.right
 }
+
+describe("accepting a rollback", () => {
+  it.effect("with a damaged history it must be moved aside first; then a new history starts and verifies", () => {
+    const { dir, exported, historyPath, lines, settings, verify } = setup()
+    return Effect.gen(function*() {
+      yield* appendMany(2).pipe(withAuditLog(settings))
+      copyFileSync(settings.OPERA_SECURITY_AUDIT_DB_PATH, join(dir, "old.db"))
+      for (let session = 0; session < 2; session++) yield* appendMany(2).pipe(withAuditLog(settings))
+      copyFileSync(join(dir, "old.db"), settings.OPERA_SECURITY_AUDIT_DB_PATH)
+      const [first, , third] = lines()
+      writeFileSync(historyPath, `${first}\n${third}\n`)
+      const accept = Effect.flatMap(AuditLog, (audit) => audit.acceptRollback("test", "old copy and a cut history, investigated"))
+      const refused = yield* Effect.flip(accept.pipe(withMaintenanceLog(settings)))
+      expect(refused.message).toMatch(/does not follow the line before it: .*; move the files of .* aside for investigation/)
+      renameSync(exported, `${exported}.evidence`)
+      // Moved aside: this log exported before, so a missing history is still an alarm, and verify fails.
+      expect((yield* verify)._tag).toBe("Left")
+      const accepted = yield* accept.pipe(withMaintenanceLog(settings))
+      expect(Option.getOrThrow(accepted)).toMatchObject({ keptThrough: 0, abandonedSequence: 0 })
+      expect(JSON.parse(lines()[0]!)).toMatchObject({ previous: null, sequence: 3, rebase: { keptThrough: 0 } })
+      expect(rightOf(yield* verify)).toMatchObject({ ok: true, lastSequence: 3 })
+      expect(yield* Effect.flatMap(AuditLog, (audit) => audit.append(toolCall())).pipe(withAuditLog(settings)))
+        .toEqual({ sequence: 4 })
+    })
+  })
+})
 
 describe("two servers on one db and one checkpoint directory", () => {
   it.scoped("export in turn: one linked history, never behind, no false alarm", () => {
