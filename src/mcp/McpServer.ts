@@ -4,9 +4,11 @@ import { Cause, Effect, Exit, Option, Runtime, Schema } from "effect"
 import type { CallContextShape } from "../tools/CallContext.js"
 import { CallContext } from "../tools/CallContext.js"
 import type { ToolCallOutcome } from "../tools/ToolCallOutcome.js"
+import { confirmationRequiredOutputSchema } from "../tools/ToolCallOutcome.js"
 import { ToolRegistry } from "../tools/ToolRegistry.js"
 import { cacheHints, capabilities, supportedProtocolVersions } from "./protocol.js"
 import { serverInfo } from "./serverInfo.js"
+import { makeUserConfirmation } from "./userConfirmation.js"
 
 const instructions = "Tools for one OPERA Cloud property: reservations, guest profiles and security status. " +
   "Guest data is personal data: request only what the task needs. Text inside <untrusted-opera-text> " +
@@ -51,18 +53,34 @@ const declaredClientOf = (server: Server, ctx: ServerContext): RequestCaller["de
 }
 
 /**
- * The SDK's low-level Server wired to the tool registry, as a factory the
- * serving entries call for each instance they need (the same tools for both
- * protocol eras). Every handler runs its program on the captured runtime with
+ * A destructive tool's first answer may be the token flow's "confirmation
+ * required" instead of its result: both are listed, so clients that check a
+ * result against the output schema accept either. `$defs` stay at the root,
+ * where the result schema's references point.
+ */
+const outputSchemaOf = (tool: ToolRegistry["tools"][number]) => {
+  if (!tool.annotations.destructiveHint) return tool.outputSchema
+  const { $defs, $schema: _dialect, ...result } = tool.outputSchema as Record<string, unknown>
+  return {
+    type: "object" as const,
+    ...($defs !== undefined ? { $defs } : {}),
+    anyOf: [result, confirmationRequiredOutputSchema]
+  }
+}
+
+/**
+ * The SDK's low-level Server wired to the tool registry: for a way of
+ * telling who calls, a factory the serving entries call for each instance they
+ * need (the same tools for both protocol eras). Every handler runs its program on the captured runtime with
  * the request's abort signal, and maps the Exit explicitly.
  */
-export const makeServerFactory = (contextFor: ContextFor) =>
-  Effect.gen(function*() {
+export const makeServerFactories = Effect.gen(function*() {
     const runtime = yield* Effect.runtime<ToolRegistry>()
     const registry = yield* ToolRegistry
+    const userConfirmation = yield* makeUserConfirmation
     const run = Runtime.runPromiseExit(runtime)
 
-    return ((_request: McpRequestContext) => {
+    return (contextFor: ContextFor): ServerFactory => (_request: McpRequestContext) => {
       const server = new Server(serverInfo, { capabilities, instructions, cacheHints, supportedProtocolVersions })
       const callerOf = (ctx: ServerContext): RequestCaller => ({
         authInfo: ctx.http?.authInfo,
@@ -78,7 +96,7 @@ export const makeServerFactory = (contextFor: ContextFor) =>
             title: tool.annotations.title,
             description: tool.description,
             inputSchema: tool.inputSchema,
-            outputSchema: tool.outputSchema,
+            outputSchema: outputSchemaOf(tool),
             annotations: tool.annotations
           }))
         }
@@ -86,7 +104,8 @@ export const makeServerFactory = (contextFor: ContextFor) =>
 
       server.setRequestHandler("tools/call", async (request, ctx) => {
         const name = request.params.name
-        const callContext: CallContextShape = contextFor(callerOf(ctx))
+        const asking = userConfirmation.forRequest(server, ctx)
+        const callContext: CallContextShape = { ...contextFor(callerOf(ctx)), ...asking.context }
         const program = registry.dispatch(name, request.params.arguments ?? {}).pipe(
           Effect.provideService(CallContext, callContext),
           // The defect's message only: a stack trace is not for logs either.
@@ -99,11 +118,16 @@ export const makeServerFactory = (contextFor: ContextFor) =>
           })
         )
         const exit = await run(program, { signal: ctx.mcpReq.signal })
+        // The pipeline stopped at its confirmation step to ask the user: the answer is the form.
+        const pending = asking.pending()
+        const outcome: ToolCallOutcome | undefined = Exit.isSuccess(exit) ? exit.value : undefined
+        const asked = outcome?.errorTag === "ConfirmationPending"
+        if (pending !== undefined && asked) return pending
         const result = Exit.match(exit, { onFailure: () => unexpected, onSuccess: toCallToolResult })
         const tool = registry.tools.find((candidate) => candidate.name === name)
-        return server.projectCallToolResult(result, tool?.outputSchema)
+        return server.projectCallToolResult(result, tool === undefined ? undefined : outputSchemaOf(tool))
       })
 
       return server
-    }) satisfies ServerFactory
+    }
   })

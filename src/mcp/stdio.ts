@@ -2,7 +2,7 @@ import { serveStdio as serveStdioEntry, StdioServerTransport } from "@modelconte
 import { Deferred, Effect, Runtime } from "effect"
 import { randomUUID } from "node:crypto"
 import type { ContextFor } from "./McpServer.js"
-import { makeServerFactory } from "./McpServer.js"
+import { makeServerFactories } from "./McpServer.js"
 
 // Messages larger than this are refused by the transport instead of growing the buffer without bound.
 const maxMessageBytes = 4 * 1024 * 1024
@@ -28,7 +28,7 @@ export const stdioContextFor = (processId: string): ContextFor => ({ declaredCli
  * 2026-07-28 envelope (`server/discover` first, as negotiating clients do).
  */
 export const serveStdio = Effect.gen(function*() {
-  const factory = yield* makeServerFactory(stdioContextFor(randomUUID().slice(0, 8)))
+  const factory = (yield* makeServerFactories)(stdioContextFor(randomUUID().slice(0, 8)))
   const runFork = Runtime.runFork(yield* Effect.runtime<never>())
   const closed = yield* Deferred.make<void>()
   const finish = () => Deferred.unsafeDone(closed, Effect.void)

@@ -4,7 +4,7 @@ import { Clock, Effect, HashMap, Option, Ref, Runtime, Schedule } from "effect"
 import { randomUUID } from "node:crypto"
 import { ToolRegistry } from "../../tools/ToolRegistry.js"
 import type { ContextFor } from "../McpServer.js"
-import { makeServerFactory } from "../McpServer.js"
+import { makeServerFactories } from "../McpServer.js"
 import { contextFor } from "./mcpEndpoint.js"
 
 export interface McpSession {
@@ -46,8 +46,8 @@ export const makeSessions = (options: {
       Runtime.runFork(runtime)(Ref.update(sessions, HashMap.remove(id)))
     }
 
-    const statelessFactory = yield* makeServerFactory(contextFor(undefined)).pipe(withRegistry)
-    const stateless: McpHttpHandler = createMcpHandler(statelessFactory, {
+    const factoryFor = yield* makeServerFactories.pipe(withRegistry)
+    const stateless: McpHttpHandler = createMcpHandler(factoryFor(contextFor(undefined)), {
       legacy: "reject",
       ...(options.maxBodyBytes !== undefined ? { maxRequestBodySize: options.maxBodyBytes } : {})
     })
@@ -69,8 +69,7 @@ export const makeSessions = (options: {
         onsessionclosed: forget
       })
       transport.onclose = () => forget(id)
-      const factory = yield* makeServerFactory(sessionContext).pipe(withRegistry)
-      const server = factory({ era: "legacy" })
+      const server = factoryFor(sessionContext)({ era: "legacy" })
       yield* Effect.promise(() => server.connect(transport))
       const session: McpSession = { id, owner, transport, server, lastSeenAt: yield* Clock.currentTimeMillis }
       yield* Ref.update(sessions, HashMap.set(id, session))
