@@ -32,7 +32,13 @@ export const serveStdio = Effect.gen(function*() {
   const runFork = Runtime.runFork(yield* Effect.runtime<never>())
   const closed = yield* Deferred.make<void>()
   const finish = () => Deferred.unsafeDone(closed, Effect.void)
-  const transport = new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: maxMessageBytes })
+  // The SDK's entry owns the transport's callbacks; closing (stdin's end, an oversize message) ends the program too.
+  const transport = new (class extends StdioServerTransport {
+    override async close() {
+      await super.close()
+      finish()
+    }
+  })(process.stdin, process.stdout, { maxBufferSize: maxMessageBytes })
   process.stdin.once("end", finish)
   process.stdin.once("close", finish)
   yield* Effect.acquireRelease(

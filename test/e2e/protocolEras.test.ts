@@ -73,9 +73,11 @@ describe("both protocol eras over Streamable HTTP", () => {
   let server: HttpServerProcess
   let url: string
   let key: string
+  let viewerKey: string
 
   beforeAll(async () => {
     key = addClient(env, "night-audit")
+    viewerKey = addClient(env, "viewer", ["--read-only", "--tools", "search_reservations,security_health_check"])
     const port = await freePort()
     url = `http://127.0.0.1:${port}/mcp`
     server = await startHttpServerProcess(["--sandbox", "--port", String(port)], env)
@@ -94,6 +96,20 @@ describe("both protocol eras over Streamable HTTP", () => {
         expect(found.isError).toBeFalsy()
       } finally {
         await session.close()
+      }
+    })
+  }
+
+  for (const era of eras) {
+    it(`${era}: the caller is the key, whose policy narrows what it may list and call`, async () => {
+      const viewer = await connectV2Http(url, viewerKey, era)
+      try {
+        expect((await viewer.client.listTools()).tools.map((tool) => tool.name).sort())
+          .toEqual(["search_reservations", "security_health_check"])
+        const refused = await viewer.call("create_reservation", {})
+        expect(refused.isError).toBe(true)
+      } finally {
+        await viewer.close()
       }
     })
   }

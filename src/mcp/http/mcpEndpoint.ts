@@ -110,8 +110,8 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
         authenticator.challengeParams(req)
       )
       const authInfo = authInfoFor(client, source)
-      const serve = (handle: (request: Request) => Promise<Response>) =>
-        Effect.promise(() => handle(toWebRequest(req, res))).pipe(
+      const serve = (handle: (request: Request) => Promise<Response>, request = toWebRequest(req, res)) =>
+        Effect.promise(() => handle(request)).pipe(
           Effect.flatMap((response) => sendWebResponse(res, response)),
           Effect.zipRight(responseDone(res))
         )
@@ -123,7 +123,7 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
         const request = toWebRequest(req, res)
         const legacy = yield* Effect.promise(() => isLegacyRequest(request, body))
         if (!legacy) {
-          return yield* serve((fresh) => sessions.stateless.fetch(fresh, { authInfo, parsedBody: body }))
+          return yield* serve((modern) => sessions.stateless.fetch(modern, { authInfo, parsedBody: body }), request)
         }
         if (sessionId === undefined) {
           if (!isInitializeRequest(body)) return yield* noSession
@@ -135,18 +135,18 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
               headers: { "retry-after": "30" }
             })
           }
-          yield* serve((fresh) => opened.value.transport.handleRequest(fresh, { authInfo, parsedBody: body }))
+          yield* serve((legacy) => opened.value.transport.handleRequest(legacy, { authInfo, parsedBody: body }), request)
           return yield* sessions.discardIfUninitialized(opened.value)
         }
         const session = yield* sessions.find(sessionId, client.name)
         if (Option.isNone(session)) return yield* unknownSession
-        return yield* serve((fresh) => session.value.transport.handleRequest(fresh, { authInfo, parsedBody: body }))
+        return yield* serve((legacy) => session.value.transport.handleRequest(legacy, { authInfo, parsedBody: body }), request)
       }
       if (req.method === "GET" || req.method === "DELETE") {
         if (sessionId === undefined) return yield* noSession
         const session = yield* sessions.find(sessionId, client.name)
         if (Option.isNone(session)) return yield* unknownSession
-        return yield* serve((fresh) => session.value.transport.handleRequest(fresh, { authInfo }))
+        return yield* serve((legacy) => session.value.transport.handleRequest(legacy, { authInfo }))
       }
       return yield* new HttpRefusal({
         status: 405,

@@ -34,7 +34,6 @@ export const makeSessions = (options: {
   readonly idleMinutes: number
   /** Wraps the registry every session's server dispatches to (metrics). */
   readonly instrument?: (registry: ToolRegistry) => ToolRegistry
-  readonly maxBodyBytes?: number
 }) =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<ToolRegistry>()
@@ -47,10 +46,8 @@ export const makeSessions = (options: {
     }
 
     const factoryFor = yield* makeServerFactories.pipe(withRegistry)
-    const stateless: McpHttpHandler = createMcpHandler(factoryFor(contextFor(undefined)), {
-      legacy: "reject",
-      ...(options.maxBodyBytes !== undefined ? { maxRequestBodySize: options.maxBodyBytes } : {})
-    })
+    // The endpoint has read and size-checked the body already; it hands it over parsed.
+    const stateless: McpHttpHandler = createMcpHandler(factoryFor(contextFor(undefined)), { legacy: "reject" })
 
     const close = (session: McpSession) =>
       Effect.promise(() => session.server.close()).pipe(
