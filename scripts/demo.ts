@@ -39,9 +39,9 @@ const main = async () => {
     print(`▶ ${title}: ${name} ${JSON.stringify(args)}`)
     let result = (await client.callTool({ name, arguments: args })) as CallToolResult
     const structured = result.structuredContent as Record<string, unknown> | undefined
-    const token = result.isError && /confirmationToken/.test(textOf(result))
-      ? /confirmationToken[^A-Za-z0-9_-]+([A-Za-z0-9_-]{16,})/.exec(textOf(result))?.[1]
-      : undefined
+    // A destructive tool answers first with what would change and a single-use token (this client has no elicitation).
+    const required = structured?.confirmationRequired as { confirmationToken?: string } | undefined
+    const token = required?.confirmationToken
     if (token !== undefined) {
       print(indent(textOf(result)))
       print(`▶ confirming: ${name} with confirmationToken`)

@@ -1,14 +1,14 @@
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js"
-import { Server } from "@modelcontextprotocol/sdk/server/index.js"
-import type { CallToolResult, ListToolsResult } from "@modelcontextprotocol/sdk/types.js"
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js"
-import { Cause, Effect, Exit, Runtime } from "effect"
-import { randomUUID } from "node:crypto"
+import type { AuthInfo, CallToolResult, ListToolsResult, McpRequestContext, ServerContext } from "@modelcontextprotocol/server"
+import { CLIENT_INFO_META_KEY, Server } from "@modelcontextprotocol/server"
+import { Cause, Effect, Exit, Option, Runtime, Schema } from "effect"
 import type { CallContextShape } from "../tools/CallContext.js"
 import { CallContext } from "../tools/CallContext.js"
 import type { ToolCallOutcome } from "../tools/ToolCallOutcome.js"
+import { confirmationRequiredOutputSchema } from "../tools/ToolCallOutcome.js"
 import { ToolRegistry } from "../tools/ToolRegistry.js"
+import { cacheHints, capabilities, supportedProtocolVersions } from "./protocol.js"
 import { serverInfo } from "./serverInfo.js"
+import { makeUserConfirmation } from "./userConfirmation.js"
 
 const instructions = "Tools for one OPERA Cloud property: reservations, guest profiles and security status. " +
   "Guest data is personal data: request only what the task needs. Text inside <untrusted-opera-text> " +
@@ -26,62 +26,108 @@ const unexpected: CallToolResult = {
   isError: true
 }
 
-/**
- * Who is calling, for one request. Network transports build it from the
- * `AuthInfo` their authentication attached to the request; without one, the
- * stdio identity (clientInfo name + a per-process id) is used.
- */
-export type ContextFor = (request: { readonly server: Server; readonly authInfo: AuthInfo | undefined }) => CallContextShape
+/** What one request tells the glue about its caller; everything in it except `authInfo` is the client's own claim. */
+export interface RequestCaller {
+  readonly authInfo: AuthInfo | undefined
+  /** clientInfo as the client declared it (per request on 2026-07-28): untrusted, never an identity. */
+  readonly declaredClient: { readonly name: string; readonly version: string } | undefined
+}
 
 /**
- * The SDK's low-level Server wired to the tool registry. Every handler runs its
- * program on the captured runtime and maps the Exit explicitly.
+ * Who is calling, for one request. The HTTP endpoint builds it from the
+ * `AuthInfo` its authentication attached to the request; stdio from the
+ * process (one client per process).
  */
-export const makeMcpServer = (transport: CallContextShape["transport"], contextFor?: ContextFor) =>
-  Effect.gen(function*() {
+export type ContextFor = (caller: RequestCaller) => CallContextShape
+
+/** Builds one SDK server instance for one serving unit (a stdio connection, an HTTP session or request). */
+export type ServerFactory = (request: McpRequestContext) => Server
+
+const DeclaredClient = Schema.Struct({ name: Schema.String, version: Schema.String })
+const decodeDeclaredClient = Schema.decodeUnknownOption(DeclaredClient)
+
+// On 2026-07-28 the client names itself in every request's envelope; on 2025 once, in initialize.
+const declaredClientOf = (server: Server, ctx: ServerContext): RequestCaller["declaredClient"] => {
+  const envelope: Record<string, unknown> = { ...ctx.mcpReq.envelope }
+  return Option.getOrUndefined(decodeDeclaredClient(envelope[CLIENT_INFO_META_KEY] ?? server.getClientVersion()))
+}
+
+/**
+ * A destructive tool's first answer may be the token flow's "confirmation
+ * required" instead of its result: both are listed, so clients that check a
+ * result against the output schema accept either. `$defs` stay at the root,
+ * where the result schema's references point.
+ */
+const outputSchemaOf = (tool: ToolRegistry["tools"][number]) => {
+  if (!tool.annotations.destructiveHint) return tool.outputSchema
+  const { $defs, $schema: _dialect, ...result } = tool.outputSchema as Record<string, unknown>
+  return {
+    type: "object" as const,
+    ...($defs !== undefined ? { $defs } : {}),
+    anyOf: [result, confirmationRequiredOutputSchema]
+  }
+}
+
+/**
+ * The SDK's low-level Server wired to the tool registry: for a way of
+ * telling who calls, a factory the serving entries call for each instance they
+ * need (the same tools for both protocol eras). Every handler runs its program on the captured runtime with
+ * the request's abort signal, and maps the Exit explicitly.
+ */
+export const makeServerFactories = Effect.gen(function*() {
     const runtime = yield* Effect.runtime<ToolRegistry>()
     const registry = yield* ToolRegistry
+    const userConfirmation = yield* makeUserConfirmation
     const run = Runtime.runPromiseExit(runtime)
-    const server = new Server(serverInfo, { capabilities: { tools: { listChanged: false } }, instructions })
-    // Stdio has one client per process: its declared name plus an id for this process.
-    const processId = randomUUID().slice(0, 8)
-    const stdioContext = (): CallContextShape => ({
-      clientId: `${(server.getClientVersion()?.name ?? "unknown-client").slice(0, 64)}#${processId}`,
-      transport
-    })
-    const callContext = (authInfo?: AuthInfo): CallContextShape =>
-      contextFor === undefined ? stdioContext() : contextFor({ server, authInfo })
 
-    server.setRequestHandler(ListToolsRequestSchema, async (_request, extra): Promise<ListToolsResult> => {
-      const exit = await run(registry.list(callContext(extra.authInfo)), { signal: extra.signal })
-      if (Exit.isFailure(exit)) return { tools: [] }
-      return {
-        tools: exit.value.map((tool) => ({
-          name: tool.name,
-          title: tool.annotations.title,
-          description: tool.description,
-          inputSchema: tool.inputSchema,
-          outputSchema: tool.outputSchema,
-          annotations: tool.annotations
-        }))
-      }
-    })
+    return (contextFor: ContextFor): ServerFactory => (_request: McpRequestContext) => {
+      const server = new Server(serverInfo, { capabilities, instructions, cacheHints, supportedProtocolVersions })
+      const callerOf = (ctx: ServerContext): RequestCaller => ({
+        authInfo: ctx.http?.authInfo,
+        declaredClient: declaredClientOf(server, ctx)
+      })
 
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-      const program = registry.dispatch(request.params.name, request.params.arguments ?? {}).pipe(
-        Effect.provideService(CallContext, callContext(extra.authInfo)),
-        // The defect's message only: a stack trace is not for logs either.
-        Effect.tapDefect((cause) => {
-          const defect: unknown = Cause.squash(cause)
-          return Effect.logError("tool call failed unexpectedly", {
-            tool: request.params.name.slice(0, 80),
-            defect: defect instanceof Error ? defect.message : String(defect).slice(0, 300)
+      server.setRequestHandler("tools/list", async (_list, ctx): Promise<ListToolsResult> => {
+        const exit = await run(registry.list(contextFor(callerOf(ctx))), { signal: ctx.mcpReq.signal })
+        if (Exit.isFailure(exit)) return { tools: [] }
+        return {
+          tools: exit.value.map((tool) => ({
+            name: tool.name,
+            title: tool.annotations.title,
+            description: tool.description,
+            inputSchema: tool.inputSchema,
+            outputSchema: outputSchemaOf(tool),
+            annotations: tool.annotations
+          }))
+        }
+      })
+
+      server.setRequestHandler("tools/call", async (request, ctx) => {
+        const name = request.params.name
+        const asking = userConfirmation.forRequest(server, ctx)
+        const callContext: CallContextShape = { ...contextFor(callerOf(ctx)), ...asking.context }
+        const program = registry.dispatch(name, request.params.arguments ?? {}).pipe(
+          Effect.provideService(CallContext, callContext),
+          // The defect's message only: a stack trace is not for logs either.
+          Effect.tapDefect((cause) => {
+            const defect: unknown = Cause.squash(cause)
+            return Effect.logError("tool call failed unexpectedly", {
+              tool: name.slice(0, 80),
+              defect: defect instanceof Error ? defect.message : String(defect).slice(0, 300)
+            })
           })
-        })
-      )
-      const exit = await run(program, { signal: extra.signal })
-      return Exit.match(exit, { onFailure: () => unexpected, onSuccess: toCallToolResult })
-    })
+        )
+        const exit = await run(program, { signal: ctx.mcpReq.signal })
+        // The pipeline stopped at its confirmation step to ask the user: the answer is the form.
+        const pending = asking.pending()
+        const outcome: ToolCallOutcome | undefined = Exit.isSuccess(exit) ? exit.value : undefined
+        const asked = outcome?.errorTag === "ConfirmationPending"
+        if (pending !== undefined && asked) return pending
+        const result = Exit.match(exit, { onFailure: () => unexpected, onSuccess: toCallToolResult })
+        const tool = registry.tools.find((candidate) => candidate.name === name)
+        return server.projectCallToolResult(result, tool === undefined ? undefined : outputSchemaOf(tool))
+      })
 
-    return server
+      return server
+    }
   })

@@ -1,19 +1,40 @@
-import { Clock, Config, Effect, Ref } from "effect"
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
-import { flag, wholeNumber } from "../config/settings.js"
+import { Clock, Config, Effect, Option, Redacted, Ref, Schema } from "effect"
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import { flag, optionalSecret, wholeNumber } from "../config/settings.js"
 import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
-import { ConfirmationInvalid, ConfirmationRequired, isoInstant } from "./errors.js"
+import { ConfirmationDeclined, ConfirmationInvalid, ConfirmationRequired, ConfirmationUnavailable, isoInstant } from "./errors.js"
 import { canonicalJson } from "./redaction/canonicalJson.js"
 
 /**
- * `OPERA_MCP_REQUIRE_CONFIRMATION` (default true; false for unattended agents)
- * and `OPERA_MCP_CONFIRMATION_TTL_SECONDS` (default 300).
+ * Who confirms a destructive call: `elicit-or-token` (the person, through the
+ * client's elicitation form, when the client can ask; otherwise the token
+ * flow), `elicit-only` (the person or nobody: destructive calls are refused to
+ * clients that cannot ask), `token` (always the token flow).
+ */
+export const ConfirmationMode = Schema.Literal("elicit-or-token", "elicit-only", "token")
+export type ConfirmationMode = typeof ConfirmationMode.Type
+
+/** How a call was confirmed, as the audit log records it. */
+export type ConfirmedBy = "user" | "token" | "not_required"
+
+/**
+ * `OPERA_MCP_REQUIRE_CONFIRMATION` (default true; false for unattended agents),
+ * `OPERA_MCP_CONFIRMATION_MODE` (default elicit-or-token) and
+ * `OPERA_MCP_CONFIRMATION_TTL_SECONDS` (default 300).
  */
 export const confirmationConfig = Config.all({
   required: flag("OPERA_MCP_REQUIRE_CONFIRMATION").pipe(Config.withDefault(true)),
-  ttlSeconds: wholeNumber("OPERA_MCP_CONFIRMATION_TTL_SECONDS", { min: 30, max: 3600 }).pipe(Config.withDefault(300))
+  mode: Schema.Config("OPERA_MCP_CONFIRMATION_MODE", ConfirmationMode).pipe(
+    Config.withDefault<ConfirmationMode>("elicit-or-token")
+  ),
+  ttlSeconds: wholeNumber("OPERA_MCP_CONFIRMATION_TTL_SECONDS", { min: 30, max: 3600 }).pipe(Config.withDefault(300)),
+  roundKey: optionalSecret("OPERA_MCP_REQUEST_STATE_KEY")
 })
+
+// The state a 2026-07-28 confirmation round carries through the client: which call, until when, once.
+const RoundState = Schema.Struct({ binding: Schema.String, expiresAt: Schema.Number, nonce: Schema.String })
+const decodeRoundState = Schema.decodeUnknownOption(Schema.parseJson(RoundState))
 
 /** The argument that carries the token on the confirming call. */
 export const confirmationTokenArgument = "confirmationToken"
@@ -54,9 +75,46 @@ export const tokenOf = (args: unknown): string | undefined => {
  */
 export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirmation", {
   effect: Effect.gen(function*() {
-    const { required, ttlSeconds } = yield* confirmationConfig
+    const { mode, required, roundKey, ttlSeconds } = yield* confirmationConfig
     const ttlMs = ttlSeconds * 1000
     const issued = yield* Ref.make<ReadonlyArray<Issued>>([])
+    const roundSecret = Option.match(roundKey, {
+      onNone: () => randomBytes(32),
+      onSome: (secret) => Buffer.from(Redacted.value(secret), "utf8")
+    })
+    const redeemed = yield* Ref.make(new Map<string, number>())
+    const signRound = (payload: string) => createHmac("sha256", roundSecret).update(payload, "utf8").digest()
+
+    /**
+     * The `requestState` of a 2026-07-28 confirmation round for the call with
+     * this binding: HMAC-signed (OPERA_MCP_REQUEST_STATE_KEY, the same on every
+     * replica, or a key of this process), valid for the confirmation TTL.
+     */
+    const sealRound = Effect.fn("Confirmation.sealRound")(function*(binding: string) {
+      const now = yield* Clock.currentTimeMillis
+      const payload = JSON.stringify({ binding, expiresAt: now + ttlMs, nonce: randomBytes(16).toString("base64url") })
+      return `${Buffer.from(payload, "utf8").toString("base64url")}.${signRound(payload).toString("base64url")}`
+    })
+
+    /** Whether `wire` is a round state we sealed for this very call, still fresh and not used before (then it is used). */
+    const redeemRound = Effect.fn("Confirmation.redeemRound")(function*(wire: string, binding: string) {
+      const now = yield* Clock.currentTimeMillis
+      const [encoded, mac] = wire.split(".")
+      if (encoded === undefined || mac === undefined) return false
+      const payload = Buffer.from(encoded, "base64url").toString("utf8")
+      // Compared as the exact text we wrote, in constant time: a second spelling of the same bytes is refused.
+      const expected = Buffer.from(signRound(payload).toString("base64url"), "utf8")
+      const given = Buffer.from(mac, "utf8")
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
+      const state = Option.getOrUndefined(decodeRoundState(payload))
+      if (state === undefined || state.binding !== binding || state.expiresAt <= now) return false
+      return yield* Ref.modify(redeemed, (seen): readonly [boolean, Map<string, number>] => {
+        if (seen.has(state.nonce)) return [false, seen]
+        const live = new Map([...seen].filter(([, expiresAt]) => expiresAt > now))
+        live.set(state.nonce, state.expiresAt)
+        return [true, live]
+      })
+    })
     const binding = (clientId: string, tool: string, args: unknown) =>
       sha256(canonicalJson([clientId, tool, boundArguments(args)]))
 
@@ -139,9 +197,12 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
 
     /**
      * The pipeline's step: nothing to do for non-destructive tools or when
-     * confirmations are off; otherwise consume the call's token, or issue one
-     * and answer with ConfirmationRequired. `args` are the raw arguments as the
-     * client sent them.
+     * confirmations are off. Otherwise the person using the client is asked,
+     * when the client can ask (elicitation) and the mode allows it, and the
+     * call goes on only if they accept; else the call's token is consumed, or
+     * one is issued and the answer is ConfirmationRequired (in `elicit-only`
+     * mode the call is refused instead). `args` are the raw arguments as the
+     * client sent them. Says how the call was confirmed.
      */
     const gate = Effect.fnUntraced(function*<E, R>(
       ctx: CallContextShape,
@@ -149,13 +210,42 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       args: unknown,
       summarize: Effect.Effect<string, E, R>
     ) {
-      if (!required || !tool.annotations.destructiveHint) return
+      if (!required || !tool.annotations.destructiveHint) return "not_required" as ConfirmedBy
       const token = tokenOf(args)
-      if (token !== undefined) return yield* consume(ctx, tool, args, token)
+      const ask = mode === "token" ? undefined : ctx.confirmWithUser
+      // A token the server issued is honoured in every mode but elicit-only, which issues none.
+      if (token !== undefined && mode !== "elicit-only") {
+        yield* consume(ctx, tool, args, token)
+        return "token" as ConfirmedBy
+      }
+      if (ask !== undefined) {
+        const summary = yield* summarize
+        const decision = yield* ask({
+          tool: tool.name,
+          title: tool.annotations.title,
+          summary,
+          binding: binding(ctx.clientId, tool.name, args).toString("base64url")
+        })
+        if (decision === "accept") return "user" as ConfirmedBy
+        return yield* new ConfirmationDeclined({
+          tool: tool.name,
+          decision,
+          message: `Not done: the ${decision === "decline" ? "user declined" : "user dismissed"} the confirmation ` +
+            `of ${tool.name}. Nothing was changed. ${summary}`
+        })
+      }
+      if (mode === "elicit-only") {
+        return yield* new ConfirmationUnavailable({
+          tool: tool.name,
+          message: `Refused: ${tool.name} changes OPERA data and this server requires a person to confirm it ` +
+            "(OPERA_MCP_CONFIRMATION_MODE=elicit-only), but this client cannot ask its user (no elicitation support). " +
+            "Use a client that supports elicitation. Nothing was changed."
+        })
+      }
       const answer = yield* prepare(ctx, tool, args, yield* summarize)
       return yield* answer
     })
 
-    return { required, ttlSeconds, prepare, consume, gate } as const
+    return { mode, required, ttlSeconds, prepare, consume, gate, sealRound, redeemRound } as const
   })
 }) {}

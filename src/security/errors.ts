@@ -98,6 +98,28 @@ export class ConfirmationInvalid extends Schema.TaggedError<ConfirmationInvalid>
   message: Schema.String
 }) {}
 
+/** The person asked through the client's elicitation declined or dismissed the form: nothing was changed. */
+export class ConfirmationDeclined extends Schema.TaggedError<ConfirmationDeclined>()("ConfirmationDeclined", {
+  tool: Schema.String,
+  decision: Schema.Literal("decline", "cancel"),
+  message: Schema.String
+}) {}
+
+/**
+ * The person's answer comes on a later request (2026-07-28: the form rides an
+ * input-required result and the client repeats the call with the answer).
+ */
+export class ConfirmationPending extends Schema.TaggedError<ConfirmationPending>()("ConfirmationPending", {
+  tool: Schema.String,
+  message: Schema.String
+}) {}
+
+/** OPERA_MCP_CONFIRMATION_MODE=elicit-only and this client cannot ask its user. */
+export class ConfirmationUnavailable extends Schema.TaggedError<ConfirmationUnavailable>()("ConfirmationUnavailable", {
+  tool: Schema.String,
+  message: Schema.String
+}) {}
+
 /** Our own pacing toward OHIP would have to wait longer than allowed. */
 export class UpstreamThrottled extends Schema.TaggedError<UpstreamThrottled>()("UpstreamThrottled", {
   retryAfterMs: Schema.Number,

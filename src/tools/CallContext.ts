@@ -1,8 +1,22 @@
+import type { Effect } from "effect"
 import { Context } from "effect"
+import type { ConfirmationPending } from "../security/errors.js"
+
+/** What the person using the client is asked before a destructive call runs. */
+export interface ConfirmationForm {
+  readonly tool: string
+  readonly title: string
+  /** One sentence: what will change (reservation, guest, amount, room). */
+  readonly summary: string
+  /** Digest of (client, tool, arguments): an answer counts only for the call it was asked for. */
+  readonly binding: string
+}
+
+export type UserDecision = "accept" | "decline" | "cancel"
 
 /** Who is calling, over what, for the duration of one tool call. */
 export interface CallContextShape {
-  /** Stable id of the calling client: MCP clientInfo name + per-process id on stdio, API-key name on HTTP. */
+  /** Stable id of the calling client: the process on stdio (`stdio#id`), the API-key or token client over HTTP. */
   readonly clientId: string
   readonly transport: "stdio" | "http"
   /** Peer address on network transports. */
@@ -14,6 +28,12 @@ export interface CallContextShape {
     readonly hotels?: ReadonlyArray<string>
     readonly readOnly?: boolean
   }
+  /**
+   * Asks the person using the client (MCP elicitation) to confirm; present only
+   * when the client declared it can. Fails with ConfirmationPending when the
+   * answer will come on a later request.
+   */
+  readonly confirmWithUser?: (form: ConfirmationForm) => Effect.Effect<UserDecision, ConfirmationPending>
 }
 
 export class CallContext extends Context.Tag("opera/CallContext")<CallContext, CallContextShape>() {}

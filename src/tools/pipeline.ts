@@ -4,6 +4,7 @@ import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { AuditLog } from "../security/AuditLog.js"
 import type { AuditEventInput } from "../security/audit/model.js"
+import type { ConfirmedBy } from "../security/Confirmation.js"
 import { Confirmation } from "../security/Confirmation.js"
 import { RateLimiter } from "../security/RateLimiter.js"
 import { Redactor } from "../security/Redactor.js"
@@ -14,7 +15,7 @@ import { invalidArguments } from "./InvalidArguments.js"
 import type { CallFacts, Tool } from "./Tool.js"
 import { confirmationTokenArgument, ToolError } from "./Tool.js"
 import type { ToolCallOutcome } from "./ToolCallOutcome.js"
-import { failed } from "./ToolCallOutcome.js"
+import { confirmationRequired, failed } from "./ToolCallOutcome.js"
 
 /** The services every call goes through, in the order of ARCHITECTURE.md. */
 export type PipelineServices =
@@ -106,6 +107,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     let decoded: unknown = undefined
     let guestIds: ReadonlyArray<string> = []
     let strict = false
+    let confirmedBy: ConfirmedBy | undefined
 
     const record = (event: Pick<AuditEventInput, "kind" | "outcome"> & Partial<AuditEventInput>) =>
       Effect.gen(function*() {
@@ -118,6 +120,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
           ...(facts.hotelId !== undefined ? { hotelId: facts.hotelId } : {}),
           ...(facts.objectIds !== undefined ? { objectIds: facts.objectIds } : {}),
           ...(risk ?? {}),
+          ...(confirmedBy !== undefined ? { confirmedBy } : {}),
           sensitive: {
             details: argumentDetails(args),
             ...(ctx.peer !== undefined ? { ipAddress: redactor.anonymize("ip", ctx.peer) } : {}),
@@ -156,7 +159,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       yield* access.check(ctx, tool, facts.hotelId)
       const assessment = yield* threats.guard(ctx, tool, input)
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
-      yield* confirmation.gate(
+      confirmedBy = yield* confirmation.gate(
         ctx,
         tool,
         args,
@@ -199,7 +202,10 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
           // OPERA's own explanations are passed on, with any email, phone or card number in them masked.
           // Masked first (a cut could leave part of a card number unmasked), then kept to a readable length:
           // a refusal may quote the caller's own arguments, which can be huge.
-          return { ...failed(upTo(maxMessageChars, redactor.redactText(error.message))), errorTag: error._tag }
+          const text = upTo(maxMessageChars, redactor.redactText(error.message))
+          // Not a failure: clients show isError as one. The call is still audited as refused (nothing ran).
+          if (error._tag === "ConfirmationRequired") return { ...confirmationRequired(error, text), errorTag: error._tag }
+          return { ...failed(text), errorTag: error._tag }
         })
       )
     )
@@ -208,7 +214,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const finished = yield* Clock.currentTimeMillis
     const bookingFacts = reservationFactsOf(decoded)
     yield* threats.record(ctx, tool, {
-      success: errorTag === undefined,
+      // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
+      success: errorTag === undefined || errorTag === "ConfirmationPending",
       ...(errorTag !== undefined ? { errorTag } : {}),
       guestIds,
       ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
@@ -249,6 +256,6 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     }
     return Option.match(Option.fromNullable(errorTag), {
       onNone: () => outcome,
-      onSome: (tag) => ({ isError: true, text: outcome.text, errorTag: tag }) satisfies ToolCallOutcome
+      onSome: (tag) => ({ ...outcome, isError: tag !== "ConfirmationRequired", errorTag: tag }) satisfies ToolCallOutcome
     })
   })

@@ -51,9 +51,10 @@ describe("a day at the front desk, over stdio", () => {
     expect(inHouse.status).toBe("InHouse")
     expect(inHouse.roomNumber).toBe(room)
 
-    // A destructive posting needs its confirmation: the first answer changes nothing.
+    // A destructive posting needs its confirmation: the first answer changes nothing (and is not an error).
     const prepared = await session.call("post_charge", { reservationId, transactionCode: "2000", amount: 42.5 })
-    expect(prepared.isError).toBe(true)
+    expect(prepared.isError).toBeFalsy()
+    expect(prepared.structuredContent).toHaveProperty("confirmationRequired.confirmationToken")
     expect(textOf(prepared)).toMatch(/confirmationToken/)
     await act("post_charge", { reservationId, transactionCode: "2000", amount: 42.5, remark: "Dinner" })
 

@@ -116,7 +116,7 @@ describe("the security pipeline over stdio", () => {
       expect(verifyWebhookSignature("another-secret", signature, alert.body, Math.floor(Date.now() / 1000))).toBe(false)
       const body = JSON.parse(alert.body) as { type: string; clientId: string; threats: Array<{ name: string }> }
       expect(body.type).toBe("opera-cloud-mcp.security_incident")
-      expect(body.clientId).toMatch(/^scraper#/)
+      expect(body.clientId).toMatch(/^stdio#[0-9a-f]{8}$/)
       for (const guest of guests) {
         if (guest.email !== undefined) expect(alert.body).not.toContain(guest.email)
       }

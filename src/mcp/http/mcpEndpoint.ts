@@ -1,5 +1,5 @@
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js"
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js"
+import type { AuthInfo } from "@modelcontextprotocol/server"
+import { isInitializeRequest, isJsonContentType, isLegacyRequest } from "@modelcontextprotocol/server"
 import { Effect, Option } from "effect"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { AccessPolicy } from "../../security/AccessPolicy.js"
@@ -12,6 +12,7 @@ import { HttpRefusal } from "./HttpRefusal.js"
 import { refuseHostOrOrigin, resolvePeer } from "./networkPolicy.js"
 import { header, readJsonBody, responseDone } from "./requestIo.js"
 import type { McpSessions } from "./sessions.js"
+import { sendWebResponse, toWebRequest } from "./webExchange.js"
 
 export interface McpEndpointOptions {
   readonly authenticator: Authenticator
@@ -36,12 +37,19 @@ const authInfoFor = (client: AuthenticatedClient, source: RequestSource): AuthIn
   extra: { peer: source.peer, userAgent: source.userAgent, policy: client.policy } satisfies CallerExtra
 })
 
-/** The pipeline's caller context from the request's AuthInfo; without one, the session owner with no peer (fails closed). */
-const contextFor = (owner: string): ContextFor => ({ authInfo }) => {
-  const extra = authInfo?.clientId === owner ? authInfo.extra as CallerExtra | undefined : undefined
+/**
+ * The pipeline's caller context from the request's AuthInfo (never from what
+ * the client declares about itself). A 2025 session passes its owner: another
+ * client's AuthInfo counts as none. Without one, the owner with no peer and
+ * nothing callable (fails closed).
+ */
+export const contextFor = (owner: string | undefined): ContextFor => ({ authInfo }) => {
+  const extra = authInfo !== undefined && (owner === undefined || authInfo.clientId === owner)
+    ? authInfo.extra as CallerExtra | undefined
+    : undefined
   const policy = extra?.policy
   return {
-    clientId: owner,
+    clientId: owner ?? (extra !== undefined && authInfo !== undefined ? authInfo.clientId : "unauthenticated"),
     transport: "http",
     ...(extra?.peer !== undefined ? { peer: extra.peer } : {}),
     ...(extra?.userAgent !== undefined ? { userAgent: extra.userAgent } : {}),
@@ -66,9 +74,14 @@ const unknownSession = new HttpRefusal({
   message: "Session not found: it ended or belongs to another client. Initialize a new session."
 })
 
+const notJson = new HttpRefusal({ status: 415, message: "Unsupported Media Type: send the request as application/json." })
+
 /**
  * `/mcp`: Host/Origin check (DNS rebinding), peer allow-list, source lockout,
- * API key, then the client's own MCP session on the SDK's Streamable HTTP
+ * API key, then MCP: a 2026-07-28 request (it carries the per-request
+ * `_meta` envelope) is answered statelessly, the SDK checking its
+ * MCP-Protocol-Version / Mcp-Method / Mcp-Name headers against the body; a
+ * 2025 request goes to the client's own session on the SDK's Streamable HTTP
  * transport. Completes when the response is over.
  */
 export const makeMcpEndpoint = (options: McpEndpointOptions) =>
@@ -96,11 +109,22 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
         source,
         authenticator.challengeParams(req)
       )
-      ;(req as IncomingMessage & { auth?: AuthInfo }).auth = authInfoFor(client, source)
+      const authInfo = authInfoFor(client, source)
+      const serve = (handle: (request: Request) => Promise<Response>, request = toWebRequest(req, res)) =>
+        Effect.promise(() => handle(request)).pipe(
+          Effect.flatMap((response) => sendWebResponse(res, response)),
+          Effect.zipRight(responseDone(res))
+        )
 
       const sessionId = header(req, "mcp-session-id")
       if (req.method === "POST") {
+        if (!isJsonContentType(header(req, "content-type") ?? null)) return yield* notJson
         const body = yield* readJsonBody(req, options.maxBodyBytes)
+        const request = toWebRequest(req, res)
+        const legacy = yield* Effect.promise(() => isLegacyRequest(request, body))
+        if (!legacy) {
+          return yield* serve((modern) => sessions.stateless.fetch(modern, { authInfo, parsedBody: body }), request)
+        }
         if (sessionId === undefined) {
           if (!isInitializeRequest(body)) return yield* noSession
           const opened = yield* sessions.open(client.name, contextFor(client.name))
@@ -111,21 +135,18 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
               headers: { "retry-after": "30" }
             })
           }
-          yield* Effect.promise(() => opened.value.transport.handleRequest(req, res, body))
-          yield* responseDone(res)
+          yield* serve((legacy) => opened.value.transport.handleRequest(legacy, { authInfo, parsedBody: body }), request)
           return yield* sessions.discardIfUninitialized(opened.value)
         }
         const session = yield* sessions.find(sessionId, client.name)
         if (Option.isNone(session)) return yield* unknownSession
-        yield* Effect.promise(() => session.value.transport.handleRequest(req, res, body))
-        return yield* responseDone(res)
+        return yield* serve((legacy) => session.value.transport.handleRequest(legacy, { authInfo, parsedBody: body }), request)
       }
       if (req.method === "GET" || req.method === "DELETE") {
         if (sessionId === undefined) return yield* noSession
         const session = yield* sessions.find(sessionId, client.name)
         if (Option.isNone(session)) return yield* unknownSession
-        yield* Effect.promise(() => session.value.transport.handleRequest(req, res))
-        return yield* responseDone(res)
+        return yield* serve((legacy) => session.value.transport.handleRequest(legacy, { authInfo }))
       }
       return yield* new HttpRefusal({
         status: 405,

@@ -1,24 +1,33 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js"
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js"
+import type { McpHttpHandler, Server } from "@modelcontextprotocol/server"
+import { createMcpHandler, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server"
 import { Clock, Effect, HashMap, Option, Ref, Runtime, Schedule } from "effect"
 import { randomUUID } from "node:crypto"
 import { ToolRegistry } from "../../tools/ToolRegistry.js"
 import type { ContextFor } from "../McpServer.js"
-import { makeMcpServer } from "../McpServer.js"
+import { makeServerFactories } from "../McpServer.js"
+import { contextFor } from "./mcpEndpoint.js"
 
 export interface McpSession {
   readonly id: string
   /** The client whose key opened the session; nobody else may use its id. */
   readonly owner: string
-  readonly transport: StreamableHTTPServerTransport
+  readonly transport: WebStandardStreamableHTTPServerTransport
   readonly server: Server
   readonly lastSeenAt: number
 }
 
 /**
- * One MCP session (an SDK Server on its own Streamable HTTP transport) per
- * initialize, owned by the authenticated client that opened it. Sessions idle
- * for `idleMinutes` are closed; so is every session when the scope closes.
+ * MCP over HTTP in both protocol eras.
+ *
+ * 2025 clients: one session (an SDK Server on its own Streamable HTTP
+ * transport) per initialize, owned by the authenticated client that opened
+ * it. Sessions idle for `idleMinutes` are closed; so is every session when the
+ * scope closes.
+ *
+ * 2026-07-28 clients: `stateless` answers each request on its own, from a
+ * fresh server instance, with the caller taken from that request's
+ * authentication alone; nothing is kept between requests, so any replica can
+ * answer any request.
  */
 export const makeSessions = (options: {
   readonly maxSessions: number
@@ -30,10 +39,15 @@ export const makeSessions = (options: {
     const runtime = yield* Effect.runtime<ToolRegistry>()
     const registry = yield* ToolRegistry
     const sessionRegistry = options.instrument === undefined ? registry : options.instrument(registry)
+    const withRegistry = Effect.provideService(ToolRegistry, sessionRegistry)
     const sessions = yield* Ref.make(HashMap.empty<string, McpSession>())
     const forget = (id: string): void => {
       Runtime.runFork(runtime)(Ref.update(sessions, HashMap.remove(id)))
     }
+
+    const factoryFor = yield* makeServerFactories.pipe(withRegistry)
+    // The endpoint has read and size-checked the body already; it hands it over parsed.
+    const stateless: McpHttpHandler = createMcpHandler(factoryFor(contextFor(undefined)), { legacy: "reject" })
 
     const close = (session: McpSession) =>
       Effect.promise(() => session.server.close()).pipe(
@@ -43,16 +57,16 @@ export const makeSessions = (options: {
       )
 
     /** Open a session for `owner`; `undefined` when the server is at its session limit. */
-    const open = Effect.fn("McpSessions.open")(function*(owner: string, contextFor: ContextFor) {
+    const open = Effect.fn("McpSessions.open")(function*(owner: string, sessionContext: ContextFor) {
       const count = HashMap.size(yield* Ref.get(sessions))
       if (count >= options.maxSessions) return Option.none<McpSession>()
       const id: string = randomUUID()
-      const transport = new StreamableHTTPServerTransport({
+      const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => id,
         onsessionclosed: forget
       })
       transport.onclose = () => forget(id)
-      const server = yield* makeMcpServer("http", contextFor).pipe(Effect.provideService(ToolRegistry, sessionRegistry))
+      const server = factoryFor(sessionContext)({ era: "legacy" })
       yield* Effect.promise(() => server.connect(transport))
       const session: McpSession = { id, owner, transport, server, lastSeenAt: yield* Clock.currentTimeMillis }
       yield* Ref.update(sessions, HashMap.set(id, session))
@@ -78,6 +92,7 @@ export const makeSessions = (options: {
     const closeAll = Effect.gen(function*() {
       const all = Array.from(HashMap.values(yield* Ref.get(sessions)))
       yield* Effect.forEach(all, close, { concurrency: "unbounded", discard: true })
+      yield* Effect.promise(() => stateless.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
     })
 
     const sweepIdle = Effect.gen(function*() {
@@ -90,7 +105,7 @@ export const makeSessions = (options: {
 
     const count = Effect.map(Ref.get(sessions), HashMap.size)
 
-    return { open, find, discardIfUninitialized, closeAll, count } as const
+    return { open, find, discardIfUninitialized, closeAll, count, stateless } as const
   })
 
 export type McpSessions = Effect.Effect.Success<ReturnType<typeof makeSessions>>

@@ -9,6 +9,9 @@ export type AuditOutcome = typeof AuditOutcome.Type
 export const RiskLevel = Schema.Literal("low", "medium", "high")
 export type RiskLevel = typeof RiskLevel.Type
 
+/** How a tool call was confirmed: by the person through elicitation, by the token flow, or not needed. */
+export const ConfirmedBy = Schema.Literal("user", "token", "not_required")
+
 /** Fields that can identify a person: stored only encrypted. */
 export const AuditSensitive = Schema.Struct({
   details: Schema.optional(Schema.String),
@@ -34,6 +37,7 @@ export const AuditEventInput = Schema.Struct({
   errorTag: Schema.optional(Schema.String),
   /** Links an intent row to its outcome row. */
   correlationId: Schema.optional(Schema.String),
+  confirmedBy: Schema.optional(ConfirmedBy),
   sensitive: Schema.optional(AuditSensitive)
 })
 export type AuditEventInput = typeof AuditEventInput.Type
@@ -58,6 +62,7 @@ export const AuditRecord = Schema.Struct({
   durationMs: Schema.optional(Schema.Number),
   errorTag: Schema.optional(Schema.String),
   correlationId: Schema.optional(Schema.String),
+  confirmedBy: Schema.optional(ConfirmedBy),
   keyId: Schema.String,
   sensitive: AuditSensitive
 })

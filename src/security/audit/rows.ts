@@ -3,7 +3,7 @@ import type { KeyringShape, SealedOpenFailed } from "../../crypto/Keyring.js"
 import type { ChainedRow, StoredRow } from "./chain.js"
 import { columnAad } from "./chain.js"
 import type { AuditEventInput, AuditRecord } from "./model.js"
-import { AuditKind, AuditOutcome, AuditSensitive, RiskLevel } from "./model.js"
+import { AuditKind, AuditOutcome, AuditSensitive, ConfirmedBy, RiskLevel } from "./model.js"
 
 /** What `sealed` holds: who, which objects, and the person-identifying fields. */
 const Sealed = Schema.Struct({
@@ -11,6 +11,8 @@ const Sealed = Schema.Struct({
   objectIds: Schema.optional(Schema.Array(Schema.String)),
   /** A hotel "code" not shaped like one (see `clearHotelId`) is kept here instead of in the clear column. */
   hotelId: Schema.optional(Schema.String),
+  /** Sealed with the rest (no column of its own): how the call was confirmed. */
+  confirmedBy: Schema.optional(ConfirmedBy),
   sensitive: Schema.optional(AuditSensitive)
 })
 const decodeSealed = Schema.decodeUnknownEither(Schema.parseJson(Sealed))
@@ -92,6 +94,7 @@ export const sealEvent = (options: {
     clientId: event.clientId,
     objectIds: event.objectIds,
     ...(hotelId === undefined && event.hotelId !== undefined ? { hotelId: event.hotelId } : {}),
+    ...(event.confirmedBy !== undefined ? { confirmedBy: event.confirmedBy } : {}),
     sensitive: event.sensitive
   })
   return {
@@ -157,6 +160,7 @@ export const openRow = (
       ...(row.riskLevel === null ? {} : { riskLevel: row.riskLevel }),
       ...(row.durationMs === null ? {} : { durationMs: row.durationMs }),
       ...(row.errorTag === null ? {} : { errorTag: row.errorTag }),
-      ...(row.correlationId === null ? {} : { correlationId: row.correlationId })
+      ...(row.correlationId === null ? {} : { correlationId: row.correlationId }),
+      ...(sealed.confirmedBy === undefined ? {} : { confirmedBy: sealed.confirmedBy })
     }
   })
