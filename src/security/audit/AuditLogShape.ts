@@ -4,6 +4,7 @@ import { AuditUnavailable } from "./errors.js"
 import type { AuditEventInput, AuditKind, AuditReceipt, AuditRecord, AuditStatus, SecurityReport } from "./model.js"
 import type { CleanupResult } from "./retention.js"
 import type { ExportResult } from "./exportTrail.js"
+import type { ShredResult } from "./shred.js"
 import type { VerifyResult } from "./verify.js"
 
 export interface VerifyRequest {
@@ -15,6 +16,12 @@ export interface VerifyRequest {
 export interface CleanupRequest {
   /** Days to keep; defaults to OPERA_SECURITY_SECURITY_EVENT_RETENTION_DAYS. */
   readonly days?: number
+  readonly dryRun?: boolean
+  /** Who asked (recorded in the admin row). */
+  readonly actor?: string
+}
+
+export interface ShredRequest {
   readonly dryRun?: boolean
   /** Who asked (recorded in the admin row). */
   readonly actor?: string
@@ -44,6 +51,8 @@ export interface AuditLogShape {
   readonly verify: (request?: VerifyRequest) => Effect.Effect<VerifyResult, AuditUnavailable | CheckpointFileError>
   readonly cleanup: (request?: CleanupRequest) => Effect.Effect<CleanupResult, AuditUnavailable>
   readonly exportTrail: (request: ExportRequest) => Effect.Effect<ExportResult, AuditUnavailable>
+  /** Personal-data retention: destroys the data keys of days older than OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS. */
+  readonly shred: (request?: ShredRequest) => Effect.Effect<ShredResult, AuditUnavailable>
   /** Adds a data key generation; returns its key id. Old rows stay readable by their key id. */
   readonly rotateKey: (
     actor: string
@@ -74,6 +83,7 @@ export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
     verify: () => Effect.fail(off),
     cleanup: () => Effect.fail(off),
     exportTrail: () => Effect.fail(off),
+    shred: () => Effect.fail(off),
     rotateKey: () => Effect.fail(off),
     checkpoint: Effect.fail(off)
   }
