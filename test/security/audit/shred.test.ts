@@ -7,6 +7,12 @@ import { makeKeyring } from "../../../src/crypto/Keyring.js"
 import { securityConfig } from "../../../src/config/SecurityConfig.js"
 import { AuditLog } from "../../../src/security/AuditLog.js"
 import { canonicalBytes } from "../../../src/security/audit/canonical.js"
+import { genesisMac, columnAad, rowMac } from "../../../src/security/audit/chain.js"
+import { openRow, toStoredRow } from "../../../src/security/audit/rows.js"
+import { shredExpired } from "../../../src/security/audit/shred.js"
+import { personalDataSummary } from "../../../src/security/audit/shredReport.js"
+import { verifyChain } from "../../../src/security/audit/verify.js"
+import { openCore } from "./core.js"
 import { freshKey, guest, rawDb, tempDir, toolCall, withAuditLog } from "./fixtures.js"
 
 const day = 86_400_000
@@ -144,4 +150,31 @@ describe("OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS", () => {
       const ok = yield* read("30")
       expect(Either.map(ok, (config) => config.dataRetentionPolicyDays)).toEqual(Either.right(30))
     }))
+})
+
+describe("rows sealed before period keys (master-derived key)", () => {
+  it.effect("stay readable, verify, are counted as legacy and are not shredded", () =>
+    Effect.gen(function*() {
+      const core = yield* openCore({ path: join(tempDir("audit-legacy-"), "audit.db") })
+      const { context } = core
+      // A row as the previous release wrote it: sealed under generation 1 of the master key.
+      const plaintext = Buffer.from(JSON.stringify({ clientId: "legacy-client", sensitive: { details: "old" } }))
+      const row = {
+        sequence: 1, occurredAt: 0, kind: "tool_call", outcome: "success", clientRef: "ref", tool: "list_hotels",
+        hotelId: null, riskScore: null, riskLevel: null, durationMs: null, errorTag: null, correlationId: null,
+        keyId: context.keyring.keyId(1),
+        sealed: context.keyring.seal(1, plaintext, columnAad(context.logId, 1, "sealed"))
+      }
+      yield* context.store.insertEvents([{ ...row, mac: rowMac(context.chainKey, genesisMac(context.chainKey, context.logId), row) }])
+      yield* core.journal.resync
+      yield* TestClock.adjust(Duration.millis(400 * day))
+      yield* core.journal.append(toolCall())
+      const shredded = yield* shredExpired(context, { days: 1, dryRun: false })
+      expect(shredded).toMatchObject({ rows: 0, legacyRowsPastWindow: 1 })
+      expect(yield* verifyChain(context)).toMatchObject({ ok: true, rowsChecked: 2, shreddedRows: 0 })
+      const [first] = yield* context.store.page(0, 1, 1)
+      const opened = Either.flatMap(first!.row, (raw) => openRow(context.periodKeys.open, context.logId, toStoredRow(raw)))
+      expect(Either.map(opened, (record) => record.clientId)).toEqual(Either.right("legacy-client"))
+      expect((yield* personalDataSummary(context.store, 1)).legacyRows).toBe(1)
+    }).pipe(Effect.scoped), 60_000)
 })
