@@ -2,6 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { Clock, Console, DateTime, Effect, Option, Ref, Schema } from "effect"
 import { AuditLog } from "../security/AuditLog.js"
 import type { SecurityReport } from "../security/audit/model.js"
+import type { PersonalDataRetention } from "../security/audit/shredReport.js"
 import type { VerifyResult } from "../security/audit/verify.js"
 
 /** A maintenance command's verdict was negative: the CLI exits non-zero with this message. */
@@ -37,7 +38,8 @@ const describeVerify = (result: VerifyResult) =>
   result.ok
     ? `audit log OK: ${result.rowsChecked} rows (${result.firstSequence}..${result.lastSequence}), ` +
       `${result.checkpointsChecked} signed checkpoints matched` +
-      (result.anchorSequence > 0 ? `, retention anchor at ${result.anchorSequence}` : "")
+      (result.anchorSequence > 0 ? `, retention anchor at ${result.anchorSequence}` : "") +
+      (result.shreddedRows > 0 ? `; ${result.shreddedRows} rows shredded (personal fields destroyed by retention)` : "")
     : result.failure?.damage === "rolled_back"
     ? `audit log ROLLED BACK at sequence ${result.failure.sequence}: ${result.failure.message}`
     : `audit log DAMAGED at sequence ${result.failure?.sequence}: ${result.failure?.damage} — ${result.failure?.message}`
@@ -114,8 +116,22 @@ const printReport = (report: SecurityReport) =>
       .map((line) => `  ${line}`),
     "",
     "Errors by tag",
-    ...table(["TAG", "COUNT"], Object.entries(report.errorsByTag)).map((line) => `  ${line}`)
+    ...table(["TAG", "COUNT"], Object.entries(report.errorsByTag)).map((line) => `  ${line}`),
+    ...(report.personalData === undefined ? [] : printPersonalData(report.personalData))
   ].join("\n")
+
+const printPersonalData = (data: PersonalDataRetention) => [
+  "",
+  `Personal-data retention (${data.retentionDays} days): ${data.shreddedPeriods} periods shredded, ` +
+  `${data.shreddedRows} rows`,
+  ...table(
+    ["PERIOD", "ROWS", "SHREDDED AT", "KEY"],
+    data.periods.map((row) => [row.period, row.rows, DateTime.formatIso(DateTime.unsafeMake(row.shreddedAt)), row.keyId])
+  ).map((line) => `  ${line}`),
+  ...(data.legacyRows > 0
+    ? [`  ${data.legacyRows} rows written before period keys are sealed under the master key: not shredded`]
+    : [])
+]
 
 const report = Command.make("report", {
   hours: Options.integer("hours").pipe(Options.withDefault(24), Options.withDescription("window in hours")),
@@ -141,17 +157,24 @@ const cleanup = Command.make("cleanup", {
       return yield* new AuditCommandFailed({ message: "--days must be at least 1" })
     }
     const audit = yield* AuditLog
+    const shredded = yield* audit.shred({ dryRun, actor: "cli: audit cleanup" })
     const result = yield* audit.cleanup({
       dryRun,
       actor: "cli: audit cleanup",
       ...(Option.isSome(days) ? { days: days.value } : {})
     })
-    yield* Console.log(json ? JSON.stringify(result) : [
+    yield* Console.log(json ? JSON.stringify({ ...result, personalData: shredded }) : [
+      `${dryRun ? "would shred" : "shredded"} the personal fields of ${shredded.shredded.length} periods ` +
+      `(${shredded.rows} rows) older than ${shredded.days} days` +
+      (shredded.shredded.length > 0 ? `: ${shredded.shredded.map((period) => period.period).join(", ")}` : ""),
       `${dryRun ? "would remove" : "removed"} ${result.removedRows} rows ` +
       `(${result.removedByAge} past the window, ${result.removedForSize} over the size cap)`,
       result.anchorSequence === null ? "nothing to anchor" : `signed anchor at sequence ${result.anchorSequence}`
     ].join("\n"))
-  })).pipe(Command.withDescription("remove rows past the retention window or over the size cap, leaving a signed anchor"))
+  })).pipe(Command.withDescription(
+  "shred personal fields older than OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS; remove rows past the retention window " +
+    "or over the size cap, leaving a signed anchor"
+))
 
 /** `--since`: an ISO date or a look-back such as 24h or 7d. */
 const parseSince = (raw: string, now: number): Option.Option<number> => {
@@ -180,6 +203,7 @@ const exportCommand = Command.make("export", {
     })
     const how = reveal ? " with personal data revealed" : " (personal data masked)"
     yield* Console.error(`exported ${result.rows} rows${how}` +
+      (result.shredded > 0 ? `; ${result.shredded} rows shown as shredded (personal fields destroyed by retention)` : "") +
       (result.unreadable > 0 ? `; ${result.unreadable} rows could not be read: run \`audit verify\`` : ""))
   })).pipe(Command.withDescription("decrypted JSON lines for an investigator; personal data masked unless --reveal"))
 

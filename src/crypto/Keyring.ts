@@ -13,7 +13,7 @@ export const masterKeySetting = "OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY"
 
 /** Why a sealed value could not be opened. `keyId` is safe to show; it identifies, never reveals, a key. */
 export class SealedOpenFailed extends Schema.TaggedError<SealedOpenFailed>()("SealedOpenFailed", {
-  reason: Schema.Literal("wrong_key", "malformed", "tampered"),
+  reason: Schema.Literal("wrong_key", "malformed", "tampered", "key_missing"),
   keyId: Schema.String,
   message: Schema.String
 }) {}

@@ -4,7 +4,7 @@ import { Clock, Duration, Effect, Either, ExecutionStrategy, Exit, Layer, Option
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { resolveAuditKeys } from "./audit/auditKeys.js"
 import { AuditConfig, resolveAuditDbPath } from "./audit/AuditConfig.js"
-import type { AuditLogShape, CleanupRequest, ExportRequest, VerifyRequest } from "./audit/AuditLogShape.js"
+import type { AuditLogShape, CleanupRequest, ExportRequest, ShredRequest, VerifyRequest } from "./audit/AuditLogShape.js"
 import { disabledAuditLog } from "./audit/AuditLogShape.js"
 import type { AuditConnection } from "./audit/connect.js"
 import { connectAuditLog } from "./audit/connect.js"
@@ -14,6 +14,8 @@ import type { AuditEventInput, AuditKind } from "./audit/model.js"
 import { buildReport } from "./audit/report.js"
 import { cleanup } from "./audit/retention.js"
 import { openRow, toStoredRow } from "./audit/rows.js"
+import { shredExpired } from "./audit/shred.js"
+import { personalDataSummary } from "./audit/shredReport.js"
 import { auditUnavailable } from "./audit/sqliteFailure.js"
 import { verifyAgainstHistory } from "./audit/verifyHistory.js"
 
@@ -153,7 +155,7 @@ const makeAuditLog = (role: Role) =>
         lastSequence: chain.lastSequence,
         lastCheckpointAt: chain.lastCheckpointAt,
         lastCheckpointSequence: chain.lastCheckpointSequence,
-        keyId: keys.keyring.keyId(chain.generation),
+        keyId: state.open.context.periodKeys.currentKeyId() ?? "",
         strictMode: audit.strictMode,
         ...(Option.isSome(failure) ? { reason: failure.value.message } : {}),
         ...(Option.isSome(alarm) ? { alarm: "rollback" as const } : {})
@@ -164,14 +166,16 @@ const makeAuditLog = (role: Role) =>
       append,
       status,
       report: Effect.fn("AuditLog.report")(function*(hours: number) {
-        return yield* buildReport((yield* current).context.store, hours)
+        const { store } = (yield* current).context
+        const report = yield* buildReport(store, hours)
+        return { ...report, personalData: yield* personalDataSummary(store, security.dataRetentionPolicyDays) }
       }, Effect.tapError(noteDamage)),
       trail: Effect.fn("AuditLog.trail")(function*(hours: number, kinds: ReadonlyArray<AuditKind> = [], limit = 1000) {
         const { context } = yield* current
         const from = (yield* Clock.currentTimeMillis) - hours * 3_600_000
         const rows = yield* context.store.eventsSince(from, kinds, limit)
         return rows.flatMap((row) =>
-          Either.match(openRow(context.keyring, context.logId, toStoredRow(row)), {
+          Either.match(openRow(context.periodKeys.open, context.logId, toStoredRow(row)), {
             onLeft: () => [],
             onRight: (record) => [record]
           })
@@ -223,6 +227,19 @@ const makeAuditLog = (role: Role) =>
           (request.reveal ? " with personal data revealed" : " with personal data masked"))
         return result
       }),
+      shred: Effect.fn("AuditLog.shred")(function*(request: ShredRequest = {}) {
+        const { context, journal } = yield* current
+        const result = yield* journal.exclusive(shredExpired(context, {
+          days: security.dataRetentionPolicyDays,
+          dryRun: request.dryRun ?? false
+        }))
+        // Every shredding is itself on the chain (the signed shred records say the same, per key).
+        if (!result.dryRun && result.shredded.length > 0) {
+          const periods = result.shredded.map((period) => `${period.period} (${period.rows} rows)`).join(", ")
+          yield* admin(request.actor ?? "retention", "audit_shred", `shredded personal fields of ${periods}`)
+        }
+        return result
+      }),
       rotateKey: Effect.fn("AuditLog.rotateKey")(function*(actor: string) {
         const { journal } = yield* current
         const alarmed = yield* journal.alarm
@@ -255,6 +272,11 @@ const makeAuditLog = (role: Role) =>
         quietly("checkpoint"),
         Effect.delay(Duration.minutes(audit.checkpointEveryMinutes)),
         Effect.forever,
+        Effect.forkScoped
+      )
+      yield* shape.shred({ actor: "retention" }).pipe(
+        quietly("personal-data retention"),
+        Effect.repeat(Schedule.spaced(Duration.minutes(audit.retentionEveryMinutes))),
         Effect.forkScoped
       )
       yield* shape.cleanup({ actor: "retention" }).pipe(

@@ -77,7 +77,8 @@ describe("opera-cloud-mcp keys", () => {
       const fingerprint = keyringFromSetting(
         Schema.decodeUnknownSync(Schema.Redacted(Schema.String))(keys.OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY)
       ).pipe((either) => (either._tag === "Right" ? either.right.fingerprint : ""))
-      expect(rotated.stdout).toContain(`new audit data key ${fingerprint}.2 (generation 2)`)
+      // The day's second data key (rotation 1): a new random key for the current UTC day.
+      expect(rotated.stdout).toContain(`new audit data key ${fingerprint}.d1970-01-01.1 (generation 2)`)
       const verified = yield* run(["audit", "verify"], settings)
       expect(verified.stdout).toContain("audit log OK: 2 rows")
     }))

@@ -6,6 +6,8 @@ import type { SigningKeyPair } from "../../crypto/signing.js"
 import type { AuditStore } from "./AuditStore.js"
 import type { TrustedKey } from "./checkpoints.js"
 import { AuditUnavailable } from "./errors.js"
+import type { PeriodKeys } from "./periodKeys.js"
+import { makePeriodKeys } from "./periodKeys.js"
 
 /** Everything the journal, verify, retention and reports share about one open log. */
 export interface AuditContext {
@@ -21,6 +23,8 @@ export interface AuditContext {
   readonly checkpointEveryRows: number
   readonly checkpointDir: Option.Option<string>
   readonly fs: FileSystem.FileSystem
+  /** The data keys personal fields are sealed under (one per UTC day), and the record of shredded ones. */
+  readonly periodKeys: PeriodKeys
 }
 
 /**
@@ -28,7 +32,7 @@ export interface AuditContext {
  * data key generation 1) or reads the identity of an existing one, and refuses
  * a key that is not the one the log was created with.
  */
-export const openAuditContext = (options: Omit<AuditContext, "logId" | "chainKey" | "clientRefKey">) =>
+export const openAuditContext = (options: Omit<AuditContext, "logId" | "chainKey" | "clientRefKey" | "periodKeys">) =>
   Effect.gen(function*() {
     const { keyring, store } = options
     yield* store.initialise(randomUUID(), keyring.fingerprint, keyring.keyId(1), Math.floor(yield* Clock.currentTimeMillis))
@@ -48,9 +52,18 @@ export const openAuditContext = (options: Omit<AuditContext, "logId" | "chainKey
           `the configured key has id ${keyring.fingerprint}); set the key the log was created with`
       })
     }
+    const periodKeys = yield* makePeriodKeys({
+      sql: store.sql,
+      failed: store.failed,
+      keyring,
+      logId,
+      signer: options.signer,
+      trusted: options.trusted
+    })
     return {
       ...options,
       logId,
+      periodKeys,
       chainKey: keyring.subkey("audit-chain"),
       clientRefKey: keyring.subkey("audit-client-ref")
     } satisfies AuditContext

@@ -22,7 +22,6 @@ import { auditUnavailable } from "./sqliteFailure.js"
 export interface ChainState {
   readonly lastSequence: number
   readonly head: Buffer
-  readonly generation: number
   readonly lastCheckpointSequence: number
   readonly lastCheckpointAt: number | null
 }
@@ -50,7 +49,7 @@ const clientRefMemo = 1024
  */
 export const makeAuditJournal = (context: AuditContext) =>
   Effect.gen(function*() {
-    const { keyring, logId, store } = context
+    const { logId, periodKeys, store } = context
     const permit = yield* Effect.makeSemaphore(1)
     // client id → its keyed hash (an HMAC per append otherwise). Owned by this journal, bounded, in memory only.
     const clientRefs = new Map<string, string>()
@@ -66,7 +65,6 @@ export const makeAuditJournal = (context: AuditContext) =>
     const readState = Effect.gen(function*() {
       const last = yield* store.lastEvent
       const anchor = yield* store.lastAnchor
-      const keys = yield* store.keys
       const checkpoint = yield* store.lastCheckpoint
       const head = Option.match(last, {
         onSome: (row) => ({ lastSequence: row.sequence, head: Buffer.from(row.mac) }),
@@ -78,7 +76,6 @@ export const makeAuditJournal = (context: AuditContext) =>
       })
       return {
         ...head,
-        generation: keys.reduce((top, key) => Math.max(top, key.generation), 1),
         lastCheckpointSequence: Option.match(checkpoint, { onNone: () => 0, onSome: (row) => row.sequence }),
         lastCheckpointAt: Option.match(checkpoint, { onNone: () => null, onSome: (row) => row.created_at })
       } satisfies ChainState
@@ -101,9 +98,8 @@ export const makeAuditJournal = (context: AuditContext) =>
         let head = current.head
         for (const [index, item] of batch.entries()) {
           const row = sealEvent({
-            keyring,
+            dataKey: yield* periodKeys.sealingKey(item.occurredAt),
             logId,
-            generation: current.generation,
             sequence: current.lastSequence + 1 + index,
             occurredAt: item.occurredAt,
             clientRef: item.clientRef,
@@ -302,14 +298,12 @@ export const makeAuditJournal = (context: AuditContext) =>
 
     const checkpoint = permit.withPermits(1)(checkpointUnlocked)
 
-    /** Adds data key generation n+1; rows written from now on are sealed with it. */
+    /** A new random data key for the current day; rows written from now on are sealed with it. */
     const rotateKey = permit.withPermits(1)(
       Effect.gen(function*() {
-        yield* resync
-        const next = (yield* Ref.get(state)).generation + 1
-        yield* store.addKey(next, keyring.keyId(next), Math.floor(yield* Clock.currentTimeMillis))
-        yield* Ref.update(state, (s) => ({ ...s, generation: next }))
-        return { generation: next, keyId: keyring.keyId(next) }
+        const rotated = yield* periodKeys.rotate(Math.floor(yield* Clock.currentTimeMillis))
+        const rotation = Number(rotated.keyId.slice(rotated.keyId.lastIndexOf(".") + 1))
+        return { generation: rotation + 1, keyId: rotated.keyId }
       })
     )
 

@@ -5,6 +5,7 @@ import type { AuditEventInput, AuditKind, AuditReceipt, AuditRecord, AuditStatus
 import type { Rebase } from "./checkpoints.js"
 import type { CleanupResult } from "./retention.js"
 import type { ExportResult } from "./exportTrail.js"
+import type { ShredResult } from "./shred.js"
 import type { VerifyResult } from "./verify.js"
 
 export interface VerifyRequest {
@@ -16,6 +17,12 @@ export interface VerifyRequest {
 export interface CleanupRequest {
   /** Days to keep; defaults to OPERA_SECURITY_SECURITY_EVENT_RETENTION_DAYS. */
   readonly days?: number
+  readonly dryRun?: boolean
+  /** Who asked (recorded in the admin row). */
+  readonly actor?: string
+}
+
+export interface ShredRequest {
   readonly dryRun?: boolean
   /** Who asked (recorded in the admin row). */
   readonly actor?: string
@@ -53,6 +60,8 @@ export interface AuditLogShape {
   ) => Effect.Effect<Option.Option<Rebase>, AuditUnavailable>
   readonly cleanup: (request?: CleanupRequest) => Effect.Effect<CleanupResult, AuditUnavailable>
   readonly exportTrail: (request: ExportRequest) => Effect.Effect<ExportResult, AuditUnavailable>
+  /** Personal-data retention: destroys the data keys of days older than OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS. */
+  readonly shred: (request?: ShredRequest) => Effect.Effect<ShredResult, AuditUnavailable>
   /** Adds a data key generation; returns its key id. Old rows stay readable by their key id. */
   readonly rotateKey: (
     actor: string
@@ -84,6 +93,7 @@ export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
     acceptRollback: () => Effect.fail(off),
     cleanup: () => Effect.fail(off),
     exportTrail: () => Effect.fail(off),
+    shred: () => Effect.fail(off),
     rotateKey: () => Effect.fail(off),
     checkpoint: Effect.fail(off)
   }

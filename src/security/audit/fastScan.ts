@@ -56,7 +56,8 @@ export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
     const { start, through, threads } = options
     const total = Math.max(0, through - start.sequence)
     const report = yield* progressReporter(total, options.onProgress)
-    const openingKeys = (yield* context.store.keys).map((row) => context.keyring.openingKey(row.generation))
+    // Shredded period keys come header-only: their rows are vouched for by the chain MAC alone.
+    const openingKeys = context.periodKeys.openingKeys((yield* context.store.keys).map((row) => row.generation))
     const sealedOpens = makeRowSealedCheck(context.logId, aadDomain, makeSealedCheck(openingKeys, { createDecipheriv }), deps)
     const useWorkers = threads.workers > 0 && total >= threads.minRows && context.store.path !== ":memory:"
     if (!useWorkers) {

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { PersonalDataRetention } from "./shredReport.js"
 
 export const AuditKind = Schema.Literal("tool_call", "tool_intent", "tool_outcome", "auth", "security", "admin")
 export type AuditKind = typeof AuditKind.Type
@@ -102,7 +103,9 @@ export const SecurityReport = Schema.Struct({
     pending: Schema.Number,
     authEvents: Schema.Number,
     securityEvents: Schema.Number
-  })
+  }),
+  /** What personal-data retention shredded (absent where the log cannot say). */
+  personalData: Schema.optional(PersonalDataRetention)
 })
 export type SecurityReport = typeof SecurityReport.Type
 

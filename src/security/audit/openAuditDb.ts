@@ -30,6 +30,8 @@ export const openAuditDb = (options: OpenOptions) =>
     )
     yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`)
     yield* sql.unsafe(`PRAGMA synchronous = ${options.fsyncEveryWrite ? "FULL" : "NORMAL"}`)
+    // Deleted content is overwritten with zeros: a shredded data key must leave no copy in free space.
+    yield* sql.unsafe("PRAGMA secure_delete = ON")
     // Touch the schema so an unreadable or foreign file fails here, not on the first append.
     yield* sql`SELECT count(*) AS n FROM sqlite_master`
     yield* runMigrations({ loader: auditMigrations, table: auditMigrationsTable }).pipe(

@@ -1,9 +1,12 @@
 import { Either, Schema } from "effect"
-import type { KeyringShape, SealedOpenFailed } from "../../crypto/Keyring.js"
+import type { SealedOpenFailed } from "../../crypto/Keyring.js"
+import type { DataKey } from "../../crypto/wrappedKeys.js"
+import { sealUnder } from "../../crypto/wrappedKeys.js"
 import type { ChainedRow, StoredRow } from "./chain.js"
 import { columnAad } from "./chain.js"
 import type { AuditEventInput, AuditRecord } from "./model.js"
 import { AuditKind, AuditOutcome, AuditSensitive, ConfirmedBy, RiskLevel } from "./model.js"
+import type { PersonalFieldsShredded } from "./periodKeys.js"
 
 /** What `sealed` holds: who, which objects, and the person-identifying fields. */
 const Sealed = Schema.Struct({
@@ -78,11 +81,10 @@ const finite = (value: number | undefined): number | null =>
 export const clearHotelId = (hotelId: string | undefined): string | undefined =>
   hotelId !== undefined && /^[A-Za-z0-9_-]{1,20}$/.test(hotelId) && !/\d{7}/.test(hotelId) ? hotelId : undefined
 
-/** Encrypts an event's personal fields for its place (log, sequence) and lays out its row. */
+/** Encrypts an event's personal fields under its day's data key, for its place (log, sequence), and lays out its row. */
 export const sealEvent = (options: {
-  readonly keyring: KeyringShape
+  readonly dataKey: DataKey
   readonly logId: string
-  readonly generation: number
   readonly sequence: number
   readonly occurredAt: number
   readonly clientRef: string
@@ -110,20 +112,25 @@ export const sealEvent = (options: {
     durationMs: finite(event.durationMs),
     errorTag: wellFormed(event.errorTag),
     correlationId: wellFormed(event.correlationId),
-    keyId: options.keyring.keyId(options.generation),
-    sealed: options.keyring.seal(
-      options.generation,
-      Buffer.from(plaintext, "utf8"),
-      columnAad(options.logId, sequence, "sealed")
-    )
+    keyId: options.dataKey.keyId,
+    sealed: sealUnder(options.dataKey, Buffer.from(plaintext, "utf8"), columnAad(options.logId, sequence, "sealed"))
   }
 }
 
-export type OpenRowFailure = SealedOpenFailed | { readonly _tag: "RowMalformed"; readonly message: string }
+export type OpenRowFailure =
+  | SealedOpenFailed
+  | PersonalFieldsShredded
+  | { readonly _tag: "RowMalformed"; readonly message: string }
+
+/** Opens a sealed value under the key its header names (`PeriodKeys.open`). */
+export type SealedOpener = (
+  sealed: Uint8Array,
+  aad: Uint8Array
+) => Either.Either<Buffer, SealedOpenFailed | PersonalFieldsShredded>
 
 /** Decrypts and authenticates a row's sealed column, without parsing it (what verify needs). */
-export const authenticateRow = (keyring: KeyringShape, logId: string, row: Pick<ChainedRow, "sequence" | "sealed">) =>
-  keyring.open(row.sealed, columnAad(logId, row.sequence, "sealed"))
+export const authenticateRow = (open: SealedOpener, logId: string, row: Pick<ChainedRow, "sequence" | "sealed">) =>
+  open(row.sealed, columnAad(logId, row.sequence, "sealed"))
 
 const isKind = Schema.is(AuditKind)
 const isOutcome = Schema.is(AuditOutcome)
@@ -132,12 +139,12 @@ const malformed = (message: string) => Either.left({ _tag: "RowMalformed", messa
 
 /** Decrypts, authenticates and reads a stored row. */
 export const openRow = (
-  keyring: KeyringShape,
+  open: SealedOpener,
   logId: string,
   row: StoredRow
 ): Either.Either<AuditRecord, OpenRowFailure> =>
   Either.gen(function*() {
-    const plain = yield* authenticateRow(keyring, logId, row)
+    const plain = yield* authenticateRow(open, logId, row)
     const sealed = yield* decodeSealed(plain.toString("utf8")).pipe(
       Either.orElse(() => malformed("the sealed fields are not readable"))
     )

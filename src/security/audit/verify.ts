@@ -11,7 +11,15 @@ import type { ScanThreads } from "./fastScan.js"
 import { defaultScanThreads, firstSuspect } from "./fastScan.js"
 import { authenticateRow, toStoredRow } from "./rows.js"
 
-export type Damage = "changed" | "deleted" | "reordered" | "truncated" | "wrong_key" | "bad_signature" | "rolled_back"
+export type Damage =
+  | "changed"
+  | "deleted"
+  | "reordered"
+  | "truncated"
+  | "wrong_key"
+  | "bad_signature"
+  | "rolled_back"
+  | "missing_key"
 
 export interface VerifyFailure {
   /** The first sequence number that does not verify. */
@@ -28,6 +36,8 @@ export interface VerifyResult {
   readonly lastSequence: number
   readonly anchorSequence: number
   readonly checkpointsChecked: number
+  /** Rows whose personal fields were shredded by personal-data retention (signed shred record; chain verified). */
+  readonly shreddedRows: number
   readonly failure?: VerifyFailure
 }
 
@@ -83,6 +93,7 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
     const fail = (sequence: number, damage: Damage, message: string) =>
       Effect.fail<VerifyFailure>({ sequence, damage, message })
 
+    yield* context.periodKeys.reload
     const anchor = yield* store.lastAnchor
     const start = Option.match(anchor, {
       onNone: () => ({ sequence: 0, digest: genesisMac(context.chainKey, context.logId) as Uint8Array }),
@@ -168,11 +179,17 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
               ? fail(expected, "reordered", `row ${expected} was moved (its content is at ${moved.value})`)
               : fail(expected, "changed", `row ${expected} was changed or does not belong to this log`)
           }
-          const opened = authenticateRow(context.keyring, context.logId, row)
-          if (Either.isLeft(opened)) {
+          // A key made by another process since this walk began is read before a row under it is judged.
+          if (context.periodKeys.unknown(row.keyId)) yield* context.periodKeys.reload
+          const opened = authenticateRow(context.periodKeys.open, context.logId, row)
+          if (Either.isLeft(opened) && opened.left._tag === "SealedOpenFailed") {
             return yield* fail(
               expected,
-              opened.left.reason === "wrong_key" ? "wrong_key" : "changed",
+              opened.left.reason === "wrong_key"
+                ? "wrong_key"
+                : opened.left.reason === "key_missing"
+                ? "missing_key"
+                : "changed",
               `row ${expected}: ${opened.left.message}`
             )
           }
@@ -196,7 +213,8 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
       return { walked, checkpoints: signed.length }
     })
 
-    const base = { firstSequence: start.sequence + 1, anchorSequence: start.sequence }
+    const shreddedRows = yield* countShredded(context, start.sequence, through)
+    const base = { firstSequence: start.sequence + 1, anchorSequence: start.sequence, shreddedRows }
     return yield* walk.pipe(
       Effect.map(({ checkpoints, walked }): VerifyResult => ({
         ...base,
@@ -219,6 +237,17 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
       )
     )
   })
+
+/** Rows in (after, through] sealed under a shredded key (their header matched it, and their MAC held). */
+const countShredded = (context: AuditContext, after: number, through: number) => {
+  const keyIds = context.periodKeys.shreddedKeyIds()
+  const { sql } = context.store
+  return keyIds.length === 0 ? Effect.succeed(0) : sql<{ readonly n: number }>`SELECT count(*) AS n FROM audit_events
+    WHERE sequence > ${after} AND sequence <= ${through} AND ${sql.in("key_id", keyIds)}`.pipe(
+    Effect.map((rows) => Number(rows[0]?.n ?? 0)),
+    context.store.failed("count shredded rows")
+  )
+}
 
 /** The stored MAC of one row (None if it is gone or unreadable: the walk then starts over from the anchor). */
 const macOf = (context: AuditContext, sequence: number) =>

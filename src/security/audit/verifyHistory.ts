@@ -73,6 +73,7 @@ const notVerified = (context: AuditContext, damage: Damage, found: RollbackDetec
       lastSequence: last,
       anchorSequence,
       checkpointsChecked: 0,
+      shreddedRows: 0,
       failure: { sequence: found.sequence, damage, message: found.message }
     } satisfies VerifyResult
   })

@@ -31,7 +31,7 @@ describe("AuditLog", () => {
       const status = yield* audit.status
       expect(status).toMatchObject({ mode: "ok", lastSequence: 3, strictMode: false })
       expect(status.chainHead).toMatch(/^[0-9a-f]{64}$/)
-      expect(status.keyId).toMatch(/^[0-9a-f]{16}\.1$/)
+      expect(status.keyId).toMatch(/^[0-9a-f]{16}\.d1970-01-01\.0$/)
       const report = yield* audit.report(24)
       expect(report.totals).toMatchObject({ events: 3, toolCalls: 2, succeeded: 1, failed: 1, authEvents: 1 })
       expect(report.uniqueClients).toBe(2)

@@ -42,7 +42,7 @@ export const workerData = (core: Core, dbPath = core.context.store.path) => ({
   columns: eventColumns,
   logId: core.context.logId,
   aadDomain,
-  openingKeys: [core.context.keyring.openingKey(1)]
+  openingKeys: core.context.periodKeys.openingKeys([])
 })
 
 /** Flips the last bit of one column of one row. */

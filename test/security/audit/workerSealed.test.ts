@@ -46,7 +46,7 @@ describe("verify's workers open the encrypted fields", () => {
       expect(yield* keyed.scan(range)).toEqual({ suspect: 350, checked: 49 })
     }), 60_000)
 
-  it.scoped("rows sealed under two key generations verify in workers; a generation it is not handed is a suspect", () =>
+  it.scoped("rows sealed under two data keys (a rotation) verify in workers; a key it is not handed is a suspect", () =>
     Effect.gen(function*() {
       const core = yield* openCore({ path: join(tempDir("audit-rotate-"), "audit.db") })
       const append = (count: number) =>
@@ -61,12 +61,11 @@ describe("verify's workers open the encrypted fields", () => {
       expect(result).toMatchObject({ ok: true, rowsChecked: 240 })
       const genesis = genesisMac(core.context.chainKey, core.context.logId)
       const range = { after: 0, through: 240, previous: genesis, marks: [] }
-      const both = yield* makeScanPool(
-        { ...workerData(core), openingKeys: [1, 2].map(core.context.keyring.openingKey) },
-        1
-      )
+      const keys = core.context.periodKeys.openingKeys([])
+      expect(keys).toHaveLength(2)
+      const both = yield* makeScanPool(workerData(core), 1)
       expect(yield* both.scan(range)).toEqual({ suspect: null, checked: 240 })
-      const firstOnly = yield* makeScanPool(workerData(core), 1)
+      const firstOnly = yield* makeScanPool({ ...workerData(core), openingKeys: keys.slice(0, 1) }, 1)
       expect(yield* firstOnly.scan(range)).toEqual({ suspect: 121, checked: 120 })
     }), 60_000)
 
@@ -76,7 +75,8 @@ describe("verify's workers open the encrypted fields", () => {
       const notADb = join(tempDir("audit-notdb-"), "audit.db")
       writeFileSync(notADb, randomBytes(8192))
       const missing = join(tempDir("audit-missing-"), "absent.db")
-      const dataKey = core.context.keyring.openingKey(1).key.export()
+      const dataKey = core.context.periodKeys.openingKeys([])[0]?.key?.export() ?? Buffer.alloc(0)
+      expect(dataKey.length).toBe(32)
       const secrets = [core.context.chainKey, dataKey].flatMap((key) => [
         key.toString("hex"),
         key.toString("base64"),
