@@ -7,6 +7,7 @@ import type { AuditEventInput } from "../security/audit/model.js"
 import { Confirmation } from "../security/Confirmation.js"
 import { RateLimiter } from "../security/RateLimiter.js"
 import { Redactor } from "../security/Redactor.js"
+import { idsReturnedBy } from "../security/threat/ids.js"
 import type { ReservationFacts } from "../security/threat/model.js"
 import { ThreatMonitor } from "../security/ThreatMonitor.js"
 import type { CallContextShape } from "./CallContext.js"
@@ -105,6 +106,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     let risk: { readonly riskScore: number; readonly riskLevel: "low" | "medium" | "high" } | undefined
     let decoded: unknown = undefined
     let guestIds: ReadonlyArray<string> = []
+    let returnedIds: ReadonlyArray<string> = []
     let strict = false
 
     const record = (event: Pick<AuditEventInput, "kind" | "outcome"> & Partial<AuditEventInput>) =>
@@ -170,6 +172,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const result = yield* tool.handler(input)
       guestIds = [...profileIdsIn(result)]
+      returnedIds = idsReturnedBy(result)
       const structured = redactor.redactResult(tool, result)
       const mismatch = tool.outputMismatch(structured)
       if (mismatch.length > 0) {
@@ -211,6 +214,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       success: errorTag === undefined,
       ...(errorTag !== undefined ? { errorTag } : {}),
       guestIds,
+      returnedIds,
+      ...(decoded !== undefined ? { args: decoded } : {}),
       ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
       durationMs: finished - started
     })
