@@ -6,9 +6,20 @@ import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { IncidentResponder } from "./IncidentResponder.js"
 import type { BehaviourProfile } from "./threat/BehaviourProfile.js"
-import { ClientBehaviour, isIdle } from "./threat/BehaviourProfile.js"
+import { ClientBehaviour, isIdle, profileHorizonMs } from "./threat/BehaviourProfile.js"
+import { listFrom, wasShownWithin } from "./threat/GuestExposure.js"
+import { idsLookedUpBy, neighbourhoodOf } from "./threat/ids.js"
 import { ClientBlocked, ThreatBlocked } from "./threat/errors.js"
-import type { Assessment, CallOutcome, CallUnderAssessment, RecordedCall, ThreatFinding, ThreatLevel } from "./threat/model.js"
+import type {
+  Assessment,
+  CallOutcome,
+  CallUnderAssessment,
+  GuestExposure,
+  Lookup,
+  RecordedCall,
+  ThreatFinding,
+  ThreatLevel
+} from "./threat/model.js"
 import { levelOf, totalScore } from "./threat/scoring.js"
 import { SecurityEventSink } from "./threat/SecurityEventSink.js"
 import { inOffHours, ThreatConfig } from "./threat/ThreatConfig.js"
@@ -43,6 +54,12 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
     const zone = DateTime.zoneUnsafeMakeNamed(settings.hotelTimeZone)
     const hashKey = randomBytes(32)
     const hash = (value: string) => keyedHashHex(hashKey, value)
+    // Looked-up ids as hashes, each judged against what the client's results showed it in the last hour.
+    const lookupsOf = (profile: BehaviourProfile, now: number, args: unknown): ReadonlyArray<Lookup> =>
+      idsLookedUpBy(args).map((id) => {
+        const key = hash(id)
+        return { key, bucket: hash(neighbourhoodOf(id)), known: wasShownWithin(profile, now, profileHorizonMs, key) }
+      })
 
     // One profile per client, owned by this layer and updated in place (synchronously, so atomically):
     // copying a client's history on every call made each call cost O(history).
@@ -91,7 +108,8 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         args,
         at: now,
         hourOfDay,
-        offHours: inOffHours(settings, hourOfDay)
+        offHours: inOffHours(settings, hourOfDay),
+        lookups: lookupsOf(profileOf(ctx.clientId), now, args)
       }
       const profile = profileOf(ctx.clientId).attempt(now)
       const raised = profile.raisedUntil > now
@@ -140,6 +158,15 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       if (!enabled) return
       const now = yield* Clock.currentTimeMillis
       const facts = outcome.reservationFacts
+      const guests = Array.from(new Set((outcome.guestIds ?? []).slice(0, maxGuestsPerCall).map(hash)))
+      const exposure: GuestExposure = !tool.annotations.readOnlyHint
+        ? "none"
+        : guests.length >= listFrom
+        ? "list"
+        : tool.domain === "guests"
+        ? "profile"
+        : "record"
+      const profile = profileOf(ctx.clientId)
       const call: RecordedCall = {
         at: now,
         tool: tool.name,
@@ -148,7 +175,11 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         touchesGuestData: tool.touchesGuestData,
         success: outcome.success,
         ...(outcome.errorTag !== undefined ? { errorTag: outcome.errorTag } : {}),
-        guests: Array.from(new Set((outcome.guestIds ?? []).slice(0, maxGuestsPerCall).map(hash))),
+        guests,
+        exposure,
+        lookups: lookupsOf(profile, now, outcome.args),
+        returned: (outcome.returnedIds ?? []).slice(0, maxGuestsPerCall).map(hash),
+        inBlock: typeof outcome.args === "object" && outcome.args !== null && "blockId" in outcome.args,
         ...(facts !== undefined
           ? {
             reservation: {
@@ -158,7 +189,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
           }
           : {})
       }
-      profileOf(ctx.clientId).record(call)
+      profile.record(call)
     })
 
     /** Monitoring state for the health check: overall level, per-client levels, incidents and blocks. */

@@ -8,6 +8,7 @@ import type { ConfirmedBy } from "../security/Confirmation.js"
 import { Confirmation } from "../security/Confirmation.js"
 import { RateLimiter } from "../security/RateLimiter.js"
 import { Redactor } from "../security/Redactor.js"
+import { idsReturnedBy } from "../security/threat/ids.js"
 import type { ReservationFacts } from "../security/threat/model.js"
 import { ThreatMonitor } from "../security/ThreatMonitor.js"
 import type { CallContextShape } from "./CallContext.js"
@@ -106,6 +107,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     let risk: { readonly riskScore: number; readonly riskLevel: "low" | "medium" | "high" } | undefined
     let decoded: unknown = undefined
     let guestIds: ReadonlyArray<string> = []
+    let returnedIds: ReadonlyArray<string> = []
     let strict = false
     let confirmedBy: ConfirmedBy | undefined
 
@@ -173,6 +175,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const result = yield* tool.handler(input)
       guestIds = [...profileIdsIn(result)]
+      returnedIds = idsReturnedBy(result)
       const structured = redactor.redactResult(tool, result)
       const mismatch = tool.outputMismatch(structured)
       if (mismatch.length > 0) {
@@ -218,6 +221,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       success: errorTag === undefined || errorTag === "ConfirmationPending",
       ...(errorTag !== undefined ? { errorTag } : {}),
       guestIds,
+      returnedIds,
+      ...(decoded !== undefined ? { args: decoded } : {}),
       ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
       durationMs: finished - started
     })

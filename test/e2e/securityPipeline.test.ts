@@ -79,6 +79,31 @@ describe("the security pipeline over stdio", () => {
     }
   })
 
+  it("an assistant's burst of 25 list_hotels calls in under 10 s is not blocked and raises no alert", async () => {
+    const scope = Effect.runSync(Scope.make())
+    const hook = await Effect.runPromise(Scope.extend(webhookReceiver(), scope))
+    const opera = await startSandbox({
+      OPERA_SECURITY_SECURITY_NOTIFICATION_WEBHOOK: hook.url,
+      OPERA_SECURITY_WEBHOOK_SECRET: "webhook-secret-for-the-test-0123456789"
+    })
+    const session = await startServer({ args: ["serve"], env: opera.env, clientName: "busy-assistant" })
+    try {
+      const started = Date.now()
+      for (let call = 0; call < 25; call++) {
+        const result = await session.call("list_hotels")
+        expect(result.isError, textOf(result)).toBeFalsy()
+      }
+      expect(Date.now() - started).toBeLessThan(10_000)
+      expect((await session.call("search_reservations", { limit: 1 })).isError).toBeFalsy()
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect(hook.received).toEqual([])
+    } finally {
+      await session.close()
+      await opera.stop()
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  })
+
   it("a scraping attack is blocked and raises one signed webhook alert and one email", async () => {
     const scope = Effect.runSync(Scope.make())
     const hook = await Effect.runPromise(Scope.extend(webhookReceiver(), scope))

@@ -63,9 +63,14 @@ describe("Confirmation", () => {
         expect(wrongTool).toMatchObject({ reason: "other_tool" })
         expect(wrongTool.message).toContain("issued for cancel_reservation")
         expect(yield* Effect.flip(confirmation.consume(desk, cancel, args, "forged-token"))).toMatchObject({ reason: "unknown" })
-        expect(yield* Effect.flip(confirmation.consume(desk, cancel, args, token.slice(0, -1) + "A"))).toMatchObject({
+        expect(yield* Effect.flip(confirmation.consume(desk, cancel, args, withLastCharacterChanged(token)))).toMatchObject({
           reason: "unknown"
         })
+        // The same 32 bytes spelled differently (the last character's spare bits) are another token, not this one.
+        const respelled = otherSpellingOfSameBytes(token)
+        expect(respelled).not.toBe(token)
+        expect(Buffer.from(respelled, "base64url").equals(Buffer.from(token, "base64url"))).toBe(true)
+        expect(yield* Effect.flip(confirmation.consume(desk, cancel, args, respelled))).toMatchObject({ reason: "unknown" })
         yield* confirmation.consume(desk, cancel, args, token)
       })))
 
@@ -108,6 +113,21 @@ describe("Confirmation", () => {
         }))
   )
 })
+
+const base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// A forgery that differs from the real token whatever its last character is.
+const withLastCharacterChanged = (token: string) => {
+  const last = base64url.indexOf(token.at(-1)!)
+  return token.slice(0, -1) + base64url[(last + 32) % 64]
+}
+
+// 32 bytes take 43 base64url characters, 258 bits: the last character's two low bits are spare, and a lenient
+// decoder ignores them. Flipping them spells the same bytes another way.
+const otherSpellingOfSameBytes = (token: string) => {
+  const last = base64url.indexOf(token.at(-1)!)
+  return token.slice(0, -1) + base64url[last ^ 0b01]
+}
 
 const reversed = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(reversed)

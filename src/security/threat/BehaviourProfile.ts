@@ -215,3 +215,21 @@ export const distinctGuestsWithin = (profile: BehaviourProfile, now: number, win
   }
   return seen.size
 }
+
+/**
+ * The aggregate `kind` (a constant naming the window) over the completed calls
+ * of the last `windowMs`: kept up to date on the monitor's profiles, built
+ * afresh from a scan on a plain one.
+ */
+export const callAggregateWithin = <A extends WindowAggregate<RecordedCall>>(
+  profile: BehaviourProfile,
+  kind: symbol,
+  now: number,
+  windowMs: number,
+  make: () => A
+): A => {
+  if (profile instanceof ClientBehaviour) return profile.callLog.window(kind, windowMs, now, make).aggregate
+  const aggregate = make()
+  plainWithin(profile.calls, (call) => call.at, now, windowMs).forEach((call, index) => aggregate.add(call, index))
+  return aggregate
+}

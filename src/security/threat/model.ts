@@ -39,7 +39,30 @@ export interface CallOutcome {
   /** OPERA profile ids the call read or touched; kept only as keyed hashes. */
   readonly guestIds?: ReadonlyArray<string>
   readonly reservationFacts?: ReservationFacts
+  /** Ids of reservations, profiles, blocks… the result showed the client; kept only as keyed hashes. */
+  readonly returnedIds?: ReadonlyArray<string>
+  /** The decoded arguments, for the ids the call looked up; kept only as keyed hashes. */
+  readonly args?: unknown
   readonly durationMs: number
+}
+
+/**
+ * How a call exposed the guests it touched: one guest's profile (contact
+ * details), one guest's record (a reservation, a folio), a list, or nothing
+ * read (a write shows back what the caller just wrote).
+ */
+export type GuestExposure = "profile" | "record" | "list" | "none"
+
+/**
+ * An id the call looked up (`reservationId`, `profileId`, …), as keyed hashes:
+ * `key` of the id, `bucket` of its neighbourhood (prefix and number / 16), so
+ * that runs of nearby ids can be counted without keeping the ids.
+ */
+export interface Lookup {
+  readonly key: string
+  readonly bucket: string
+  /** The id was in a result this client had been shown before (a listing, a search). */
+  readonly known: boolean
 }
 
 /** A completed call as the behaviour profile keeps it: no raw id, no name, no argument. */
@@ -53,6 +76,14 @@ export interface RecordedCall {
   readonly errorTag?: string
   /** Keyed hashes of the guest ids the call touched. */
   readonly guests: ReadonlyArray<string>
+  /** How the guests were exposed; without it, a read of up to 3 guests is a record, more a list. */
+  readonly exposure?: GuestExposure
+  /** The ids the call looked up. */
+  readonly lookups?: ReadonlyArray<Lookup>
+  /** Keyed hashes of the ids the result showed. */
+  readonly returned?: ReadonlyArray<string>
+  /** A booking picked up from a group block: its dates are the block's, not a pattern. */
+  readonly inBlock?: boolean
   readonly reservation?: ReservationFacts
 }
 
@@ -68,4 +99,6 @@ export interface CallUnderAssessment {
   readonly hourOfDay: number
   /** Whether `hourOfDay` falls in the hotel's off-hours window (ThreatConfig). */
   readonly offHours: boolean
+  /** The ids this call looks up, judged against what the client was shown (none when built by hand). */
+  readonly lookups?: ReadonlyArray<Lookup>
 }

@@ -6,6 +6,7 @@ import {
   bruteForce,
   bulkGuestAccess,
   burstRate,
+  idEnumeration,
   injectionArguments,
   offHours,
   rateManipulation,
@@ -61,8 +62,9 @@ describe("brute force", () => {
 describe("burst rate", () => {
   it("scores attempts in the last 10 seconds and the last minute", () => {
     expect(burstRate.detect(profileWith([], spread(8, 10_000)), call())).toEqual([])
-    expect(score(burstRate.detect(profileWith([], spread(24, 10_000)), call()))).toBe(1)
-    expect(score(burstRate.detect(profileWith([], spread(100, minute)), call()))).toBe(1)
+    // A burst is weak evidence: at most 0.3, below medium on its own.
+    expect(score(burstRate.detect(profileWith([], spread(24, 10_000)), call()))).toBe(0.3)
+    expect(score(burstRate.detect(profileWith([], spread(500, minute)), call()))).toBe(0.3)
     expect(burstRate.detect(profileWith([], spread(40, minute)), call())).toEqual([])
   })
 })
@@ -70,19 +72,45 @@ describe("burst rate", () => {
 describe("bulk guest-data access", () => {
   it("scores distinct guests, not repeated reads of the same guest", () => {
     const reads = (count: number, distinct: boolean) =>
-      spread(count, 9 * minute).map((at, i) => recorded(at, { guests: [distinct ? `g${i}` : "g0"] }))
-    expect(bulkGuestAccess.detect(profileWith(reads(40, true)), call())).toEqual([])
+      spread(count, 9 * minute).map((at, i) => recorded(at, { exposure: "profile", guests: [distinct ? `g${i}` : "g0"] }))
+    expect(bulkGuestAccess.detect(profileWith(reads(60, true)), call())).toEqual([])
     expect(bulkGuestAccess.detect(profileWith(reads(200, false)), call())).toEqual([])
-    const scrape = bulkGuestAccess.detect(profileWith(reads(100, true)), call())
+    const scrape = bulkGuestAccess.detect(profileWith(reads(110, true)), call())
     expect(score(scrape)).toBe(1)
-    expect(scrape[0]!.reason).toBe("100 distinct guests touched in the last 10 minutes, 100 in the last hour")
+    expect(scrape[0]!.reason).toContain("guest data of weight 110 exposed in the last 10 minutes, 110 in the last hour")
     // A call that touches no guest data carries the history at half weight.
-    expect(score(bulkGuestAccess.detect(profileWith(reads(100, true)), call({ tool: tools.listHotels })))).toBe(0.5)
+    expect(score(bulkGuestAccess.detect(profileWith(reads(110, true)), call({ tool: tools.listHotels })))).toBe(0.5)
+    // The same 200 guests seen in list pages weigh a tenth.
+    const pages = spread(10, 9 * minute).map((at, page) =>
+      recorded(at, { exposure: "list", guests: Array.from({ length: 20 }, (_, i) => `g${page * 20 + i}`) }))
+    expect(bulkGuestAccess.detect(profileWith(pages), call())).toEqual([])
   })
 
   it("sees a slower scrape over the hour", () => {
-    const hour = spread(300, 59 * minute).map((at, i) => recorded(at, { guests: [`g${i}`] }))
+    const hour = spread(300, 59 * minute).map((at, i) => recorded(at, { exposure: "profile", guests: [`g${i}`] }))
     expect(score(bulkGuestAccess.detect(profileWith(hour), call()))).toBe(1)
+  })
+})
+
+describe("id enumeration", () => {
+  const lookup = (id: number, known = false) => ({ key: `k${id}`, bucket: `b${Math.floor(id / 16)}`, known })
+  const tried = (at: number, id: number, notFound: boolean) =>
+    recorded(at, {
+      tool: "get_reservation",
+      lookups: [lookup(id)],
+      ...(notFound ? { success: false, errorTag: "OperaNotFound" } : {})
+    })
+
+  it("scores runs of nearby ids and not-found ids the client was never shown, not ids it was shown", () => {
+    const sequential = spread(12, 2 * minute).map((at, i) => tried(at, 500_000 + i, i % 3 !== 0))
+    const next = call({ tool: tools.getReservation, lookups: [lookup(500_012)] })
+    expect(score(idEnumeration.detect(profileWith(sequential), next))).toBeGreaterThanOrEqual(1)
+    // The same ids, all from an earlier listing (a group block's reservations): nothing.
+    const listed = spread(12, 2 * minute).map((at, i) => recorded(at, { lookups: [lookup(500_000 + i, true)] }))
+    expect(idEnumeration.detect(profileWith(listed), call({ lookups: [lookup(500_012, true)] }))).toEqual([])
+    // A few dictated ids far apart: nothing.
+    const dictated = spread(5, 9 * minute).map((at, i) => tried(at, 500_000 + i * 997, false))
+    expect(idEnumeration.detect(profileWith(dictated), call({ lookups: [lookup(600_000)] }))).toEqual([])
   })
 })
 

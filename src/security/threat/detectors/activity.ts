@@ -29,13 +29,19 @@ export const bruteForce: ThreatDetector = {
   }
 }
 
-/** Burst rate: more calls than a person at a desk (or an assistant helping one) makes. */
+/**
+ * Burst rate: weak evidence on its own. Assistants work in bursts (the day's
+ * arrivals read in half a minute), so a burst adds at most 0.3: it sharpens
+ * what the other detectors see but never reaches medium alone.
+ */
+export const burstWeight = 0.3
+
 export const burstRate: ThreatDetector = {
   name: "burst_rate",
   detect: (profile, call) => {
     const tenSeconds = attemptsWithin(profile, call.at, 10_000)
     const minute = attemptsWithin(profile, call.at, 60_000)
-    const score = Math.max(ramp(tenSeconds, 8, 24), ramp(minute, 40, 100))
+    const score = burstWeight * Math.min(1, Math.max(ramp(tenSeconds, 8, 24), ramp(minute, 40, 100)))
     return found([{
       name: "call_burst",
       score,

@@ -1,4 +1,5 @@
-import { callsMatchingWithin, distinctGuestsWithin, minuteMs } from "../BehaviourProfile.js"
+import { callsMatchingWithin, minuteMs } from "../BehaviourProfile.js"
+import { guestExposureWithin } from "../GuestExposure.js"
 import type { CallUnderAssessment, RecordedCall } from "../model.js"
 import { ramp } from "../scoring.js"
 import type { DetectedThreat, ThreatDetector } from "../ThreatDetector.js"
@@ -9,22 +10,25 @@ const argument = (args: unknown, name: string): unknown =>
   typeof args === "object" && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>)[name] : undefined
 
 /**
- * Bulk guest-data access: many distinct guest profiles read in a short time,
- * the shape of a scrape. A front desk touches a few dozen guests an hour at
- * the busiest; the windows sit well above that.
+ * Bulk guest-data access: many distinct guests' personal data in a short
+ * time, the shape of a scrape. Guests are weighed by how they were exposed
+ * (`exposureWeights`: a profile read 1, a reservation or folio ½, a list line
+ * ⅒), so an assistant preparing the day's 60 arrivals in half a minute stays
+ * below the windows, while reading profile after profile does not.
  */
 export const bulkGuestAccess: ThreatDetector = {
   name: "bulk_guest_access",
   detect: (profile, call) => {
-    const tenMinutes = distinctGuestsWithin(profile, call.at, 10 * minuteMs)
-    const hour = distinctGuestsWithin(profile, call.at, 60 * minuteMs)
-    const score = Math.max(ramp(tenMinutes, 40, 100), ramp(hour, 120, 300))
+    const tenMinutes = guestExposureWithin(profile, call.at, 10 * minuteMs)
+    const hour = guestExposureWithin(profile, call.at, 60 * minuteMs)
+    const score = Math.max(ramp(tenMinutes, 60, 110), ramp(hour, 150, 300))
     // The next guest-data read is the one to stop; other tools only carry the history.
     const weight = call.tool.touchesGuestData ? 1 : 0.5
     return found([{
       name: "bulk_guest_access",
       score: score * weight,
-      reason: `${tenMinutes} distinct guests touched in the last 10 minutes, ${hour} in the last hour`
+      reason: `guest data of weight ${Math.round(tenMinutes)} exposed in the last 10 minutes, ${Math.round(hour)} in the last hour ` +
+        "(a profile read weighs 1, a reservation or folio 0.5, a list line 0.1)"
     }])
   }
 }
@@ -46,21 +50,25 @@ const largestGroup = (keys: ReadonlyArray<string | undefined>): number => {
 
 // Constants, so the profile keeps one window of these calls rather than scanning the history.
 const isBookingWrite = (entry: RecordedCall) => entry.writes && entry.reservation !== undefined
+// A group block's pick-ups share the block's dates by design.
+const isLooseBookingWrite = (entry: RecordedCall) => isBookingWrite(entry) && entry.inBlock !== true
 const isWrite = (entry: RecordedCall) => entry.writes
 
 /**
  * Unusual booking pattern: many reservations created or cancelled for the same
  * stay dates or the same guest name within the hour (inventory blocking,
- * cancel-and-rebook churn), or a wave of cancellations.
+ * cancel-and-rebook churn), or a wave of cancellations. Pick-ups from a group
+ * block are not "the same stay dates": the block is why they share them.
  */
 export const unusualBookingPattern: ThreatDetector = {
   name: "unusual_booking_pattern",
   detect: (profile, call: CallUnderAssessment) => {
     const writes = callsMatchingWithin(profile, call.at, 60 * minuteMs, isBookingWrite)
-    const current = call.tool.annotations.readOnlyHint
+    const loose = callsMatchingWithin(profile, call.at, 60 * minuteMs, isLooseBookingWrite)
+    const current = call.tool.annotations.readOnlyHint || argument(call.args, "blockId") !== undefined
       ? undefined
       : stayKey(argument(call.args, "arrivalDate"), argument(call.args, "departureDate"))
-    const sameStay = largestGroup([...writes.map((entry) => stayKey(entry.reservation?.arrival, entry.reservation?.departure)), current])
+    const sameStay = largestGroup([...loose.map((entry) => stayKey(entry.reservation?.arrival, entry.reservation?.departure)), current])
     const sameGuest = largestGroup(writes.map((entry) => entry.reservation?.guestNameHash))
     const cancels = writes.filter((entry) => entry.destructive).length +
       (call.tool.annotations.destructiveHint ? 1 : 0)
