@@ -22,7 +22,11 @@ describe("GDPR mode masks every guest name in every tool's output", () => {
   it.live("no seeded guest name in any result", () =>
     Effect.scoped(Effect.gen(function*() {
       const context = yield* Layer.build(AppLayer({ _tag: "Sandbox" }))
-      const sandbox = Context.get(context, Sandbox as never) as Sandbox
+      // AppLayer's type names only OperaConnection for the connection part; in Sandbox mode the Sandbox is merged in too.
+      const sandbox = yield* Option.match(Context.getOption(context, Sandbox), {
+        onNone: () => Effect.dieMessage("AppLayer({ _tag: \"Sandbox\" }) did not provide the Sandbox"),
+        onSome: Effect.succeed
+      })
       const registry = Context.get(context, ToolRegistry)
       const snapshot = yield* sandbox.snapshot
       const fixtures = fixturesFrom(snapshot, sandbox.hotelId)
@@ -66,4 +70,25 @@ describe("GDPR mode masks every guest name in every tool's output", () => {
         ["HOME", "/nonexistent-home"]
       ])))
     )), 120_000)
+})
+
+describe("an unknown tool name", () => {
+  it.live("that carries a card number is masked in the error", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const registry = Context.get(yield* Layer.build(AppLayer({ _tag: "Sandbox" })), ToolRegistry)
+      const outcome = yield* registry.dispatch("get_4111111111111111", {}).pipe(
+        Effect.provideService(CallContext, { clientId: "unknown-tool", transport: "stdio" })
+      )
+      expect(outcome.isError).toBe(true)
+      expect(outcome.text).toMatch(/^Unknown tool "get_\*{16}"/)
+      const underscored = yield* registry.dispatch("pay_4111_1111_1111_1111", {}).pipe(
+        Effect.provideService(CallContext, { clientId: "unknown-tool", transport: "stdio" })
+      )
+      expect(underscored.text).not.toMatch(/4111|1111/)
+    }).pipe(
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
+        ["OPERA_SECURITY_AUDIT_DB_PATH", ":memory:"],
+        ["HOME", "/nonexistent-home"]
+      ])))
+    )))
 })
