@@ -112,7 +112,7 @@ const security: ReadonlyArray<SettingDoc> = [
   S("OFF_HOURS_START", "1", "Hotel-local hour when off-hours begin (off-hours detector)"),
   S("OFF_HOURS_END", "5", "Hotel-local hour when off-hours end"),
   S("HOTEL_TIME_ZONE", "UTC", "IANA time zone of the hotel, for off-hours"),
-  S("ENABLE_GDPR_MODE", "false", "Hash IP addresses and user agents; mask names and addresses"),
+  S("ENABLE_GDPR_MODE", "false", "Hash IP addresses and user agents; mask names (every field that carries a guest's name, combined names included) and addresses in every tool's result, even of tools that exist to show them"),
   S("ENABLE_PII_ANONYMIZATION", "false", "Hash IP addresses and user agents in the audit log"),
   S("PII_HASH_KEY", "random per process", "Key of those hashes, base64 ≥ 32 bytes (secret)"),
   S("DATA_RETENTION_POLICY_DAYS", "365", "Retention of personal data the server keeps"),
@@ -122,7 +122,7 @@ const security: ReadonlyArray<SettingDoc> = [
   S("REDACT_EMAIL", "masked", "Emails in results, except tools that exist to show them"),
   S("REDACT_PHONE", "masked", "Phone numbers in results, except tools that exist to show them"),
   S("REDACT_BIRTH_DATE", "masked", "Birth dates in results"),
-  S("REDACT_NAME", "none", "Guest names in results (masked in GDPR mode)"),
+  S("REDACT_NAME", "none", "Guest names in results: given name, surname and combined names (`guest.name`, full and display names) (masked in GDPR mode)"),
   S("REDACT_ADDRESS", "none", "Street addresses in results (masked in GDPR mode)"),
   S("SECURITY_TESTING_MODE", "false", "Marks a test deployment; the production checklist refuses it"),
   S("CREDENTIAL_ROTATION_INTERVAL_DAYS", "90", "Planned client-secret rotation interval (production checklist)")

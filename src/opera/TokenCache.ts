@@ -4,6 +4,7 @@ import { Clock, Duration, Effect, Option, Redacted, Ref, Schedule } from "effect
 import { OperaConnection } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AuditLog } from "../security/AuditLog.js"
+import { KnownSecrets } from "../security/redaction/KnownSecrets.js"
 import type { OperaError } from "./errors.js"
 import type { TokenCredentials } from "./OAuth.js"
 import { requestToken } from "./OAuth.js"
@@ -37,6 +38,15 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
     const store = yield* TokenStore
     const fs = yield* FileSystem.FileSystem
     const audit = yield* AuditLog
+    // Every credential and token this cache holds is made known, so a result that echoes one is masked.
+    const secrets = yield* KnownSecrets
+    yield* secrets.remember("OPERA_CLIENT_SECRET", connection.clientSecret)
+    yield* secrets.remember("OPERA_APP_KEY", connection.appKey)
+    yield* secrets.remember(
+      "OPERA_CLIENT_SECRET",
+      Redacted.make(Buffer.from(`${connection.clientId}:${Redacted.value(connection.clientSecret)}`).toString("base64"))
+    )
+    if (Option.isSome(connection.password)) yield* secrets.remember("OPERA_PASSWORD", connection.password.value)
     // Authentication events go to the audit log; a failure to record one never blocks the token itself.
     const recordAuth = (outcome: "success" | "failure", details: string, errorTag?: string) =>
       audit.append({
@@ -66,6 +76,7 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
         yield* Ref.update(requests, (n) => n + 1)
         const issued = yield* requestToken(http, connection, creds)
         const fetchedAt = yield* Clock.currentTimeMillis
+        yield* secrets.remember("OPERA_TOKEN", issued.accessToken)
         return {
           accessToken: issued.accessToken,
           fetchedAt,
@@ -96,6 +107,7 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
 
     const restored = yield* store.load
     if (Option.isSome(restored) && usable(restored.value, yield* Clock.currentTimeMillis)) {
+      yield* secrets.remember("OPERA_TOKEN", restored.value.accessToken)
       yield* Ref.set(current, restored)
     }
 
@@ -142,6 +154,8 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
      */
     const rotate = Effect.fn("TokenCache.rotate")(function*(newSecret: Redacted.Redacted<string>) {
       const next = { clientId: (yield* Ref.get(credentials)).clientId, clientSecret: newSecret }
+      // Known before it is tried: OPERA's refusal could quote it.
+      yield* secrets.remember("OPERA_CLIENT_SECRET", newSecret)
       yield* flight.withPermits(1)(
         Effect.gen(function*() {
           const token = yield* fetchWith(next)
@@ -217,5 +231,5 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
       tokenRequests: Ref.get(requests)
     } as const
   }),
-  dependencies: [NodeFileSystem.layer]
+  dependencies: [NodeFileSystem.layer, KnownSecrets.Default]
 }) {}

@@ -2,7 +2,7 @@ import { Effect, Option, Redacted } from "effect"
 import { createHmac, randomBytes } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
-import { classifyKey, isFreeTextKey, isIdentifierKey } from "./redaction/fieldClasses.js"
+import { carriesPersonName, classifyKey, isFreeTextKey, isIdentifierKey, isPersonKey, isPersonNameKey } from "./redaction/fieldClasses.js"
 import type { FieldClass, RevealableClass } from "./redaction/fieldClasses.js"
 import {
   maskAlnum,
@@ -13,6 +13,7 @@ import {
   replaceEmails,
   replacePhones
 } from "./redaction/patterns.js"
+import { KnownSecrets } from "./redaction/KnownSecrets.js"
 import { piiHashKeyConfig, redactionPolicyConfig } from "./redaction/policy.js"
 import type { RedactionLevel, RedactionPolicy } from "./redaction/policy.js"
 import { untrusted } from "./redaction/untrusted.js"
@@ -25,14 +26,19 @@ export type { RedactionLevel, RedactionPolicy } from "./redaction/policy.js"
  * The per-tool flag: a tool whose job is to show some contact data (say
  * `get_guest_contact_details` reveals `["email", "phone"]`) lists those
  * classes. For them a `masked` policy becomes `none`; `full` stays `full`
- * (the operator's hard choice wins). Cards and ID documents cannot be revealed.
+ * (the operator's hard choice wins), and in GDPR mode names and addresses stay
+ * masked. Cards and ID documents cannot be revealed.
  */
 export interface RedactionHints {
   readonly reveals?: ReadonlyArray<RevealableClass>
 }
 
 export const redactedMarker = "[REDACTED]"
+/** Stands in for one of the server's own secrets (a key, the OPERA secret or token, an API key). */
+export const secretMarker = "[REDACTED SECRET]"
 const maxDepth = 64
+const apiKeyShape = /ocm_[A-Za-z0-9_-]{43}/g
+const jwtShape = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g
 
 const maskByClass = (fieldClass: FieldClass, text: string): string => {
   switch (fieldClass) {
@@ -68,11 +74,31 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
       onSome: Redacted.value
     })
     const anonymizing = settings.enableGdprMode || settings.enablePiiAnonymization
+    const known = yield* KnownSecrets
+
+    /**
+     * The server's own secrets, wherever they occur: every known value (indexOf per value: a handful
+     * of fixed strings), and the shapes of credentials no one here knows the value of: HTTP API keys
+     * (`ocm_` + 43 base64url characters, any client's) and compact JWTs (bearer tokens).
+     */
+    const maskSecrets = (text: string): string => {
+      let out = text
+      for (const [, secret] of known.current()) {
+        if (out.indexOf(secret) !== -1) out = out.split(secret).join(secretMarker)
+      }
+      if (out.indexOf("ocm_") !== -1) out = out.replace(apiKeyShape, secretMarker)
+      if (out.indexOf("eyJ") !== -1) out = out.replace(jwtShape, secretMarker)
+      return out
+    }
 
     const effectivePolicy = (hints: RedactionHints): RedactionPolicy => {
       const reveals = hints.reveals ?? []
+      // GDPR mode masks names and addresses in every result: no tool's reveal hint unmasks them then.
       const relax = (fieldClass: RevealableClass): RedactionLevel =>
-        reveals.includes(fieldClass) && policy[fieldClass] === "masked" ? "none" : policy[fieldClass]
+        reveals.includes(fieldClass) && policy[fieldClass] === "masked" &&
+          !(settings.enableGdprMode && (fieldClass === "name" || fieldClass === "address"))
+          ? "none"
+          : policy[fieldClass]
       return {
         ...policy,
         email: relax("email"),
@@ -94,25 +120,34 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
     }
 
     const walk = (
-      value: unknown,
+      raw: unknown,
       key: string | undefined,
       parentFreeText: boolean,
       rules: RedactionPolicy,
-      depth: number
+      depth: number,
+      person = false
     ): unknown => {
       if (depth > maxDepth) return redactedMarker
-      if (Array.isArray(value)) return value.map((item) => walk(item, key, parentFreeText, rules, depth + 1))
-      if (typeof value === "object" && value !== null) {
+      if (Array.isArray(raw)) return raw.map((item) => walk(item, key, parentFreeText, rules, depth + 1, person))
+      if (typeof raw === "object" && raw !== null) {
         const freeText = key !== undefined && isFreeTextKey(key)
+        // An object held under a guest's key (guest, guests, accompanyingGuests…), or one that carries a
+        // given name or surname, is a person: its combined `name` is that person's name.
+        const isPerson = (key !== undefined && isPersonKey(key)) ||
+          Object.keys(raw).some(carriesPersonName)
         return Object.fromEntries(
-          Object.entries(value).map(([childKey, child]) => [
-            childKey,
-            walk(child, childKey, freeText, rules, depth + 1)
+          Object.entries(raw).map(([childKey, child]) => [
+            maskSecrets(childKey),
+            walk(child, childKey, freeText, rules, depth + 1, isPerson)
           ])
         )
       }
+      // The server's own secrets go first, before any mask could cut one into pieces that no longer match.
+      const value = typeof raw === "string" ? maskSecrets(raw) : raw
       if (typeof value !== "string" && typeof value !== "number") return value
-      const fieldClass = key === undefined ? undefined : classifyKey(key)
+      const fieldClass = key === undefined
+        ? undefined
+        : classifyKey(key) ?? (person && isPersonNameKey(key) ? "name" : undefined)
       const level = fieldClass === undefined ? "none" : rules[fieldClass]
       if (fieldClass !== undefined && level === "full") return redactedMarker
       if (fieldClass !== undefined && level === "masked") return maskByClass(fieldClass, String(value))
@@ -137,9 +172,12 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
     const redactResult = (tool: ToolInfo & RedactionHints, value: unknown): unknown =>
       walk(value, undefined, false, effectivePolicy(tool), 0)
 
-    /** For log lines and error messages: emails, phones and card numbers fully masked, whatever the policy. */
+    /**
+     * For log lines and error messages: the server's own secrets, emails, phones and card numbers fully
+     * masked, whatever the policy.
+     */
     const redactText = (text: string): string =>
-      scrub(text, { ...policy, card: "full", email: "full", phone: "full" })
+      scrub(maskSecrets(text), { ...policy, card: "full", email: "full", phone: "full" })
 
     /**
      * With GDPR mode or PII anonymisation on, a keyed hash (HMAC-SHA256, 128
@@ -152,5 +190,5 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
 
     return { redactResult, redactText, untrusted, anonymize, policy, anonymizing } as const
   }),
-  dependencies: [SecurityConfig.Default]
+  dependencies: [SecurityConfig.Default, KnownSecrets.Default]
 }) {}

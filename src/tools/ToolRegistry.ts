@@ -1,5 +1,6 @@
 import { Context, Effect } from "effect"
 import { AccessPolicy } from "../security/AccessPolicy.js"
+import { Redactor } from "../security/Redactor.js"
 import type { CallContextShape } from "./CallContext.js"
 import { CallContext } from "./CallContext.js"
 import { catalog } from "./catalog.js"
@@ -19,6 +20,7 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
     // Captured once, so a call needs nothing but its CallContext.
     const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory> | PipelineServices>()
     const access = yield* AccessPolicy
+    const redactor = yield* Redactor
     const byName = new Map(catalog.map((tool) => [tool.name, tool] as const))
 
     const directoryFor = (ctx: CallContextShape): ReadonlyArray<ToolEntry> =>
@@ -40,8 +42,9 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
         const ctx = yield* CallContext
         const tool = byName.get(name)
         if (tool === undefined) {
-          // The name is echoed only when it looks like a tool name: it is the caller's text, not ours.
-          const shown = /^[a-z][a-z0-9_]{0,63}$/.test(name) ? ` "${name}"` : ""
+          // The name is echoed only when it looks like a tool name: it is the caller's text, not ours, and is
+          // masked like any other text (a card number fits the shape of a tool name).
+          const shown = /^[a-z][a-z0-9_]{0,63}$/.test(name) ? ` "${redactor.redactText(name)}"` : ""
           return failed(`Unknown tool${shown}. Call tools/list for the tools available.`)
         }
         // One provide per call (each one compares and swaps the fiber's whole context).

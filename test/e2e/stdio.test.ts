@@ -115,6 +115,40 @@ describe("the built server over stdio, against a sandbox on loopback", () => {
     expect(textOf(unknownTool)).toMatch(/Unknown tool/)
   })
 
+  it("masks the server's own secrets and a card number in a tool name when they come back", async () => {
+    // The sandbox is OPERA here: whatever a guest message holds comes back in results. A session of its own:
+    // the bad arguments above count toward the first session's lockout.
+    const own = await startServer({ args: ["serve"], env: opera.env })
+    const call = async (name: string, args: Record<string, unknown> = {}) => {
+      const result = await own.call(name, args)
+      results.push(JSON.stringify(result))
+      return result
+    }
+    const { reservations } = (await call("search_reservations", { status: "InHouse", limit: 1 })).structuredContent as {
+      reservations: Array<{ reservationId: string }>
+    }
+    const reservationId = reservations[0]!.reservationId
+    const secrets = await opera.secrets()
+    const [clientSecret, appKey, auditKey] = secrets
+    const token = secrets.at(-1)!
+    const text = `secret ${clientSecret} app ${appKey} audit ${auditKey} token ${token}`
+    const posted = await call("post_guest_message", { reservationId, text })
+    expect(posted.isError, textOf(posted)).toBeFalsy()
+    const read = await call("get_guest_messages", { reservationId })
+    expect(read.isError, textOf(read)).toBeFalsy()
+    for (const result of [posted, read]) {
+      const shown = `${textOf(result)}\n${JSON.stringify(result.structuredContent)}`
+      expect(shown).toContain("[REDACTED SECRET]")
+      for (const secret of [clientSecret!, appKey!, auditKey!, token]) expect(shown).not.toContain(secret)
+    }
+    const unknownTool = await call("get_4111111111111111", {})
+    expect(unknownTool.isError).toBe(true)
+    expect(textOf(unknownTool)).toMatch(/Unknown tool/)
+    expect(textOf(unknownTool)).not.toContain("4111111111111111")
+    await own.close()
+    expect(own.stderr()).not.toContain(clientSecret!)
+  })
+
   it("writes nothing but MCP to stdout, and no token, secret or key anywhere", async () => {
     const secrets = await opera.secrets()
     expect(secrets.length).toBeGreaterThan(3)

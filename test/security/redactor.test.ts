@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, FastCheck as fc } from "effect"
+import { ConfigProvider, Effect, FastCheck as fc, Layer, Redacted } from "effect"
+import { KnownSecrets } from "../../src/security/redaction/KnownSecrets.js"
 import { luhnValid } from "../../src/security/redaction/patterns.js"
 import { untrustedClose, untrustedOpen } from "../../src/security/redaction/untrusted.js"
-import { Redactor } from "../../src/security/Redactor.js"
+import { Redactor, secretMarker } from "../../src/security/Redactor.js"
 import type { RedactionHints } from "../../src/security/Redactor.js"
 import type { ToolInfo } from "../../src/tools/ToolInfo.js"
 
@@ -223,4 +224,65 @@ describe("luhnValid", () => {
     expect(luhnValid("378282246310005")).toBe(true)
     expect(luhnValid("4111111111111112")).toBe(false)
   })
+})
+
+describe("the server's own secrets", () => {
+  const signingKey = Buffer.alloc(32, 9).toString("base64")
+  const webhookSecret = "whsec-0123456789abcdef"
+  const settings = { OPERA_SECURITY_AUDIT_SIGNING_KEY: signingKey, OPERA_SECURITY_WEBHOOK_SECRET: webhookSecret }
+
+  it.effect("configured keys, remembered tokens and API-key shapes are masked in results and messages, wherever they occur", () =>
+    Effect.gen(function*() {
+      const known = yield* KnownSecrets
+      const redactor = yield* Redactor
+      const token = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+      yield* known.remember("OPERA_TOKEN", Redacted.make(token))
+      yield* known.remember("SHORT", Redacted.make("abc1234"))
+      const apiKey = `ocm_${"A".repeat(43)}`
+      const result = JSON.stringify(redactor.redactResult(getProfile, {
+        reservationId: `x${token}`,
+        comments: [{ text: `key ${signingKey} hook ${webhookSecret}` }],
+        givenName: token,
+        [apiKey]: "as a key",
+        note: `abc1234 stays, ${apiKey} does not`
+      }))
+      for (const secret of [token, signingKey, webhookSecret, apiKey]) expect(result).not.toContain(secret)
+      expect(result).toContain(`"reservationId":"x${secretMarker}"`)
+      expect(result).toContain("abc1234 stays")
+      expect(redactor.redactText(`OPERA said: bad token ${token}`)).toBe(`OPERA said: bad token ${secretMarker}`)
+    }).pipe(
+      Effect.provide(Layer.merge(Redactor.Default, KnownSecrets.Default)),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings))))
+    ))
+})
+
+describe("GDPR mode and combined names", () => {
+  it.effect("a guest's combined name is masked; hotel, room and company names are not", () =>
+    withRedactor((redactor) =>
+      Effect.sync(() => {
+        const result = redactor.redactResult(getProfile, {
+          reservations: [{ guest: { profileId: "1", name: "Leila Hollander" }, hotelName: "Grand Hotel" }],
+          guests: [{ profileId: "2", name: "Anna Berg", givenName: "Anna", surname: "Berg" }],
+          company: { name: "Acme Travel" },
+          accompanyingGuests: [{ name: "Tom Berg" }],
+          roomType: { name: "Deluxe King" }
+        })
+        expect(JSON.stringify(result)).not.toMatch(/Leila|Hollander|Anna|Berg|Tom/)
+        expect(JSON.stringify(result)).toContain("Acme Travel")
+        expect(JSON.stringify(result)).toContain("Deluxe King")
+      }), { OPERA_SECURITY_ENABLE_GDPR_MODE: "true" }))
+
+  it.effect("in GDPR mode a tool's reveal hint does not unmask names", () =>
+    withRedactor((redactor) =>
+      Effect.sync(() => {
+        const profile = tool("get_guest_profile", { reveals: ["name", "email"] })
+        const result = redactor.redactResult(profile, { guest: { name: "Anna Berg", email: "anna@example.org" } })
+        expect(result).toEqual({ guest: { name: "A*** B***", email: "anna@example.org" } })
+      }), { OPERA_SECURITY_ENABLE_GDPR_MODE: "true" }))
+})
+
+describe("card numbers in identifiers", () => {
+  it.effect("a card number written with underscores is masked", () =>
+    withRedactor((redactor) =>
+      Effect.sync(() => expect(redactor.redactText("get_4111_1111_1111_1111")).toBe("get_****_****_****_****"))))
 })

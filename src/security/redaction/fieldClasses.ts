@@ -58,6 +58,14 @@ const rules: ReadonlyArray<readonly [FieldClass, RegExp]> = [
       "fullname",
       "guestname",
       "guestdisplayname",
+      "guestfullname",
+      "primaryguestname",
+      "accompanyingguestnames?",
+      "sharernames?",
+      "personname",
+      "altname",
+      "alternatenames",
+      "profilename",
       "alternate(givenname|surname|fullname|name)",
       "cardholdername",
       "nameoncard",
@@ -77,6 +85,48 @@ export const classifyKey = (key: string): FieldClass | undefined => {
   for (const [fieldClass, pattern] of rules) if (pattern.test(normalized)) return fieldClass
   return undefined
 }
+
+/**
+ * Keys that hold a guest (or several): in an object under one of them, a
+ * combined `name` is the guest's name. (`name` alone is too common to classify
+ * everywhere: hotels, room types, rate plans, blocks and companies have one.)
+ */
+const personKeys = new Set([
+  "guest",
+  "guests",
+  "primaryguest",
+  "reservationguest",
+  "reservationguests",
+  "accompanyingguest",
+  "accompanyingguests",
+  "accompanyguest",
+  "accompanyguests",
+  "additionalguests",
+  "sharer",
+  "sharers",
+  "sharerguests",
+  "guestprofile",
+  "guestprofiles",
+  "person",
+  "persons",
+  "customer",
+  "traveler",
+  "travelers",
+  "occupant",
+  "occupants"
+])
+
+export const isPersonKey = (key: string): boolean => personKeys.has(normalize(key))
+
+/** Combined-name keys that are a person's name inside a person (see isPersonKey and carriesPersonName). */
+const personNameKeys = new Set(["name", "displayname", "combinedname", "formattedname", "names"])
+
+export const isPersonNameKey = (key: string): boolean => personNameKeys.has(normalize(key))
+
+/** A key only a person has: an object with one is a person, and its combined `name` is theirs. */
+const givenOrFamilyName = /^(givenname|firstname|middlename|surname|lastname|familyname)$/
+
+export const carriesPersonName = (key: string): boolean => givenOrFamilyName.test(normalize(key))
 
 /** Free text written by guests or staff: returned as untrusted data. */
 const freeTextKeys = new Set([

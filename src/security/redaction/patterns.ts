@@ -58,8 +58,8 @@ const phonePattern = /(?:\+|\b00)\d(?:[ ().-]{0,2}\d){6,14}|\(?\b\d{3}\)?[ .-]\d
 export const replacePhones = (text: string, mask: (phone: string) => string): string =>
   text.replace(phonePattern, mask)
 
-/** Digit runs with single space, dot or dash separators, where a card number may hide. */
-const digitRun = /\+?\d(?:[ .-]?\d){12,}/g
+/** Digit runs with single space, dot, dash or underscore separators, where a card number may hide. */
+const digitRun = /\+?\d(?:[ ._-]?\d){12,}/g
 
 /**
  * Mask every digit that belongs to a Luhn-valid window of 13–19 consecutive
