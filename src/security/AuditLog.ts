@@ -2,6 +2,7 @@ import { FileSystem } from "@effect/platform"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Clock, Duration, Effect, Either, ExecutionStrategy, Exit, Layer, Option, Ref, Schedule, Scope } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
+import { keyedHashHex } from "../crypto/mac.js"
 import { resolveAuditKeys } from "./audit/auditKeys.js"
 import { AuditConfig, resolveAuditDbPath } from "./audit/AuditConfig.js"
 import type { AuditLogShape, CleanupRequest, ExportRequest, VerifyRequest } from "./audit/AuditLogShape.js"
@@ -161,8 +162,10 @@ const makeAuditLog = (role: Role) =>
     const shape: AuditLogShape = {
       append,
       status,
-      report: Effect.fn("AuditLog.report")(function*(hours: number) {
-        return yield* buildReport((yield* current).context.store, hours)
+      report: Effect.fn("AuditLog.report")(function*(hours: number, clientId?: string) {
+        const { context } = yield* current
+        const clientRef = clientId === undefined ? undefined : keyedHashHex(context.clientRefKey, clientId)
+        return yield* buildReport(context.store, hours, clientRef)
       }, Effect.tapError(noteDamage)),
       trail: Effect.fn("AuditLog.trail")(function*(hours: number, kinds: ReadonlyArray<AuditKind> = [], limit = 1000) {
         const { context } = yield* current

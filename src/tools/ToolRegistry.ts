@@ -17,7 +17,7 @@ import { ToolDirectory } from "./ToolDirectory.js"
 export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegistry", {
   effect: Effect.gen(function*() {
     // Captured once, so a call needs nothing but its CallContext.
-    const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory> | PipelineServices>()
+    const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory | CallContext> | PipelineServices>()
     const access = yield* AccessPolicy
     const byName = new Map(catalog.map((tool) => [tool.name, tool] as const))
 
@@ -46,7 +46,9 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
         }
         // One provide per call (each one compares and swaps the fiber's whole context).
         return yield* runToolCall(ctx, tool, args).pipe(
-          Effect.provide(Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }))
+          Effect.provide(
+            Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }).pipe(Context.add(CallContext, ctx))
+          )
         )
       })
 

@@ -43,6 +43,7 @@ const contextFor = (owner: string): ContextFor => ({ authInfo }) => {
   return {
     clientId: owner,
     transport: "http",
+    admin: policy?.admin === true,
     ...(extra?.peer !== undefined ? { peer: extra.peer } : {}),
     ...(extra?.userAgent !== undefined ? { userAgent: extra.userAgent } : {}),
     ...(policy !== undefined
