@@ -3,7 +3,8 @@ import { Console, Effect, Option } from "effect"
 import type { ClientPolicy } from "../security/clients/ClientRecord.js"
 import { isoInstant } from "../security/errors.js"
 import { ClientStore } from "../security/clients/ClientStore.js"
-import { reportStartupErrors } from "./startupErrors.js"
+import { unknownToolNames } from "../tools/toolNames.js"
+import { reportStartupErrors, StartupFailed } from "./startupErrors.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
 const name = Args.text({ name: "NAME" }).pipe(
@@ -34,6 +35,11 @@ const add = Command.make("add", { name, tools, hotels, readOnly, admin, json }, 
     const store = yield* ClientStore
     const toolList = splitList(options.tools)
     const hotelList = splitList(options.hotels)
+    const unknown = unknownToolNames(Option.getOrElse(toolList, () => []))
+    if (unknown.length > 0) {
+      for (const problem of unknown) yield* Console.error(`--tools ${problem}`)
+      return yield* new StartupFailed({ message: "unknown tool names in --tools" })
+    }
     const policy: ClientPolicy = {
       readOnly: options.readOnly,
       ...(options.admin ? { admin: true } : {}),

@@ -1,4 +1,5 @@
-import { Context, Effect } from "effect"
+import { ConfigError, Context, Effect, Option } from "effect"
+import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import type { CallContextShape } from "./CallContext.js"
 import { CallContext } from "./CallContext.js"
@@ -9,6 +10,7 @@ import { runToolCall } from "./pipeline.js"
 import { failed } from "./ToolCallOutcome.js"
 import type { ToolEntry } from "./ToolDirectory.js"
 import { ToolDirectory } from "./ToolDirectory.js"
+import { unknownToolNames } from "./toolNames.js"
 
 /**
  * The tools of this server: what a caller may list, and dispatch of one call
@@ -19,6 +21,11 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
     // Captured once, so a call needs nothing but its CallContext.
     const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory | CallContext> | PipelineServices>()
     const access = yield* AccessPolicy
+    // A misspelt allow-list would serve no tool at all: refuse to start instead.
+    const unknown = unknownToolNames(Option.getOrElse((yield* SecurityConfig).toolAllowList, () => []))
+    if (unknown.length > 0) {
+      return yield* Effect.fail(ConfigError.InvalidData(["OPERA_MCP_TOOLS"], unknown.join("; ")))
+    }
     const byName = new Map(catalog.map((tool) => [tool.name, tool] as const))
 
     const directoryFor = (ctx: CallContextShape): ReadonlyArray<ToolEntry> =>
