@@ -30,8 +30,8 @@ const connection: ReadonlyArray<SettingDoc> = [
 
 const access: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_READ_ONLY", "false", "Hide and refuse every tool that changes OPERA data"),
-  doc("OPERA_MCP_TOOLS", undefined, "Comma-separated allow-list of tool names"),
-  doc("OPERA_MCP_HOTELS", undefined, "Comma-separated allow-list of hotel codes"),
+  doc("OPERA_MCP_TOOLS", undefined, "Comma-separated allow-list of tool names; a name that is no tool is an error in `config validate` and at start-up, with the closest real names"),
+  doc("OPERA_MCP_HOTELS", undefined, "Comma-separated allow-list of hotel codes (compared and sent upper-case, as hotel ids in tool arguments are)"),
   doc("OPERA_MCP_TOOL_PROFILE", "full", "Tools listed: full, minimal, front-desk, housekeeping, revenue, reservations, read-only"),
   doc("OPERA_MCP_REQUIRE_CONFIRMATION", "true", "Destructive tools need a confirmation token (turn off only for unattended agents)"),
   doc("OPERA_MCP_CONFIRMATION_MODE", "elicit-or-token", "Who confirms destructive calls: elicit-or-token (the user through the client's elicitation form, else a token), elicit-only (refused to clients that cannot ask their user), token"),

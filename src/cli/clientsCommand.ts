@@ -3,7 +3,8 @@ import { Console, Effect, Option } from "effect"
 import type { ClientPolicy } from "../security/clients/ClientRecord.js"
 import { isoInstant } from "../security/errors.js"
 import { ClientStore } from "../security/clients/ClientStore.js"
-import { reportStartupErrors } from "./startupErrors.js"
+import { unknownToolNames } from "../tools/toolNames.js"
+import { reportStartupErrors, StartupFailed } from "./startupErrors.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
 const name = Args.text({ name: "NAME" }).pipe(
@@ -18,18 +19,30 @@ const hotels = Options.text("hotels").pipe(
   Options.withDescription("comma-separated hotel allow-list for this client (default: every hotel the server allows)")
 )
 const readOnly = Options.boolean("read-only").pipe(Options.withDescription("this client may only call read-only tools"))
+const admin = Options.boolean("admin").pipe(
+  Options.withDescription(
+    "this client sees the house-wide security view (every client's lockouts, blocks, incidents and calls); " +
+      "without it a client sees only its own"
+  )
+)
 
 const splitList = (raw: Option.Option<string>) =>
   Option.map(raw, (text) => text.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0))
 
 /** `clients add NAME`: the API key is printed once, on stdout, and stored only as a salted HMAC. */
-const add = Command.make("add", { name, tools, hotels, readOnly, json }, (options) =>
+const add = Command.make("add", { name, tools, hotels, readOnly, admin, json }, (options) =>
   Effect.gen(function*() {
     const store = yield* ClientStore
     const toolList = splitList(options.tools)
     const hotelList = splitList(options.hotels)
+    const unknown = unknownToolNames(Option.getOrElse(toolList, () => []))
+    if (unknown.length > 0) {
+      for (const problem of unknown) yield* Console.error(`--tools ${problem}`)
+      return yield* new StartupFailed({ message: "unknown tool names in --tools" })
+    }
     const policy: ClientPolicy = {
       readOnly: options.readOnly,
+      ...(options.admin ? { admin: true } : {}),
       ...(Option.isSome(toolList) ? { tools: toolList.value } : {}),
       ...(Option.isSome(hotelList) ? { hotels: hotelList.value.map((hotel) => hotel.toUpperCase()) } : {})
     }
@@ -49,6 +62,7 @@ const list = Command.make("list", { json }, ({ json }) =>
       keyHint: `${client.keyHint}…`,
       status: client.revokedAt === undefined ? "active" : "revoked",
       readOnly: client.policy.readOnly,
+      admin: client.policy.admin === true,
       tools: client.policy.tools ?? "all",
       hotels: client.policy.hotels ?? "all",
       createdAt: isoInstant(client.createdAt),
@@ -57,7 +71,8 @@ const list = Command.make("list", { json }, ({ json }) =>
     if (json) return yield* Console.log(JSON.stringify(rows))
     if (rows.length === 0) return yield* Console.log(`no clients in ${store.path}`)
     for (const row of rows) {
-      const scope = `${row.readOnly ? "read-only" : "read-write"}; tools: ${String(row.tools)}; hotels: ${String(row.hotels)}`
+      const access = `${row.readOnly ? "read-only" : "read-write"}${row.admin ? "; admin" : ""}`
+      const scope = `${access}; tools: ${String(row.tools)}; hotels: ${String(row.hotels)}`
       yield* Console.log(`${row.name}\t${row.status}\t${row.keyHint}\t${scope}\tcreated ${row.createdAt}`)
     }
   })).pipe(Command.withDescription("list HTTP clients: names, policies, status (never keys)"))

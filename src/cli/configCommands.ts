@@ -2,6 +2,8 @@ import { Command, Options } from "@effect/cli"
 import { Console, Effect, Schema } from "effect"
 import { validateConfiguration } from "../config/productionChecklist.js"
 import type { ChecklistResult } from "../config/productionChecklist.js"
+import { list } from "../config/settings.js"
+import { unknownToolNames } from "../tools/toolNames.js"
 
 /** The configuration has errors; the findings were printed already. */
 export class ConfigurationInvalid extends Schema.TaggedError<ConfigurationInvalid>()("ConfigurationInvalid", {
@@ -28,7 +30,18 @@ const json = Options.boolean("json").pipe(Options.withDescription("print the res
 
 const validateCommand = Command.make("validate", { production, json }, (options) =>
   Effect.gen(function*() {
-    const result = yield* validateConfiguration({ production: options.production })
+    const checked = yield* validateConfiguration({ production: options.production })
+    // The tool catalogue lives above config/, so the allow-list's names are checked here.
+    const tools = yield* Effect.orElseSucceed(list("OPERA_MCP_TOOLS"), () => [])
+    const toolErrors = unknownToolNames(tools).map((problem) => ({
+      variable: "OPERA_MCP_TOOLS",
+      message: `OPERA_MCP_TOOLS: ${problem}`
+    }))
+    const result: ChecklistResult = {
+      ...checked,
+      ok: checked.ok && toolErrors.length === 0,
+      errors: [...checked.errors, ...toolErrors]
+    }
     yield* Console.log(options.json ? JSON.stringify(result, null, 2) : formatChecklist(result))
     if (!result.ok) {
       return yield* new ConfigurationInvalid({

@@ -34,7 +34,8 @@ export const operaConnectionConfig: Config.Config<OperaConnectionShape> = Config
   clientSecretFile: optionalText("OPERA_CLIENT_SECRET_FILE"),
   appKey: secret("OPERA_APP_KEY"),
   enterpriseId: optionalText("OPERA_ENTERPRISE_ID"),
-  hotelId: text("OPERA_HOTEL_ID"),
+  // The canonical spelling, as hotel ids in tool arguments are decoded.
+  hotelId: text("OPERA_HOTEL_ID").pipe(Config.map((hotel) => hotel.trim().toUpperCase())),
   scope: optionalText("OPERA_SCOPE"),
   username: optionalText("OPERA_USERNAME"),
   password: optionalSecret("OPERA_PASSWORD"),

@@ -2,6 +2,7 @@ import { FileSystem } from "@effect/platform"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Clock, Duration, Effect, Either, ExecutionStrategy, Exit, Layer, Option, Ref, Schedule, Scope } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
+import { keyedHashHex } from "../crypto/mac.js"
 import { resolveAuditKeys } from "./audit/auditKeys.js"
 import { AuditConfig, resolveAuditDbPath } from "./audit/AuditConfig.js"
 import type { AuditLogShape, CleanupRequest, ExportRequest, ShredRequest, VerifyRequest } from "./audit/AuditLogShape.js"
@@ -165,10 +166,13 @@ const makeAuditLog = (role: Role) =>
     const shape: AuditLogShape = {
       append,
       status,
-      report: Effect.fn("AuditLog.report")(function*(hours: number) {
-        const { store } = (yield* current).context
-        const report = yield* buildReport(store, hours)
-        return { ...report, personalData: yield* personalDataSummary(store, security.dataRetentionPolicyDays) }
+      report: Effect.fn("AuditLog.report")(function*(hours: number, clientId?: string) {
+        const { context } = yield* current
+        const clientRef = clientId === undefined ? undefined : keyedHashHex(context.clientRefKey, clientId)
+        const report = yield* buildReport(context.store, hours, clientRef)
+        // What retention shredded is house-wide: a client's own view leaves it out.
+        if (clientRef !== undefined) return report
+        return { ...report, personalData: yield* personalDataSummary(context.store, security.dataRetentionPolicyDays) }
       }, Effect.tapError(noteDamage)),
       trail: Effect.fn("AuditLog.trail")(function*(hours: number, kinds: ReadonlyArray<AuditKind> = [], limit = 1000) {
         const { context } = yield* current

@@ -188,7 +188,11 @@ export class Redactor extends Effect.Service<Redactor>()("opera/Redactor", {
         ? `${kind}:${createHmac("sha256", hashKey).update(`${kind}\u0000${value}`, "utf8").digest("hex").slice(0, 32)}`
         : value
 
-    return { redactResult, redactText, untrusted, anonymize, policy, anonymizing } as const
+    /** A short keyed fingerprint of an IP address or user agent, whatever the policy: for results, never the value. */
+    const fingerprint = (kind: "ip" | "userAgent", value: string): string =>
+      `${kind}:${createHmac("sha256", hashKey).update(`${kind}\u0000${value}`, "utf8").digest("hex").slice(0, 12)}`
+
+    return { redactResult, redactText, untrusted, anonymize, fingerprint, policy, anonymizing } as const
   }),
   dependencies: [SecurityConfig.Default, KnownSecrets.Default]
 }) {}

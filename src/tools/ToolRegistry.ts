@@ -1,4 +1,5 @@
-import { Context, Effect } from "effect"
+import { ConfigError, Context, Effect, Option } from "effect"
+import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { Redactor } from "../security/Redactor.js"
 import type { CallContextShape } from "./CallContext.js"
@@ -10,6 +11,7 @@ import { runToolCall } from "./pipeline.js"
 import { failed } from "./ToolCallOutcome.js"
 import type { ToolEntry } from "./ToolDirectory.js"
 import { ToolDirectory } from "./ToolDirectory.js"
+import { unknownToolNames } from "./toolNames.js"
 
 /**
  * The tools of this server: what a caller may list, and dispatch of one call
@@ -18,9 +20,14 @@ import { ToolDirectory } from "./ToolDirectory.js"
 export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegistry", {
   effect: Effect.gen(function*() {
     // Captured once, so a call needs nothing but its CallContext.
-    const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory> | PipelineServices>()
+    const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory | CallContext> | PipelineServices>()
     const access = yield* AccessPolicy
     const redactor = yield* Redactor
+    // A misspelt allow-list would serve no tool at all: refuse to start instead.
+    const unknown = unknownToolNames(Option.getOrElse((yield* SecurityConfig).toolAllowList, () => []))
+    if (unknown.length > 0) {
+      return yield* Effect.fail(ConfigError.InvalidData(["OPERA_MCP_TOOLS"], unknown.join("; ")))
+    }
     const byName = new Map(catalog.map((tool) => [tool.name, tool] as const))
 
     const directoryFor = (ctx: CallContextShape): ReadonlyArray<ToolEntry> =>
@@ -49,7 +56,9 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
         }
         // One provide per call (each one compares and swaps the fiber's whole context).
         return yield* runToolCall(ctx, tool, args).pipe(
-          Effect.provide(Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }))
+          Effect.provide(
+            Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }).pipe(Context.add(CallContext, ctx))
+          )
         )
       })
 

@@ -4,7 +4,9 @@ import type { OperaClient } from "../opera/OperaClient.js"
 import type { TokenCache } from "../opera/TokenCache.js"
 import type { AuditLog } from "../security/AuditLog.js"
 import type { RateLimiter } from "../security/RateLimiter.js"
+import type { Redactor } from "../security/Redactor.js"
 import type { ThreatMonitor } from "../security/ThreatMonitor.js"
+import type { CallContext } from "./CallContext.js"
 import { bookActivity } from "./activities/bookActivity.js"
 import { cancelActivity } from "./activities/cancelActivity.js"
 import { listActivities } from "./activities/listActivities.js"
@@ -98,6 +100,8 @@ export type ToolServices =
   | AuditLog
   | RateLimiter
   | ThreatMonitor
+  | Redactor
+  | CallContext
 
 /** Every tool this server has, in the order tools/list shows them. */
 export const catalog: ReadonlyArray<Tool<ToolServices>> = [

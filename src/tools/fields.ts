@@ -1,11 +1,18 @@
 import { Effect, Schema } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 
-/** An OPERA hotel code as OHIP uses it in paths and the x-hotelid header. */
-export const HotelId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9_-]{1,20}$/, { message: () => "must be an OPERA hotel code (letters, digits, - or _)" }),
-  Schema.annotations({ description: "OPERA hotel code; defaults to the configured hotel (OPERA_HOTEL_ID)" })
-)
+/**
+ * An OPERA hotel code as OHIP uses it in paths and the x-hotelid header,
+ * decoded to its one canonical (upper-case) spelling: the allow-list check,
+ * the audit row and the request to OPERA all see the same value.
+ */
+export const HotelId = Schema.transform(
+  Schema.String.pipe(
+    Schema.pattern(/^[A-Za-z0-9_-]{1,20}$/, { message: () => "must be an OPERA hotel code (letters, digits, - or _)" })
+  ),
+  Schema.String,
+  { strict: true, decode: (code) => code.toUpperCase(), encode: (code) => code }
+).annotations({ description: "OPERA hotel code; defaults to the configured hotel (OPERA_HOTEL_ID)" })
 
 /** The hotel a call is for: the one given, or the configured one. */
 export const hotelFor = (hotelId: string | undefined) =>

@@ -51,6 +51,7 @@ export const contextFor = (owner: string | undefined): ContextFor => ({ authInfo
   return {
     clientId: owner ?? (extra !== undefined && authInfo !== undefined ? authInfo.clientId : "unauthenticated"),
     transport: "http",
+    admin: policy?.admin === true,
     ...(extra?.peer !== undefined ? { peer: extra.peer } : {}),
     ...(extra?.userAgent !== undefined ? { userAgent: extra.userAgent } : {}),
     ...(policy !== undefined

@@ -39,8 +39,8 @@ export interface ExportRequest {
 export interface AuditLogShape {
   /** Appends one event to the chain. Disabled: a no-op success with sequence 0. */
   readonly append: (event: AuditEventInput) => Effect.Effect<AuditReceipt, AuditUnavailable>
-  /** Security report of the last `hours`. */
-  readonly report: (hours: number) => Effect.Effect<SecurityReport, AuditUnavailable>
+  /** Security report of the last `hours`; with `clientId`, of that client's own events only. */
+  readonly report: (hours: number, clientId?: string) => Effect.Effect<SecurityReport, AuditUnavailable>
   /** Decrypted rows of the last `hours` (newest `limit`, default 1000), optionally of some kinds only. */
   readonly trail: (
     hours: number,

@@ -44,15 +44,20 @@ export const threatLevelOf = (facts: {
   return "low"
 }
 
-/** The security report of the last `hours`, aggregated in SQL over the clear columns only. */
-export const buildReport = (store: AuditStore, hours: number) =>
+/**
+ * The security report of the last `hours`, aggregated in SQL over the clear
+ * columns only; with `clientRef`, of that one client's rows only.
+ */
+export const buildReport = (store: AuditStore, hours: number, clientRef?: string) =>
   Effect.gen(function*() {
     const { sql } = store
     const to = yield* Clock.currentTimeMillis
     const from = to - Math.max(0, hours) * 3_600_000
     const decode = <A, I>(schema: Schema.Schema<A, I>) => (rows: ReadonlyArray<unknown>) =>
       Effect.orDie(Schema.decodeUnknown(Schema.Array(schema))(rows))
-    const window = sql`occurred_at >= ${from} AND occurred_at <= ${to}`
+    const window = clientRef === undefined
+      ? sql`occurred_at >= ${from} AND occurred_at <= ${to}`
+      : sql`occurred_at >= ${from} AND occurred_at <= ${to} AND client_ref = ${clientRef}`
 
     const counts = yield* sql`SELECT kind, outcome, count(*) AS n FROM audit_events WHERE ${window}
       GROUP BY kind, outcome`.pipe(Effect.flatMap(decode(CountRow)))

@@ -7,7 +7,12 @@ export const clientNamePattern = /^[a-z][a-z0-9._-]{0,63}$/
 export const ClientPolicy = Schema.Struct({
   tools: Schema.optional(Schema.Array(Schema.String)),
   hotels: Schema.optional(Schema.Array(Schema.String)),
-  readOnly: Schema.Boolean
+  readOnly: Schema.Boolean,
+  /**
+   * May see the house-wide security view (every client's lockouts, blocks,
+   * incidents and calls). Absent in files written before it existed: not admin.
+   */
+  admin: Schema.optional(Schema.Boolean)
 })
 export type ClientPolicy = typeof ClientPolicy.Type
 

@@ -6,9 +6,12 @@ import { OperaClient } from "../../opera/OperaClient.js"
 import { TokenCache } from "../../opera/TokenCache.js"
 import { AuditLog } from "../../security/AuditLog.js"
 import { RateLimiter } from "../../security/RateLimiter.js"
+import { Redactor } from "../../security/Redactor.js"
 import { ThreatMonitor } from "../../security/ThreatMonitor.js"
 import { serverInfo } from "../../mcp/serverInfo.js"
+import { CallContext } from "../CallContext.js"
 import { defineTool } from "../Tool.js"
+import { callerView } from "./callerView.js"
 
 const Output = Schema.Struct({
   server: Schema.Struct({ name: Schema.String, version: Schema.String }),
@@ -32,6 +35,8 @@ const Output = Schema.Struct({
     monitoring: Schema.Boolean,
     readOnly: Schema.Boolean,
     tokenBinding: Schema.Boolean,
+    /** "own": this client's lockouts, blocks, incidents and calls only; "house": every client's (admin, stdio). */
+    view: Schema.Literal("own", "house"),
     lockedOutClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String })),
     threatLevel: Schema.Literal("low", "medium", "high"),
     blockedClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String })),
@@ -61,7 +66,8 @@ export const securityHealthCheck = defineTool({
   domain: "security",
   operations: ["rsv.pingReservationService"],
   description: "Health of this server: OPERA reachability, the OAuth token's state (never the token), " +
-    "and the security controls in force. Use it first when calls fail.",
+    "and the security controls in force, with this client's own lockouts, blocks and incidents " +
+    "(every client's for an admin client). Use it first when calls fail.",
   annotations: {
     title: "Security health check",
     readOnlyHint: true,
@@ -81,6 +87,7 @@ export const securityHealthCheck = defineTool({
       const tokens = yield* TokenCache
       const audit = yield* AuditLog
       const limiter = yield* RateLimiter
+      const caller = callerView(yield* CallContext, yield* Redactor)
       const started = yield* Clock.currentTimeMillis
       const ping = yield* client.execute(pingReservationService(connection.hotelId), PingReservationServiceResponse).pipe(Effect.either)
       const latencyMs = (yield* Clock.currentTimeMillis) - started
@@ -95,9 +102,16 @@ export const securityHealthCheck = defineTool({
         }
         : { reachable: false, hotelId: connection.hotelId, problem: ping.left.message, circuitBreaker: breakerName[breaker._tag] }
       const auditStatus = yield* audit.status
-      const lastHour = yield* audit.report(1).pipe(Effect.option)
+      const lastHour = yield* audit.report(1, caller.reportClientId).pipe(Effect.option)
       const lockouts = yield* limiter.lockouts
       const threat = yield* (yield* ThreatMonitor).snapshot
+      const blocked = caller.visible(threat.blockedClients)
+      // An HTTP client's threat level is its own: blocked, raised (medium), else low.
+      const threatLevel = caller.houseWide
+        ? threat.threatLevel
+        : blocked.length > 0
+        ? "high" as const
+        : caller.visible(threat.clients)[0]?.level ?? "low" as const
       const iso = (epochMs: number) => new Date(epochMs).toISOString()
       const structured = {
         server: { name: serverInfo.name, version: serverInfo.version },
@@ -109,10 +123,11 @@ export const securityHealthCheck = defineTool({
           monitoring: security.enableSecurityMonitoring,
           readOnly: security.readOnly,
           tokenBinding: security.enableTokenBinding,
-          lockedOutClients: lockouts.map((lockout) => ({ clientId: lockout.clientId, until: iso(lockout.until) })),
-          threatLevel: threat.threatLevel,
-          blockedClients: threat.blockedClients.map((block) => ({ clientId: block.clientId, until: iso(block.until) })),
-          recentIncidents: threat.recentIncidents.slice(-10).map((incident) => ({
+          view: caller.view,
+          lockedOutClients: caller.visible(lockouts).map((lockout) => ({ clientId: lockout.clientId, until: iso(lockout.until) })),
+          threatLevel,
+          blockedClients: blocked.map((block) => ({ clientId: block.clientId, until: iso(block.until) })),
+          recentIncidents: caller.visible(threat.recentIncidents).slice(0, 10).map((incident) => ({
             id: incident.id,
             clientId: incident.clientId,
             openedAt: iso(incident.openedAt)
