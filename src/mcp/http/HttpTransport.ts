@@ -16,7 +16,7 @@ import { makeMcpEndpoint } from "./mcpEndpoint.js"
 import { HttpMetrics } from "./metrics.js"
 import { normalizeAddress, refuseHostOrOrigin, resolvePeer } from "./networkPolicy.js"
 import { makeReadiness } from "./readiness.js"
-import { header, sendJson, sendRefusal, sendText } from "./requestIo.js"
+import { header, repeatedHeader, sendJson, sendRefusal, sendText } from "./requestIo.js"
 import { makeSessions } from "./sessions.js"
 import { checkNetworkSettings, loadTls } from "./startupChecks.js"
 
@@ -83,7 +83,13 @@ export const startHttpServer = (listen: HttpListenOptions) =>
 
     const handle = (req: IncomingMessage, res: ServerResponse) =>
       Deferred.await(routes).pipe(
-        Effect.flatMap((route) => route(req, res)),
+        Effect.flatMap((route) => {
+          const repeated = repeatedHeader(req)
+          return repeated === undefined ? route(req, res) : Effect.fail(new HttpRefusal({
+            status: 400,
+            message: `Bad Request: the ${repeated} header is sent more than once; send it once.`
+          }))
+        }),
         Effect.catchAll((refusal) => sendRefusal(res, refusal)),
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause) ? Effect.sync(() => res.destroy()) : Effect.logError("http: request failed unexpectedly", {
@@ -92,10 +98,18 @@ export const startHttpServer = (listen: HttpListenOptions) =>
         )
       )
 
-    const options = { maxHeaderSize: settings.maxHeaderBytes, requestTimeout: settings.requestTimeoutMs }
+    // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by default), so
+    // a client trickling header lines stayed up to 30 s past the timeout; a 250 ms check keeps the bound tight.
+    const options = {
+      maxHeaderSize: settings.maxHeaderBytes,
+      requestTimeout: settings.requestTimeoutMs,
+      connectionsCheckingInterval: 250
+    }
     const server = Option.match(tls, {
       onNone: () => createHttpServer(options),
-      onSome: (material) => createHttpsServer({ ...options, ...material, minVersion: security.minTlsVersion })
+      // The TLS handshake comes before any header: it gets the same bound (Node's default is 120 s).
+      onSome: (material) =>
+        createHttpsServer({ ...options, ...material, minVersion: security.minTlsVersion, handshakeTimeout: settings.headersTimeoutMs })
     })
     server.headersTimeout = settings.headersTimeoutMs
     server.keepAliveTimeout = settings.keepAliveTimeoutMs

@@ -8,6 +8,30 @@ export const header = (req: IncomingMessage, name: string): string | undefined =
   return Array.isArray(value) ? value[0] : value
 }
 
+/**
+ * Headers whose value decides who calls, which host or origin, or which MCP
+ * session and method. Node keeps only the first Authorization or Host and
+ * joins the others, so two of them could mean one thing to a proxy in front
+ * and another here: a request that repeats one is refused (RFC 9112 requires
+ * it for Host). Content-Length and Transfer-Encoding conflicts Node's parser
+ * already refuses; X-Forwarded-For may repeat (resolvePeer reads every hop).
+ */
+const singleHeaders = [
+  ["authorization", "Authorization"],
+  ["host", "Host"],
+  ["origin", "Origin"],
+  ["content-type", "Content-Type"],
+  ["mcp-session-id", "Mcp-Session-Id"],
+  ["mcp-protocol-version", "MCP-Protocol-Version"],
+  ["mcp-method", "Mcp-Method"],
+  ["mcp-name", "Mcp-Name"],
+  ["last-event-id", "Last-Event-ID"]
+] as const
+
+/** The name of a single-valued header the request sends more than once, or undefined. */
+export const repeatedHeader = (req: IncomingMessage): string | undefined =>
+  singleHeaders.find(([name]) => (req.headersDistinct[name]?.length ?? 0) > 1)?.[1]
+
 const tooLarge = (maxBytes: number) =>
   new HttpRefusal({ status: 413, message: `The request body is larger than ${maxBytes} bytes.` })
 
