@@ -20,3 +20,9 @@ export class AuditMisconfigured extends Schema.TaggedError<AuditMisconfigured>()
   setting: Schema.String,
   message: Schema.String
 }) {}
+
+/** `AuditLog.append` was handed an event that does not fit the model (an unknown kind or outcome): nothing is written. */
+export class AuditEventInvalid extends Schema.TaggedError<AuditEventInvalid>()("AuditEventInvalid", {
+  reason: Schema.Literal("invalid_event"),
+  message: Schema.String
+}) {}
