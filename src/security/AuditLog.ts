@@ -1,6 +1,6 @@
 import { FileSystem } from "@effect/platform"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Clock, Duration, Effect, Either, ExecutionStrategy, Exit, Layer, Option, Ref, Schedule, Scope } from "effect"
+import { Clock, Duration, Effect, Either, ExecutionStrategy, Exit, Layer, Option, ParseResult, Ref, Schedule, Schema, Scope } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { keyedHashHex } from "../crypto/mac.js"
 import { resolveAuditKeys } from "./audit/auditKeys.js"
@@ -9,9 +9,11 @@ import type { AuditLogShape, CleanupRequest, ExportRequest, ShredRequest, Verify
 import { disabledAuditLog } from "./audit/AuditLogShape.js"
 import type { AuditConnection } from "./audit/connect.js"
 import { connectAuditLog } from "./audit/connect.js"
-import { AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
+import { AuditEventInvalid, AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
 import { exportTrail } from "./audit/exportTrail.js"
-import type { AuditEventInput, AuditKind } from "./audit/model.js"
+import type { AuditKind } from "./audit/model.js"
+import { AuditEventInput } from "./audit/model.js"
+import { resolveCrashLeftIntents } from "./audit/recoverIntents.js"
 import { buildReport } from "./audit/report.js"
 import { cleanup } from "./audit/retention.js"
 import { openRow, toStoredRow } from "./audit/rows.js"
@@ -118,7 +120,21 @@ const makeAuditLog = (role: Role) =>
     const current = Effect.flatMap(Ref.get(connection), (state) =>
       state._tag === "Open" ? Effect.succeed(state.open) : reconnect)
 
-    const append = Effect.fnUntraced(function*(event: AuditEventInput) {
+    // Decoded at the boundary: a row of an unknown kind would verify but could not be read back.
+    const decodeEvent = (event: unknown) =>
+      Schema.decodeUnknown(AuditEventInput)(event, { onExcessProperty: "error" }).pipe(
+        Effect.mapError((error) =>
+          new AuditEventInvalid({
+            reason: "invalid_event",
+            message: `audit event refused, nothing written: ${
+              ParseResult.ArrayFormatter.formatErrorSync(error).slice(0, 3).map((issue) =>
+                `${issue.path.join(".") || "event"}: ${issue.message}`.slice(0, 200)
+              ).join("; ")
+            }`
+          })
+        )
+      )
+    const write = Effect.fnUntraced(function*(event: AuditEventInput) {
       const damaged = yield* Ref.get(damage)
       if (Option.isSome(damaged)) return yield* damaged.value
       const open = yield* current
@@ -127,9 +143,10 @@ const makeAuditLog = (role: Role) =>
       onFailure: (error) => Ref.set(writeFailure, Option.some(error)).pipe(Effect.zipRight(noteDamage(error))),
       onSuccess: () => Ref.set(writeFailure, Option.none())
     }))
+    const append = (event: AuditEventInput) => Effect.flatMap(decodeEvent(event), write)
 
     const admin = (actor: string, tool: string, details: string) =>
-      append({ kind: "admin", clientId: actor, tool, outcome: "success", sensitive: { details } })
+      write({ kind: "admin", clientId: actor, tool, outcome: "success", sensitive: { details } })
 
     const status = Effect.gen(function*() {
       const state = yield* Ref.get(connection)
@@ -255,6 +272,16 @@ const makeAuditLog = (role: Role) =>
       checkpoint: Effect.flatMap(current, (open) => open.journal.checkpoint)
     }
 
+    if (role === "server" && Either.isRight(first)) {
+      // Before any call runs: intents a crashed process left open get an outcome row.
+      const resolved = yield* resolveCrashLeftIntents(first.right.context, write).pipe(
+        Effect.catchAll((error) => Effect.logWarning(`audit: crash-left intents not resolved: ${error.message}`)),
+        Effect.catchAllDefect(() => Effect.logWarning("audit: crash-left intents not resolved: unexpected failure"))
+      )
+      if (typeof resolved === "number" && resolved > 0) {
+        yield* Effect.logWarning(`audit: ${resolved} write intent(s) left by an ended process recorded as unknown_outcome`)
+      }
+    }
     if (role === "server") {
       const quietly = (what: string) => <A>(job: Effect.Effect<A, AuditUnavailable>) =>
         job.pipe(

@@ -1,4 +1,4 @@
-import { ConfigError, Context, Effect, Option } from "effect"
+import { ConfigError, Context, Effect, Fiber, FiberSet, Option } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { Redactor } from "../security/Redactor.js"
@@ -18,7 +18,10 @@ import { unknownToolNames } from "./toolNames.js"
  * through the security pipeline (ARCHITECTURE.md, "The flow of one tool call").
  */
 export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegistry", {
-  effect: Effect.gen(function*() {
+  scoped: Effect.gen(function*() {
+    // Calls in flight. At shutdown this scope closes before the audit log's (it is built on top of it):
+    // every call still running is interrupted and its outcome row written before the log closes.
+    const inFlight = yield* FiberSet.make<unknown, unknown>()
     // Captured once, so a call needs nothing but its CallContext.
     const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory | CallContext> | PipelineServices>()
     const access = yield* AccessPolicy
@@ -55,11 +58,13 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
           return failed(`Unknown tool${shown}. Call tools/list for the tools available.`)
         }
         // One provide per call (each one compares and swaps the fiber's whole context).
-        return yield* runToolCall(ctx, tool, args).pipe(
+        const call = yield* FiberSet.run(inFlight, runToolCall(ctx, tool, args).pipe(
           Effect.provide(
             Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }).pipe(Context.add(CallContext, ctx))
           )
-        )
+        ))
+        // A cancelled request interrupts this fiber; the call's own fiber is interrupted with it.
+        return yield* Fiber.join(call).pipe(Effect.onInterrupt(() => Fiber.interrupt(call)))
       })
 
     return { list, dispatch, tools: catalog } as const

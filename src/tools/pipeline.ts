@@ -133,6 +133,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       })
 
     let intentRecorded = false
+    let outcomeRecorded = false
     const recordIntent = (refusal: (problem: string) => string) =>
       record({ kind: "tool_intent", outcome: "pending" }).pipe(
         Effect.mapError((problem) => new ToolError({ message: refusal(problem.message) })),
@@ -186,81 +187,100 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       return { isError: false, text: tool.render(structured), structured: asRecord(structured) } satisfies ToolCallOutcome
     })
 
-    const outcome = yield* steps.pipe(
-      Effect.catchAll((error) =>
-        Effect.gen(function*() {
-          const reason = (lockoutReasons as Record<string, typeof lockoutReasons[keyof typeof lockoutReasons]>)[error._tag]
-          if (reason !== undefined) {
-            const lock = yield* limiter.recordFailure(ctx.clientId, reason)
-            if (lock.lockedOut && lock.newlyLockedOut) {
-              yield* audit.append({
-                kind: "security",
-                clientId: ctx.clientId,
-                tool: tool.name,
-                outcome: "refused",
-                errorTag: "ClientLockedOut"
-              }).pipe(Effect.ignore)
-            }
-          }
-          // OPERA's own explanations are passed on, with any email, phone or card number in them masked.
-          // Masked first (a cut could leave part of a card number unmasked), then kept to a readable length:
-          // a refusal may quote the caller's own arguments, which can be huge.
-          const text = upTo(maxMessageChars, redactor.redactText(error.message))
-          // Not a failure: clients show isError as one. The call is still audited as refused (nothing ran).
-          if (error._tag === "ConfirmationRequired") return { ...confirmationRequired(error, text), errorTag: error._tag }
-          return { ...failed(text), errorTag: error._tag }
-        })
+    // A call cut by the client (notifications/cancelled, a dropped connection) or by shutdown still
+    // ends with an outcome row, written uninterruptibly. A write cut after its intent was recorded may
+    // already have reached OPERA: its outcome is unknown, not cancelled.
+    const cut = Effect.suspend(() => {
+      if (outcomeRecorded) return Effect.void
+      const lost = writes && intentRecorded
+      return record({
+        kind: writes ? "tool_outcome" : "tool_call",
+        outcome: lost ? "unknown_outcome" : "cancelled",
+        errorTag: lost ? "OutcomeLost" : "Cancelled"
+      }).pipe(
+        Effect.catchAll((error) => Effect.logWarning("audit: could not record a cut call", { tool: tool.name, reason: error.reason }))
       )
-    )
+    })
+    const completed = Effect.gen(function*() {
+      const outcome = yield* steps.pipe(
+        Effect.catchAll((error) =>
+          Effect.gen(function*() {
+            const reason = (lockoutReasons as Record<string, typeof lockoutReasons[keyof typeof lockoutReasons]>)[error._tag]
+            if (reason !== undefined) {
+              const lock = yield* limiter.recordFailure(ctx.clientId, reason)
+              if (lock.lockedOut && lock.newlyLockedOut) {
+                yield* audit.append({
+                  kind: "security",
+                  clientId: ctx.clientId,
+                  tool: tool.name,
+                  outcome: "refused",
+                  errorTag: "ClientLockedOut"
+                }).pipe(Effect.ignore)
+              }
+            }
+            // OPERA's own explanations are passed on, with any email, phone or card number in them masked.
+            // Masked first (a cut could leave part of a card number unmasked), then kept to a readable length:
+            // a refusal may quote the caller's own arguments, which can be huge.
+            const text = upTo(maxMessageChars, redactor.redactText(error.message))
+            // Not a failure: clients show isError as one. The call is still audited as refused (nothing ran).
+            if (error._tag === "ConfirmationRequired") return { ...confirmationRequired(error, text), errorTag: error._tag }
+            return { ...failed(text), errorTag: error._tag }
+          })
+        )
+      )
 
-    const errorTag = "errorTag" in outcome ? outcome.errorTag : undefined
-    const finished = yield* Clock.currentTimeMillis
-    const bookingFacts = reservationFactsOf(decoded)
-    yield* threats.record(ctx, tool, {
-      // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
-      success: errorTag === undefined || errorTag === "ConfirmationPending",
-      ...(errorTag !== undefined ? { errorTag } : {}),
-      guestIds,
-      returnedIds,
-      ...(decoded !== undefined ? { args: decoded } : {}),
-      ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
-      durationMs: finished - started
-    })
-    const auditOutcome = errorTag === undefined ? "success" : errorTag === "OperaUnavailable" ||
-        errorTag.startsWith("Opera") || errorTag === "ToolError"
-      ? "failure"
-      : "refused"
-    const written = yield* record({
-      kind: writes ? "tool_outcome" : "tool_call",
-      outcome: auditOutcome,
-      ...(errorTag !== undefined ? { errorTag } : {})
-    }).pipe(Effect.either)
-    if (security.enableSecurityDebugLogs) {
-      // Security debug detail: what the pipeline decided, never arguments, results or ids.
-      yield* Effect.logInfo("tool call", {
-        tool: tool.name,
-        outcome: auditOutcome,
-        errorTag: errorTag ?? "none",
-        riskLevel: risk?.riskLevel ?? "unscored",
-        durationMs: finished - started,
-        audited: written._tag === "Right"
+      const errorTag = "errorTag" in outcome ? outcome.errorTag : undefined
+      const finished = yield* Clock.currentTimeMillis
+      const bookingFacts = reservationFactsOf(decoded)
+      yield* threats.record(ctx, tool, {
+        // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
+        success: errorTag === undefined || errorTag === "ConfirmationPending",
+        ...(errorTag !== undefined ? { errorTag } : {}),
+        guestIds,
+        returnedIds,
+        ...(decoded !== undefined ? { args: decoded } : {}),
+        ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
+        durationMs: finished - started
       })
-    }
-    if (written._tag === "Left") {
-      // Reads go on while the audit log is degraded; the health check says so.
-      yield* Effect.logWarning("audit: could not record a tool call", { tool: tool.name, reason: written.left.reason })
-      if (strict && !writes && errorTag === undefined) {
-        // Strict mode: no guest data leaves unless its read is on the record. (A write has already
-        // changed OPERA, and its intent is on the record: its result is not hidden, which would invite a repeat.)
-        return {
-          isError: true,
-          text: "Refused: the audit log could not record this read and strict mode is on; the result is withheld.",
-          errorTag: "AuditUnavailable"
-        } satisfies ToolCallOutcome
+      const auditOutcome = errorTag === undefined ? "success" : errorTag === "OperaUnavailable" ||
+          errorTag.startsWith("Opera") || errorTag === "ToolError"
+        ? "failure"
+        : "refused"
+      const written = yield* record({
+        kind: writes ? "tool_outcome" : "tool_call",
+        outcome: auditOutcome,
+        ...(errorTag !== undefined ? { errorTag } : {})
+      }).pipe(Effect.either, Effect.tap(() => {
+        outcomeRecorded = true
+      }), Effect.uninterruptible)
+      if (security.enableSecurityDebugLogs) {
+        // Security debug detail: what the pipeline decided, never arguments, results or ids.
+        yield* Effect.logInfo("tool call", {
+          tool: tool.name,
+          outcome: auditOutcome,
+          errorTag: errorTag ?? "none",
+          riskLevel: risk?.riskLevel ?? "unscored",
+          durationMs: finished - started,
+          audited: written._tag === "Right"
+        })
       }
-    }
-    return Option.match(Option.fromNullable(errorTag), {
-      onNone: () => outcome,
-      onSome: (tag) => ({ ...outcome, isError: tag !== "ConfirmationRequired", errorTag: tag }) satisfies ToolCallOutcome
+      if (written._tag === "Left") {
+        // Reads go on while the audit log is degraded; the health check says so.
+        yield* Effect.logWarning("audit: could not record a tool call", { tool: tool.name, reason: written.left.reason })
+        if (strict && !writes && errorTag === undefined) {
+          // Strict mode: no guest data leaves unless its read is on the record. (A write has already
+          // changed OPERA, and its intent is on the record: its result is not hidden, which would invite a repeat.)
+          return {
+            isError: true,
+            text: "Refused: the audit log could not record this read and strict mode is on; the result is withheld.",
+            errorTag: "AuditUnavailable"
+          } satisfies ToolCallOutcome
+        }
+      }
+      return Option.match(Option.fromNullable(errorTag), {
+        onNone: () => outcome,
+        onSome: (tag) => ({ ...outcome, isError: tag !== "ConfirmationRequired", errorTag: tag }) satisfies ToolCallOutcome
+      })
     })
+    return yield* completed.pipe(Effect.onInterrupt(() => cut))
   })

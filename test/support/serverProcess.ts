@@ -16,6 +16,8 @@ export interface ServerSession {
   readonly stdout: () => string
   readonly call: (name: string, args?: Record<string, unknown>) => Promise<CallToolResult>
   readonly close: () => Promise<void>
+  /** The server process id (to signal it). */
+  readonly pid: () => number | null
 }
 
 /** Spawns the built server over stdio with the SDK client, as an MCP client would. */
@@ -52,7 +54,8 @@ export const startServer = async (options: {
     stderr: () => stderrChunks.join(""),
     stdout: () => stdoutMessages.join("\n"),
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
-    close: () => client.close()
+    close: () => client.close(),
+    pid: () => transport.pid
   }
 }
 

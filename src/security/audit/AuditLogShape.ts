@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import type { CheckpointFileError } from "./errors.js"
+import type { AuditEventInvalid, CheckpointFileError } from "./errors.js"
 import { AuditUnavailable } from "./errors.js"
 import type { AuditEventInput, AuditKind, AuditReceipt, AuditRecord, AuditStatus, SecurityReport } from "./model.js"
 import type { Rebase } from "./checkpoints.js"
@@ -38,7 +38,7 @@ export interface ExportRequest {
 
 export interface AuditLogShape {
   /** Appends one event to the chain. Disabled: a no-op success with sequence 0. */
-  readonly append: (event: AuditEventInput) => Effect.Effect<AuditReceipt, AuditUnavailable>
+  readonly append: (event: AuditEventInput) => Effect.Effect<AuditReceipt, AuditUnavailable | AuditEventInvalid>
   /** Security report of the last `hours`; with `clientId`, of that client's own events only. */
   readonly report: (hours: number, clientId?: string) => Effect.Effect<SecurityReport, AuditUnavailable>
   /** Decrypted rows of the last `hours` (newest `limit`, default 1000), optionally of some kinds only. */

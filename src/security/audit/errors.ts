@@ -41,3 +41,9 @@ export class UnsignedCheckpoint extends Schema.TaggedError<UnsignedCheckpoint>()
   sequence: Schema.Number,
   message: Schema.String
 }) {}
+
+/** `AuditLog.append` was handed an event that does not fit the model (an unknown kind or outcome): nothing is written. */
+export class AuditEventInvalid extends Schema.TaggedError<AuditEventInvalid>()("AuditEventInvalid", {
+  reason: Schema.Literal("invalid_event"),
+  message: Schema.String
+}) {}

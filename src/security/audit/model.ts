@@ -4,7 +4,11 @@ import { PersonalDataRetention } from "./shredReport.js"
 export const AuditKind = Schema.Literal("tool_call", "tool_intent", "tool_outcome", "auth", "security", "admin")
 export type AuditKind = typeof AuditKind.Type
 
-export const AuditOutcome = Schema.Literal("success", "failure", "refused", "pending")
+/**
+ * `cancelled`: the client cancelled or shutdown cut the call before it changed anything.
+ * `unknown_outcome`: a write cut after its request may have reached OPERA (or left by a crash).
+ */
+export const AuditOutcome = Schema.Literal("success", "failure", "refused", "pending", "cancelled", "unknown_outcome")
 export type AuditOutcome = typeof AuditOutcome.Type
 
 export const RiskLevel = Schema.Literal("low", "medium", "high")
@@ -101,6 +105,10 @@ export const SecurityReport = Schema.Struct({
     failed: Schema.Number,
     refused: Schema.Number,
     pending: Schema.Number,
+    cancelled: Schema.Number,
+    unknownOutcome: Schema.Number,
+    /** Write intents with no outcome row, over the whole log: calls in flight, or not yet resolved. */
+    unresolvedIntents: Schema.Number,
     authEvents: Schema.Number,
     securityEvents: Schema.Number
   }),

@@ -1,5 +1,6 @@
 import { Clock, Effect, Schema } from "effect"
 import type { AuditStore } from "./AuditStore.js"
+import { unresolvedIntentsQuery } from "./recoverIntents.js"
 import type { AuditKind, AuditOutcome, SecurityReport, ThreatLevel } from "./model.js"
 import { AuditKind as AuditKindSchema, AuditOutcome as AuditOutcomeSchema } from "./model.js"
 
@@ -78,6 +79,8 @@ export const buildReport = (store: AuditStore, hours: number, clientRef?: string
       Effect.flatMap(decode(HighRiskRow))
     )
 
+    const unresolved = yield* sql.unsafe<object>(unresolvedIntentsQuery).pipe(Effect.flatMap(decode(NumberRow)))
+
     const count = (kinds: ReadonlyArray<string>, outcomes: ReadonlyArray<AuditOutcome>) =>
       counts
         .filter((row) => kinds.includes(row.kind) && outcomes.includes(row.outcome as AuditOutcome))
@@ -125,6 +128,9 @@ export const buildReport = (store: AuditStore, hours: number, clientRef?: string
         failed,
         refused,
         pending: count(["tool_intent", ...toolKinds], ["pending"]),
+        cancelled: count(toolKinds, ["cancelled"]),
+        unknownOutcome: count(toolKinds, ["unknown_outcome"]),
+        unresolvedIntents: unresolved[0]?.n ?? 0,
         authEvents: count(["auth"], ["success", "failure", "refused", "pending"]),
         securityEvents
       }

@@ -48,6 +48,8 @@ const Output = Schema.Struct({
     lastCheckpointSequence: Schema.Number,
     strictMode: Schema.Boolean,
     problem: Schema.optional(Schema.String),
+    /** Write intents with no outcome row yet: calls in flight (crash-left ones are resolved at start-up). */
+    unresolvedIntents: Schema.optional(Schema.Number),
     lastHour: Schema.optional(Schema.Struct({
       toolCalls: Schema.Number,
       successRate: Schema.Number,
@@ -142,6 +144,7 @@ export const securityHealthCheck = defineTool({
           ...Option.match(lastHour, {
             onNone: () => ({}),
             onSome: (report) => ({
+              unresolvedIntents: report.totals.unresolvedIntents,
               lastHour: {
                 toolCalls: report.totals.toolCalls,
                 successRate: report.successRate,
@@ -169,7 +172,8 @@ export const securityHealthCheck = defineTool({
       `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}, ` +
       `threat level ${health.security.threatLevel}, ${health.security.recentIncidents.length} recent incidents`,
       `audit: ${health.audit.mode}${health.audit.problem !== undefined ? ` (${health.audit.problem})` : ""}, ` +
-      `${health.audit.lastSequence} records, last checkpoint at record ${health.audit.lastCheckpointSequence}`,
+      `${health.audit.lastSequence} records, last checkpoint at record ${health.audit.lastCheckpointSequence}` +
+        (health.audit.unresolvedIntents !== undefined ? `, ${health.audit.unresolvedIntents} unresolved write intents` : ""),
       ...(health.audit.lastHour !== undefined
         ? [
           `last hour: ${health.audit.lastHour.toolCalls} calls, ` +

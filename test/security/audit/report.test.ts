@@ -41,6 +41,9 @@ describe("security report", () => {
         failed: 3,
         refused: 1,
         pending: 1,
+        cancelled: 0,
+        unknownOutcome: 0,
+        unresolvedIntents: 0,
         authEvents: 1,
         securityEvents: 1
       })
