@@ -71,8 +71,10 @@ const configFor = (mode: Mode) =>
     )
 
 // Threat monitoring: the built-in detectors, events into the audit log, incidents alerted over HTTP and SMTP.
+// The responder is shared with the HTTP authenticator (bursts of failed keys are incidents too).
 const ThreatLive = ThreatMonitor.Default.pipe(
-  Layer.provide(Layer.mergeAll(ThreatDetectors.Default, AuditSecurityEvents, IncidentResponder.Default)),
+  Layer.provideMerge(IncidentResponder.Default),
+  Layer.provide(Layer.mergeAll(ThreatDetectors.Default, AuditSecurityEvents)),
   Layer.provide(Layer.merge(HttpClientLive, AuditLog.Default))
 )
 

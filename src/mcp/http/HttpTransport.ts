@@ -204,7 +204,6 @@ export const startHttpServer = (listen: HttpListenOptions) =>
             peer: resolvePeer(req.socket.remoteAddress, req.headers["x-forwarded-for"], network.trustedProxies),
             userAgent: header(req, "user-agent")
           }
-          yield* authenticator.checkSource(source)
           yield* access.checkPeer(source.peer).pipe(
             Effect.catchTag("PeerNotAllowed", (refusal) =>
               authenticator.countFailure(source, refusal._tag).pipe(

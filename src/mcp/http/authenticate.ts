@@ -1,9 +1,11 @@
 import { Effect, Option } from "effect"
 import type { IncomingMessage } from "node:http"
+import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { AuditLog } from "../../security/AuditLog.js"
 import type { AuthenticatedClient } from "../../security/clients/ClientRecord.js"
 import { ClientStore } from "../../security/clients/ClientStore.js"
-import { RateLimiter } from "../../security/RateLimiter.js"
+import { IncidentResponder } from "../../security/IncidentResponder.js"
+import { failedAttemptsWindowMinutes, RateLimiter } from "../../security/RateLimiter.js"
 import { looksLikeJwt, OAuthResource } from "../../security/jwt/OAuthResource.js"
 import { Redactor } from "../../security/Redactor.js"
 import { HttpRefusal } from "./HttpRefusal.js"
@@ -29,8 +31,11 @@ const bearer = (authorization: string | undefined): string | undefined => {
  * API-key authentication of one HTTP request and the lockout of sources that
  * guess keys. Failed attempts count toward `OPERA_SECURITY_MAX_FAILED_ATTEMPTS`
  * by source address (the address, or its keyed hash in GDPR mode, is the
- * limiter's id, prefixed `source:` so it never meets a client name); a
- * locked-out source is refused before its key is even looked at.
+ * limiter's id, prefixed `source:` so it never meets a client name). A
+ * locked-out source is refused (429) for anything but a valid key or token:
+ * behind a proxy many clients share one address, and a 256-bit key cannot be
+ * guessed at any rate, so the lockout must not turn a stranger's wrong keys
+ * into everyone's outage. A lockout opens an incident (alerts, like a threat).
  */
 export const makeAuthenticator = Effect.gen(function*() {
   const store = yield* ClientStore
@@ -38,6 +43,9 @@ export const makeAuthenticator = Effect.gen(function*() {
   const audit = yield* AuditLog
   const redactor = yield* Redactor
   const oauth = yield* OAuthResource
+  const incidents = yield* IncidentResponder
+  const security = yield* SecurityConfig
+  const windowMinutes = yield* failedAttemptsWindowMinutes
 
   const sourceId = (source: RequestSource) => `source:${redactor.anonymize("ip", source.peer ?? "unknown")}`
 
@@ -47,50 +55,83 @@ export const makeAuthenticator = Effect.gen(function*() {
   })
 
   /** Append a security event about an unauthenticated request; audit trouble never turns a refusal into a pass. */
-  const auditRefusal = (source: RequestSource, errorTag: string) =>
+  const auditRefusal = (source: RequestSource, errorTag: string, incidentId?: string) =>
     audit.append({
       kind: "security",
       clientId: "unauthenticated",
       tool: "http",
       outcome: "refused",
       errorTag,
+      ...(incidentId !== undefined ? { correlationId: incidentId } : {}),
       sensitive: sensitive(source)
     }).pipe(Effect.ignore)
 
-  /** Refuse a locked-out source at once, with Retry-After. */
-  const checkSource = Effect.fn("HttpAuth.checkSource")(function*(source: RequestSource) {
-    const id = sourceId(source)
-    const lockouts = yield* limiter.lockouts
-    const lockout = lockouts.find((entry) => entry.clientId === id)
-    if (lockout === undefined) return
-    const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    return yield* new HttpRefusal({
-      status: 429,
-      message: "Too many failed attempts from this network address; try again later.",
-      headers: { "retry-after": String(Math.max(1, Math.ceil((lockout.until - now) / 1000))) }
+  /** When the lockout on this source ends, if it is locked out now. */
+  const lockoutOf = (source: RequestSource) =>
+    limiter.lockouts.pipe(Effect.map((lockouts) =>
+      Option.fromNullable(lockouts.find((entry) => entry.clientId === sourceId(source))?.until)
+    ))
+
+  const lockedOut = (until: number) =>
+    Effect.clockWith((clock) => clock.currentTimeMillis).pipe(Effect.flatMap((now) =>
+      new HttpRefusal({
+        status: 429,
+        message: "Too many failed attempts from this network address; try again later.",
+        headers: { "retry-after": String(Math.max(1, Math.ceil((until - now) / 1000))) }
+      })
+    ))
+
+  /**
+   * A burst of failures from one source is an incident like a high threat:
+   * one signed webhook and email per burst (the source stays locked for the
+   * incident's block, so no second burst can start meanwhile).
+   */
+  const raiseIncident = Effect.fn("HttpAuth.raiseIncident")(function*(source: RequestSource) {
+    if (!security.enableAutomaticIncidentResponse) return yield* auditRefusal(source, "SourceLockedOut")
+    const incident = yield* incidents.open({
+      clientId: sourceId(source),
+      tool: "http",
+      score: 1,
+      threats: [{
+        detector: "authentication",
+        name: "failed_authentication_burst",
+        score: 1,
+        reason: `${security.maxFailedAttempts} failed authentications or refused requests from one source address ` +
+          `within ${windowMinutes} minutes; the address is locked out for unknown keys`
+      }]
     })
+    yield* limiter.lockOut(sourceId(source), incident.blockedUntil)
+    yield* auditRefusal(source, "SourceLockedOut", incident.id)
   })
 
-  /** Count one refusal against the source (failed key, refused peer); audit it and a new lockout. */
+  /**
+   * Count one refusal (failed key, refused peer) against a source not locked
+   * out yet; audit it, and the lockout it completes. A locked-out source's
+   * further refusals are neither counted nor audited one by one.
+   */
   const countFailure = Effect.fn("HttpAuth.countFailure")(function*(source: RequestSource, errorTag: string) {
+    if (Option.isSome(yield* lockoutOf(source))) return
     yield* auditRefusal(source, errorTag)
     const verdict = yield* limiter.recordFailure(sourceId(source), "authentication")
-    if (verdict.lockedOut && verdict.newlyLockedOut) yield* auditRefusal(source, "SourceLockedOut")
+    if (verdict.lockedOut && verdict.newlyLockedOut) yield* raiseIncident(source)
   })
 
   /**
    * The client an `Authorization: Bearer <api key>` header belongs to. No
    * header: 401 with WWW-Authenticate and nothing else. A wrong, revoked or
    * malformed key: the same 401 (with `error="invalid_token"`), counted
-   * toward the source's lockout and audited.
+   * toward the source's lockout and audited. From a locked-out source,
+   * anything but a valid key or token is 429 with Retry-After.
    */
   const authenticate = Effect.fn("HttpAuth.authenticate")(function*(
     authorization: string | undefined,
     source: RequestSource,
     challengeParams = ""
   ) {
+    const lockout = yield* lockoutOf(source)
     const key = bearer(authorization)
     if (key === undefined) {
+      if (Option.isSome(lockout)) return yield* lockedOut(lockout.value)
       return yield* new HttpRefusal({
         status: 401,
         message: "authentication required",
@@ -109,6 +150,7 @@ export const makeAuthenticator = Effect.gen(function*() {
         ))
     )
     if (Option.isSome(client)) return client.value satisfies AuthenticatedClient
+    if (Option.isSome(lockout)) return yield* lockedOut(lockout.value)
     yield* countFailure(source, "AuthenticationFailed")
     return yield* new HttpRefusal({
       status: 401,
@@ -130,7 +172,7 @@ export const makeAuthenticator = Effect.gen(function*() {
     return `, resource_metadata="${scheme}://${host}${protectedResourcePath}"`
   }
 
-  return { checkSource, authenticate, countFailure, auditRefusal, challengeParams } as const
+  return { authenticate, countFailure, auditRefusal, challengeParams } as const
 })
 
 export type Authenticator = Effect.Effect.Success<typeof makeAuthenticator>

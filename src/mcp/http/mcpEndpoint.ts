@@ -78,7 +78,7 @@ const unknownSession = new HttpRefusal({
 const notJson = new HttpRefusal({ status: 415, message: "Unsupported Media Type: send the request as application/json." })
 
 /**
- * `/mcp`: Host/Origin check (DNS rebinding), peer allow-list, source lockout,
+ * `/mcp`: Host/Origin check (DNS rebinding), peer allow-list, source lockout (a valid key still passes),
  * API key, then MCP: a 2026-07-28 request (it carries the per-request
  * `_meta` envelope) is answered statelessly, the SDK checking its
  * MCP-Protocol-Version / Mcp-Method / Mcp-Name headers against the body; a
@@ -98,7 +98,6 @@ export const makeMcpEndpoint = (options: McpEndpointOptions) =>
         peer: resolvePeer(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies),
         userAgent: header(req, "user-agent")
       }
-      yield* authenticator.checkSource(source)
       yield* access.checkPeer(source.peer).pipe(
         Effect.catchTag("PeerNotAllowed", (refusal) =>
           authenticator.countFailure(source, refusal._tag).pipe(
