@@ -117,7 +117,9 @@ export const nightAuditSummary = (options: { readonly start?: number; readonly c
 /**
  * Picking up a group block: the assistant finds the block, reads its grid and
  * books the rooming list of 24 guests into it (same dates for all, consecutive
- * reservation ids), then reads back each new reservation.
+ * reservation ids), then reads back each new reservation. The organiser then
+ * drops eight names: each cancellation goes through the token flow, whose first
+ * answer asks for the confirmation (a step of the call, not a failure).
  */
 export const groupBlockPickUp = (options: { readonly start?: number; readonly clientId?: string } = {}) => {
   const { add, calls, random } = builder(options.clientId ?? "groups-assistant", 13)
@@ -147,6 +149,11 @@ export const groupBlockPickUp = (options: { readonly start?: number; readonly cl
   for (const [reservationId, profileId] of picked) {
     at += 400 + Math.floor(random() * 400)
     add(at, tools.getReservation, { reservationId }, { guestIds: [profileId], returnedIds: [reservationId, profileId] })
+  }
+  for (const [reservationId] of picked.filter((_, index) => index % 3 === 1)) {
+    const args = { reservationId, reasonCode: "GROUP_CHANGE" }
+    add(at += 3_000, tools.cancelReservation, args, { success: false, errorTag: "ConfirmationRequired", durationMs: 20 })
+    add(at += 2_000, tools.cancelReservation, args, { returnedIds: [reservationId] })
   }
   add(at + 2_000, assistantTools.getBlock, { blockId: "B4410" }, { returnedIds: ["B4410"] })
   return calls.sort((a, b) => a.at - b.at)

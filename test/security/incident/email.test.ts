@@ -12,7 +12,7 @@ describe("incident email", () => {
       const smtp = yield* smtpReceiver
       yield* withMonitor(
         Effect.gen(function*() {
-          yield* replay(scrapingAttack({ start: businessDayStart + 10 * hourMs, pages: 4 }))
+          yield* replay(scrapingAttack({ start: businessDayStart + 10 * hourMs, pages: 15 }))
           const responder = yield* IncidentResponder
           const delivered = responder.recentIncidents.pipe(
             Effect.map((incidents) => incidents[0]?.alerts.email === "delivered")

@@ -34,7 +34,7 @@ describe("incident webhook", () => {
       const receiver = yield* webhookReceiver()
       yield* withMonitor(
         Effect.gen(function*() {
-          const results = yield* replay(scrapingAttack({ start: businessDayStart + 10 * hourMs, pages: 6 }))
+          const results = yield* replay(scrapingAttack({ start: businessDayStart + 10 * hourMs, pages: 15 }))
           expect(results.filter((result) => result.verdict._tag === "Left").length).toBeGreaterThan(50)
           const responder = yield* IncidentResponder
           expect(yield* settle(stateOf(responder).pipe(Effect.map((state) => state === "delivered")))).toBe(true)

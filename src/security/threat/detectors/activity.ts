@@ -14,7 +14,12 @@ const notTheCallersFault = new Set([
   "AuditUnavailable"
 ])
 
-const callersFailure = (entry: RecordedCall) => !entry.success && !notTheCallersFault.has(entry.errorTag ?? "")
+// Answers that are a step of an ordinary call, not a failure: the token flow's first answer, a round waiting
+// for the user, the user saying no.
+const notAFailure = new Set(["ConfirmationRequired", "ConfirmationPending", "ConfirmationDeclined"])
+
+const callersFailure = (entry: RecordedCall) =>
+  !entry.success && !notTheCallersFault.has(entry.errorTag ?? "") && !notAFailure.has(entry.errorTag ?? "")
 
 /** Brute force: failed or refused calls piling up (bad credentials, guessed ids, probing policy). */
 export const bruteForce: ThreatDetector = {
