@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { runCli } from "./httpServerProcess.js"
+import { addClient, freePort, runCli } from "./httpServerProcess.js"
 
 const clientsFile = () => path.join(mkdtempSync(path.join(tmpdir(), "opera-tools-")), "clients.json")
 
@@ -29,5 +29,16 @@ describe("an unknown tool name in an allow-list is an error (built binary)", () 
     expect(run.stderr).toMatch(/--tools names no tool "nope_tool"/)
     expect(runCli(["clients", "list", "--json"], env).stdout.trim()).toBe("[]")
     expect(runCli(["clients", "add", "viewer", "--tools", "search_reservations"], env).status).toBe(0)
+  })
+
+  it("serve --http refuses to start when a client's list, edited by hand, names no tool", async () => {
+    const env = { OPERA_MCP_CLIENTS_FILE: clientsFile() }
+    addClient(env, "viewer", ["--tools", "search_reservations,list_hotels"])
+    const file = env.OPERA_MCP_CLIENTS_FILE
+    writeFileSync(file, readFileSync(file, "utf8").replace("search_reservations", "serch_reservations"), { mode: 0o600 })
+    const run = runCli(["serve", "--http", "--sandbox", "--port", String(await freePort())], env)
+    expect(run.status).not.toBe(0)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toMatch(/client "viewer" names no tool "serch_reservations" \(did you mean search_reservations/)
   })
 })

@@ -5,7 +5,8 @@ import { createServer as createHttpsServer } from "node:https"
 import type { Socket } from "node:net"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { AccessPolicy } from "../../security/AccessPolicy.js"
-import { ClientStore } from "../../security/clients/ClientStore.js"
+import { ClientStore, clientsFileSetting } from "../../security/clients/ClientStore.js"
+import { unknownToolNames } from "../../tools/toolNames.js"
 import { OAuthResource } from "../../security/jwt/OAuthResource.js"
 import type { ToolRegistry } from "../../tools/ToolRegistry.js"
 import type { RequestSource } from "./authenticate.js"
@@ -48,6 +49,15 @@ export const startHttpServer = (listen: HttpListenOptions) =>
     const settings = yield* HttpSettings
     const security = yield* SecurityConfig
     const store = yield* ClientStore
+    // A client whose tool allow-list names no tool would be served nothing: refuse to start instead.
+    const misspelt = (yield* store.list).filter((client) => client.revokedAt === undefined).flatMap((client) =>
+      unknownToolNames(client.policy.tools ?? []).map((problem) => `client "${client.name}" ${problem}`)
+    )
+    if (misspelt.length > 0) {
+      return yield* new HttpStartupRefused({
+        message: `${clientsFileSetting}: ${misspelt.join("; ")}. Fix the list with \`clients revoke\` and \`clients add --tools\`.`
+      })
+    }
     const tls = yield* loadTls(settings)
     if (security.requireHttps && Option.isNone(tls)) {
       yield* checkNetworkSettings({ ...listen, tls: false, requireHttps: true }, settings)
