@@ -250,6 +250,9 @@ const makeAuditLog = (role: Role) =>
       }),
       shred: Effect.fn("AuditLog.shred")(function*(request: ShredRequest = {}) {
         const { context, journal } = yield* current
+        // Keys of a db under a rollback alarm are evidence: nothing is destroyed until an operator resolves it.
+        const alarmed = yield* journal.alarm
+        if (Option.isSome(alarmed)) return yield* alarmed.value
         const result = yield* journal.exclusive(shredExpired(context, {
           days: security.dataRetentionPolicyDays,
           dryRun: request.dryRun ?? false

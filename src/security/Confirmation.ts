@@ -1,6 +1,6 @@
-import { Clock, Config, Effect, Option, Redacted, Ref, Schema } from "effect"
+import { Clock, Config, ConfigError, Effect, Either, Option, Redacted, Ref, Schema } from "effect"
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto"
-import { flag, optionalSecret, wholeNumber } from "../config/settings.js"
+import { flag, wholeNumber } from "../config/settings.js"
 import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { ConfirmationDeclined, ConfirmationInvalid, ConfirmationRequired, ConfirmationUnavailable, isoInstant } from "./errors.js"
@@ -29,7 +29,15 @@ export const confirmationConfig = Config.all({
     Config.withDefault<ConfirmationMode>("elicit-or-token")
   ),
   ttlSeconds: wholeNumber("OPERA_MCP_CONFIRMATION_TTL_SECONDS", { min: 30, max: 3600 }).pipe(Config.withDefault(300)),
-  roundKey: optionalSecret("OPERA_MCP_REQUEST_STATE_KEY")
+  // Shared by the replicas that answer one client's rounds; an HMAC key short enough to guess forges them.
+  roundKey: Config.option(Config.redacted("OPERA_MCP_REQUEST_STATE_KEY").pipe(Config.mapOrFail((key) =>
+    Redacted.value(key).length === 0 || Redacted.value(key).length >= 32
+      ? Either.right(key)
+      : Either.left(ConfigError.InvalidData(
+        ["OPERA_MCP_REQUEST_STATE_KEY"],
+        "must be at least 32 characters (for example: openssl rand -base64 32)"
+      ))
+  ))).pipe(Config.map(Option.filter((key) => Redacted.value(key).length > 0)))
 })
 
 // The state a 2026-07-28 confirmation round carries through the client: which call, until when, once.

@@ -166,7 +166,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         ctx,
         tool,
         args,
-        Effect.succeed(facts.summary ?? `${tool.annotations.title} with the arguments given`)
+        // Shown to the model and to the person at the client: masked as any result is.
+        Effect.succeed(redactor.redactText(facts.summary ?? `${tool.annotations.title} with the arguments given`))
       )
       if (writes && !intentRecorded) {
         // Fail closed: no change reaches OPERA unless its intent is on the record first.

@@ -1,6 +1,6 @@
 import { Clock, Effect, Schema } from "effect"
 import type { AuditStore } from "./AuditStore.js"
-import { unresolvedIntentsQuery } from "./recoverIntents.js"
+import { unresolvedIntentsOfClientQuery, unresolvedIntentsQuery } from "./recoverIntents.js"
 import type { AuditKind, AuditOutcome, SecurityReport, ThreatLevel } from "./model.js"
 import { AuditKind as AuditKindSchema, AuditOutcome as AuditOutcomeSchema } from "./model.js"
 
@@ -79,7 +79,9 @@ export const buildReport = (store: AuditStore, hours: number, clientRef?: string
       Effect.flatMap(decode(HighRiskRow))
     )
 
-    const unresolved = yield* sql.unsafe<object>(unresolvedIntentsQuery).pipe(Effect.flatMap(decode(NumberRow)))
+    const unresolved = yield* (clientRef === undefined
+      ? sql.unsafe<object>(unresolvedIntentsQuery)
+      : sql.unsafe<object>(unresolvedIntentsOfClientQuery, [clientRef])).pipe(Effect.flatMap(decode(NumberRow)))
 
     const count = (kinds: ReadonlyArray<string>, outcomes: ReadonlyArray<AuditOutcome>) =>
       counts

@@ -1,5 +1,6 @@
 import { Effect, MutableRef, Option, Redacted } from "effect"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
+import { optionalSecret } from "../../config/settings.js"
 import { auditConfig } from "../audit/AuditConfig.js"
 import { threatConfig } from "../threat/ThreatConfig.js"
 import { piiHashKeyConfig } from "./policy.js"
@@ -27,13 +28,15 @@ export class KnownSecrets extends Effect.Service<KnownSecrets>()("opera/KnownSec
     const audit = yield* auditConfig
     const threat = yield* threatConfig
     const piiHashKey = yield* piiHashKeyConfig
+    const requestStateKey = yield* optionalSecret("OPERA_MCP_REQUEST_STATE_KEY")
     const text = (value: Option.Option<Redacted.Redacted<string>>) => Option.map(value, Redacted.value)
     const configured = [
       ["OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY", text(security.auditDbEncryptionKey)],
       ["OPERA_SECURITY_AUDIT_SIGNING_KEY", text(audit.signingKey)],
       ["OPERA_SECURITY_WEBHOOK_SECRET", text(threat.webhookSecret)],
       ["OPERA_SECURITY_SMTP_PASSWORD", text(threat.smtpPassword)],
-      ["OPERA_SECURITY_PII_HASH_KEY", Option.map(piiHashKey, (key) => Redacted.value(key).toString("base64"))]
+      ["OPERA_SECURITY_PII_HASH_KEY", Option.map(piiHashKey, (key) => Redacted.value(key).toString("base64"))],
+      ["OPERA_MCP_REQUEST_STATE_KEY", text(requestStateKey)]
     ] as const
     // Read synchronously by the Redactor's masks on every result (they are plain functions); written only
     // through `remember`, an Effect. State of this layer, never of the module.

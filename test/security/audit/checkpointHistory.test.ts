@@ -72,12 +72,16 @@ describe("exported checkpoint history", () => {
       expect(alarm.status.reason).toContain("the audit db's chain at 6 is not the one the exported checkpoint signed")
       expect(alarm.refused.reason).toBe("rollback")
       expect(alarm.checkpoint.reason).toBe("rollback")
-      // Nor does retention or key rotation touch a db under the alarm.
+      // Nor does retention, shredding or key rotation touch a db under the alarm (its keys are evidence).
       const untouched = yield* Effect.gen(function*() {
         const audit = yield* AuditLog
-        return [yield* Effect.flip(audit.cleanup({ days: 1 })), yield* Effect.flip(audit.rotateKey("test"))]
+        return [
+          yield* Effect.flip(audit.cleanup({ days: 1 })),
+          yield* Effect.flip(audit.shred({ actor: "test" })),
+          yield* Effect.flip(audit.rotateKey("test"))
+        ]
       }).pipe(withMaintenanceLog(settings))
-      expect(untouched.map((error) => error.reason)).toEqual(["rollback", "rollback"])
+      expect(untouched.map((error) => error.reason)).toEqual(["rollback", "rollback", "rollback"])
       const result = rightOf(yield* verify)
       expect(result.failure).toMatchObject({ sequence: 6, damage: "rolled_back" })
     })

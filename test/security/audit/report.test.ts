@@ -63,4 +63,24 @@ describe("security report", () => {
       expect((yield* audit.report(4)).totals.events).toBe(9)
       expect(JSON.stringify(report)).not.toMatch(/client-\d|frontdesk-anna/)
     }).pipe(withAuditLog({ OPERA_SECURITY_AUDIT_DB_PATH: ":memory:", OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: freshKey() })))
+
+  it.effect("unresolved intents: a read closes its strict-mode intent; a client's own view counts only its own", () =>
+    Effect.gen(function*() {
+      const audit = yield* AuditLog
+      // Strict mode records an intent before a read too; the read's tool_call row closes it.
+      yield* audit.append(toolCall({ kind: "tool_intent", outcome: "pending", correlationId: "read-1" }))
+      yield* audit.append(toolCall({ kind: "tool_call", outcome: "success", correlationId: "read-1" }))
+      // Two writes still in flight: one of anna's, one of another client's.
+      yield* audit.append(toolCall({ kind: "tool_intent", tool: "create_reservation", outcome: "pending", correlationId: "w-1" }))
+      yield* audit.append(toolCall({
+        kind: "tool_intent",
+        clientId: "api-key:night-audit",
+        tool: "cancel_reservation",
+        outcome: "pending",
+        correlationId: "w-2"
+      }))
+      expect((yield* audit.report(1)).totals.unresolvedIntents).toBe(2)
+      expect((yield* audit.report(1, "api-key:frontdesk-anna")).totals.unresolvedIntents).toBe(1)
+      expect((yield* audit.report(1, "api-key:someone-else")).totals.unresolvedIntents).toBe(0)
+    }).pipe(withAuditLog({ OPERA_SECURITY_AUDIT_DB_PATH: ":memory:", OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: freshKey() })))
 })
