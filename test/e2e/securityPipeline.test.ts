@@ -104,6 +104,26 @@ describe("the security pipeline over stdio", () => {
     }
   })
 
+  it("an assistant that reads, in a burst, the 110 reservations a search just showed it is neither taken for an enumeration nor a scrape", async () => {
+    const opera = await startSandbox()
+    const session = await startServer({ args: ["serve"], env: opera.env, clientName: "arrivals-assistant" })
+    try {
+      const listed = await session.call("search_reservations", { limit: 110 })
+      const { reservations } = listed.structuredContent as { reservations: Array<{ reservationId: string }> }
+      // 110: under the rate limit of 120 calls a minute to one tool, a separate control.
+      expect(reservations.length).toBe(110)
+      const refused: Array<string> = []
+      for (const { reservationId } of reservations) {
+        const result = await session.call("get_reservation", { reservationId })
+        if (result.isError) refused.push(textOf(result))
+      }
+      expect(refused).toEqual([])
+    } finally {
+      await session.close()
+      await opera.stop()
+    }
+  })
+
   it("a scraping attack is blocked and raises one signed webhook alert and one email", async () => {
     const scope = Effect.runSync(Scope.make())
     const hook = await Effect.runPromise(Scope.extend(webhookReceiver(), scope))
