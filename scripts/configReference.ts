@@ -36,7 +36,7 @@ const access: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_REQUIRE_CONFIRMATION", "true", "Destructive tools need a confirmation token (turn off only for unattended agents)"),
   doc("OPERA_MCP_CONFIRMATION_MODE", "elicit-or-token", "Who confirms destructive calls: elicit-or-token (the user through the client's elicitation form, else a token), elicit-only (refused to clients that cannot ask their user), token"),
   doc("OPERA_MCP_CONFIRMATION_TTL_SECONDS", "300", "How long a confirmation token (or a 2026-07-28 confirmation round) stays valid"),
-  doc("OPERA_MCP_REQUEST_STATE_KEY", "a key for this process", "Secret signing the state of 2026-07-28 confirmation rounds; the same on every replica so any of them can take the answer (secret)")
+  doc("OPERA_MCP_REQUEST_STATE_KEY", "a key for this process", "Secret (at least 32 characters) signing the state of 2026-07-28 confirmation rounds; the same on every replica so any of them can take the answer (secret)")
 ]
 
 const http: ReadonlyArray<SettingDoc> = [
