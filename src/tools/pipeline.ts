@@ -153,7 +153,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         )
       }
       yield* access.check(ctx, tool, undefined)
-      yield* limiter.take(ctx.clientId, tool.name)
+      yield* limiter.take(ctx.clientId, tool.name, !writes)
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
         Effect.mapError((error) => invalidArguments(tool.name, error))
       )
