@@ -88,6 +88,7 @@ export const RedisStateStore = Layer.scoped(
           commandTimeout: settings.timeoutMs,
           connectTimeout: settings.timeoutMs * 2,
           enableOfflineQueue: false,
+          lazyConnect: true,
           maxRetriesPerRequest: 0,
           // Keep reconnecting (at most every 2 s) so the store heals by itself when Redis returns.
           retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000)
@@ -95,9 +96,15 @@ export const RedisStateStore = Layer.scoped(
       ),
       (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
     )
-    const available = yield* Ref.make(true)
     // Connection errors are reported once per outage through `run`; the client's own events stay quiet.
     redis.on("error", () => undefined)
+    // Start even when Redis is away (every call is refused until it answers; ioredis keeps reconnecting).
+    const connected = yield* Effect.tryPromise(() => redis.connect()).pipe(
+      Effect.timeout(Duration.millis(settings.timeoutMs * 2)),
+      Effect.as(true),
+      Effect.catchAll(() => Effect.logError("the shared security state (Redis) is unreachable at start-up: calls are refused").pipe(Effect.as(false)))
+    )
+    const available = yield* Ref.make(connected)
 
     const hash = (id: string) => createHmac("sha256", hashKey).update(id, "utf8").digest("base64url").slice(0, 32)
     const labelOf = (id: string) => id.startsWith("source:") ? `source:${hash(id).slice(0, 16)}` : id
