@@ -76,14 +76,16 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * Admit one call of `toolName` by `clientId`, or refuse it at once: while
      * the client is locked out, or when `limit` calls were already admitted in
      * the last window, or while the shared state is unreachable (a read-only
-     * call, `readOnly`, may then pass if the operator allows it).
+     * call, `readOnly`, may then pass if the operator allows it; a read of the
+     * server's own state, `diagnostic`, always does).
      */
     const take = (
       clientId: string,
       toolName: string,
-      readOnly = false
+      readOnly = false,
+      diagnostic = false
     ): Effect.Effect<void, RateLimited | ClientLockedOut | StateUnavailable> =>
-      unlessReadAllowed(decide(clientId, toolName), readOnly, reads, undefined)
+      unlessReadAllowed(decide(clientId, toolName), readOnly, reads, undefined, diagnostic)
 
     /**
      * Count a failed or refused call. `OPERA_SECURITY_MAX_FAILED_ATTEMPTS` of them

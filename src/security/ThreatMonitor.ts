@@ -149,7 +149,8 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         responder.blockOf(ctx.clientId),
         tool.annotations.readOnlyHint,
         reads,
-        Option.none()
+        Option.none(),
+        tool.domain === "security"
       )
       if (Option.isSome(block)) return yield* ClientBlocked.until(block.value.until, block.value.incidentId)
       const assessment = yield* assess(ctx, tool, args)

@@ -228,5 +228,5 @@ export const RedisStateStore = Layer.scoped(
   })
 )
 
-/** The store `OPERA_MCP_STATE_URL` asks for: Redis when set, else the in-process store. */
-export const stateUrlIsSet = optionalSecret("OPERA_MCP_STATE_URL").pipe(Effect.map(Option.isSome))
+/** Whether `OPERA_MCP_STATE_URL` asks for Redis (all its settings are read and checked here, at start-up). */
+export const stateUrlIsSet = redisStateConfig.pipe(Effect.map((settings) => Option.isSome(settings.url)))

@@ -119,13 +119,18 @@ export const readsWhenUnavailable = Schema.Config("OPERA_MCP_STATE_READS_WHEN_UN
   Config.withDefault<ReadsWhenUnavailable>("refuse")
 )
 
-/** A refusal from the store, unless the call only reads and the operator allows reads then. */
+/**
+ * A refusal from the store, unless the call only reads and the operator allows
+ * reads then, or it is a read of the server's own state (`diagnostic`: the
+ * health check must be able to report the outage).
+ */
 export const unlessReadAllowed = <A, E>(
   effect: Effect.Effect<A, E>,
   readOnly: boolean,
   reads: ReadsWhenUnavailable,
-  fallback: A
+  fallback: A,
+  diagnostic = false
 ): Effect.Effect<A, E> =>
-  readOnly && reads === "allow"
+  readOnly && (reads === "allow" || diagnostic)
     ? Effect.catchIf(effect, (error) => error instanceof StateUnavailable, () => Effect.succeed(fallback))
     : effect
