@@ -6,7 +6,7 @@ import type { ToolInfo } from "../tools/ToolInfo.js"
 import { ConfirmationDeclined, ConfirmationInvalid, ConfirmationRequired, ConfirmationUnavailable, isoInstant } from "./errors.js"
 import { canonicalJson } from "./redaction/canonicalJson.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
-import { readsWhenUnavailable, StateStore } from "./state/StateStore.js"
+import { StateStore } from "./state/StateStore.js"
 
 /**
  * Who confirms a destructive call: `elicit-or-token` (the person, through the
@@ -72,7 +72,6 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
     const { mode, required, roundKey, ttlSeconds } = yield* confirmationConfig
     const ttlMs = ttlSeconds * 1000
     const store = yield* StateStore
-    yield* readsWhenUnavailable
     const roundSecret = Option.match(roundKey, {
       onNone: () => randomBytes(32),
       onSome: (secret) => Buffer.from(Redacted.value(secret), "utf8")
