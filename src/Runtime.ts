@@ -14,10 +14,13 @@ import { AccessPolicy } from "./security/AccessPolicy.js"
 import { AuditLog } from "./security/AuditLog.js"
 import { AuditSecurityEvents } from "./security/AuditSecurityEvents.js"
 import { IncidentResponder } from "./security/IncidentResponder.js"
+import { ThreatConfig } from "./security/threat/ThreatConfig.js"
 import { ThreatDetectors } from "./security/threat/ThreatDetector.js"
 import { ThreatMonitor } from "./security/ThreatMonitor.js"
 import { Confirmation } from "./security/Confirmation.js"
 import { RateLimiter } from "./security/RateLimiter.js"
+import { InProcessStateStore } from "./security/state/InProcessStateStore.js"
+import { RedisStateStore, stateUrlIsSet } from "./security/state/RedisStateStore.js"
 import { Redactor } from "./security/Redactor.js"
 import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
 import { ToolRegistry } from "./tools/ToolRegistry.js"
@@ -70,22 +73,27 @@ const configFor = (mode: Mode) =>
       )
     )
 
+// The security state: Redis shared by every replica when OPERA_MCP_STATE_URL is set, else this process's own.
+const StateStoreLive = Layer.unwrapEffect(
+  stateUrlIsSet.pipe(Effect.map((shared) => shared ? RedisStateStore : InProcessStateStore))
+)
+
 // Threat monitoring: the built-in detectors, events into the audit log, incidents alerted over HTTP and SMTP.
 // The responder is shared with the HTTP authenticator (bursts of failed keys are incidents too).
 const ThreatLive = ThreatMonitor.Default.pipe(
-  Layer.provideMerge(IncidentResponder.Default),
+  Layer.provideMerge(IncidentResponder.DefaultWithoutDependencies.pipe(Layer.provide(ThreatConfig.Default))),
   Layer.provide(Layer.mergeAll(ThreatDetectors.Default, AuditSecurityEvents)),
   Layer.provide(Layer.merge(HttpClientLive, AuditLog.Default))
 )
 
 const SecurityLive = Layer.mergeAll(
   AccessPolicy.Default,
-  RateLimiter.Default,
-  Confirmation.Default,
+  RateLimiter.DefaultWithoutDependencies,
+  Confirmation.DefaultWithoutDependencies,
   Redactor.Default,
   AuditLog.Default,
   ThreatLive
-)
+).pipe(Layer.provideMerge(StateStoreLive))
 
 /** Everything one MCP server process needs, composed once. */
 export const AppLayer = (mode: Mode) =>

@@ -5,6 +5,8 @@ import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { ConfirmationDeclined, ConfirmationInvalid, ConfirmationRequired, ConfirmationUnavailable, isoInstant } from "./errors.js"
 import { canonicalJson } from "./redaction/canonicalJson.js"
+import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
+import { StateStore } from "./state/StateStore.js"
 
 /**
  * Who confirms a destructive call: `elicit-or-token` (the person, through the
@@ -47,16 +49,6 @@ const decodeRoundState = Schema.decodeUnknownOption(Schema.parseJson(RoundState)
 /** The argument that carries the token on the confirming call. */
 export const confirmationTokenArgument = "confirmationToken"
 
-interface Issued {
-  readonly tokenHash: Buffer
-  readonly clientId: string
-  readonly tool: string
-  readonly bindingHash: Buffer
-  readonly expiresAt: number
-  readonly used: boolean
-}
-
-const maxOpenPerClient = 50
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest()
 
 /** The arguments the token is bound to: all of them except the token itself. */
@@ -76,16 +68,18 @@ export const tokenOf = (args: unknown): string | undefined => {
  * Two-step confirmation of destructive tools. `prepare` issues a random
  * single-use token bound to (client, tool, canonical JSON of the arguments
  * without the token) for a few minutes; `consume` accepts it once. Only
- * SHA-256 digests of tokens and bindings are kept, compared in constant time,
- * in a Ref; expired entries are kept one more TTL so a late call hears
- * "expired" rather than "unknown". A mismatched call does not burn the token,
- * so the assistant can repeat the call correctly.
+ * SHA-256 digests of tokens, clients and bindings are kept, in the
+ * `StateStore` (so a token issued on one replica is consumed once on any
+ * other), consumed atomically; expired entries are kept one more TTL so a
+ * late call hears "expired" rather than "unknown". A mismatched call does not
+ * burn the token, so the assistant can repeat the call correctly. While the
+ * store is unreachable no token is issued or accepted.
  */
 export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirmation", {
   effect: Effect.gen(function*() {
     const { mode, required, roundKey, ttlSeconds } = yield* confirmationConfig
     const ttlMs = ttlSeconds * 1000
-    const issued = yield* Ref.make<ReadonlyArray<Issued>>([])
+    const store = yield* StateStore
     const roundSecret = Option.match(roundKey, {
       onNone: () => randomBytes(32),
       onSome: (secret) => Buffer.from(Redacted.value(secret), "utf8")
@@ -125,6 +119,10 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
     })
     const binding = (clientId: string, tool: string, args: unknown) =>
       sha256(canonicalJson([clientId, tool, boundArguments(args)]))
+    // What the store keeps for a token: digests only (the client id could be a person's name), and the tool.
+    const tokenKey = (token: string) => `confirmation:${sha256(token).toString("base64url")}`
+    const recordOf = (clientId: string, tool: string, bindingHash: Buffer) =>
+      `${sha256(clientId).toString("base64url")}|${tool}|${bindingHash.toString("base64url")}`
 
     /** Issue a token for this exact call; the result is the answer to give the client. */
     const prepare = Effect.fn("Confirmation.prepare")(function*(
@@ -135,20 +133,14 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
     ) {
       const now = yield* Clock.currentTimeMillis
       const token = randomBytes(32).toString("base64url")
-      const entry: Issued = {
-        tokenHash: sha256(token),
-        clientId: ctx.clientId,
-        tool: tool.name,
-        bindingHash: binding(ctx.clientId, tool.name, args),
-        expiresAt: now + ttlMs,
-        used: false
-      }
-      yield* Ref.update(issued, (all) => {
-        const live = all.filter((other) => other.expiresAt + ttlMs > now)
-        const mine = live.filter((other) => other.clientId === ctx.clientId)
-        const evict = new Set(mine.slice(0, Math.max(0, mine.length - maxOpenPerClient + 1)))
-        return [...live.filter((other) => !evict.has(other)), entry]
-      })
+      const entry = { expiresAt: now + ttlMs }
+      yield* store.putOnce(
+        tokenKey(token),
+        recordOf(ctx.clientId, tool.name, binding(ctx.clientId, tool.name, args)),
+        entry.expiresAt,
+        entry.expiresAt + ttlMs,
+        now
+      )
       return new ConfirmationRequired({
         tool: tool.name,
         token,
@@ -175,32 +167,22 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       token: string
     ) {
       const now = yield* Clock.currentTimeMillis
-      const tokenHash = sha256(token)
-      const callBinding = binding(ctx.clientId, tool.name, args)
       const name = tool.name
-      type Verdict = readonly [ConfirmationInvalid | undefined, ReadonlyArray<Issued>]
-      const refusal = yield* Ref.modify(issued, (all): Verdict => {
-        // Scan every entry, no early exit: the time taken says nothing about which hash matched.
-        let match: Issued | undefined
-        for (const entry of all) if (timingSafeEqual(entry.tokenHash, tokenHash)) match = entry
-        if (match === undefined) return [invalid(name, "unknown", "This confirmation token is not valid."), all]
-        if (match.used) return [invalid(name, "reused", "This confirmation token was already used."), all]
-        if (match.expiresAt <= now) return [invalid(name, "expired", "This confirmation token has expired."), all]
-        if (match.clientId !== ctx.clientId) {
-          return [invalid(name, "other_client", "This confirmation token was issued to another client."), all]
-        }
-        if (match.tool !== name) {
-          const detail = `This confirmation token was issued for ${match.tool}, not ${name}.`
-          return [invalid(name, "other_tool", detail), all]
-        }
-        if (!timingSafeEqual(match.bindingHash, callBinding)) {
-          const detail = "The arguments differ from the ones this token confirms; nothing was changed."
-          return [invalid(name, "arguments_changed", detail), all]
-        }
-        const used = match
-        return [undefined, all.map((entry) => entry === used ? { ...entry, used: true } : entry)]
-      })
-      if (refusal !== undefined) return yield* refusal
+      const claim = recordOf(ctx.clientId, name, binding(ctx.clientId, name, args))
+      const found = yield* store.consumeOnce(tokenKey(token), claim, now)
+      if (Option.isNone(found)) return yield* invalid(name, "unknown", "This confirmation token is not valid.")
+      const held = found.value
+      if (held.used) return yield* invalid(name, "reused", "This confirmation token was already used.")
+      if (held.expiresAt <= now) return yield* invalid(name, "expired", "This confirmation token has expired.")
+      if (held.record === claim) return
+      const [heldClient, heldTool] = held.record.split("|")
+      if (heldClient !== claim.split("|")[0]) {
+        return yield* invalid(name, "other_client", "This confirmation token was issued to another client.")
+      }
+      if (heldTool !== name) {
+        return yield* invalid(name, "other_tool", `This confirmation token was issued for ${heldTool}, not ${name}.`)
+      }
+      return yield* invalid(name, "arguments_changed", "The arguments differ from the ones this token confirms; nothing was changed.")
     })
 
     /**
@@ -255,5 +237,6 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
     })
 
     return { mode, required, ttlSeconds, prepare, consume, gate, sealRound, redeemRound } as const
-  })
+  }),
+  dependencies: [InProcessStateStoreDefault]
 }) {}

@@ -1,5 +1,5 @@
 import { HttpClient } from "@effect/platform"
-import { Clock, Effect, HashMap, Option, Ref, Schedule } from "effect"
+import { Clock, Effect, Option, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { isoInstant } from "./errors.js"
@@ -8,6 +8,8 @@ import type { AlertState, BlockedClient, Incident, IncidentReport } from "./inci
 import { alertBody, alertText } from "./incident/model.js"
 import type { AlertNotDelivered } from "./incident/webhook.js"
 import { alertRetrySchedule, checkWebhookUrl, postAlert } from "./incident/webhook.js"
+import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
+import { StateStore } from "./state/StateStore.js"
 import { ThreatConfig } from "./threat/ThreatConfig.js"
 
 const keptIncidents = 50
@@ -46,8 +48,8 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
       yield* Effect.logWarning("incident email is set but OPERA_SECURITY_SMTP_HOST is not: no email will be sent")
     }
 
+    const store = yield* StateStore
     const incidents = yield* Ref.make<ReadonlyArray<Incident>>([])
-    const blocks = yield* Ref.make(HashMap.empty<string, BlockedClient>())
 
     const setAlert = (id: string, channel: "webhook" | "email", state: AlertState) =>
       Ref.update(incidents, (all) =>
@@ -91,8 +93,9 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
       return Effect.all([webhook, email], { concurrency: 2, discard: true })
     }
 
+    // Blocks live in the StateStore: every replica refuses a blocked client, and a restart keeps the block.
     const activeBlock = (clientId: string, now: number) =>
-      Ref.get(blocks).pipe(Effect.map((map) => Option.filter(HashMap.get(map, clientId), (block) => block.until > now)))
+      store.blockOf(clientId, now).pipe(Effect.map(Option.map((block): BlockedClient => ({ ...block, clientId }))))
 
     /**
      * Open an incident for a high-risk call, or return the one already open for
@@ -100,7 +103,10 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
      */
     const open = Effect.fn("IncidentResponder.open")(function*(report: IncidentReport) {
       const now = yield* Clock.currentTimeMillis
-      const existing = yield* activeBlock(report.clientId, now)
+      // Unreachable store: open a fresh incident (its alert still goes out); every call is refused meanwhile anyway.
+      const existing = yield* activeBlock(report.clientId, now).pipe(
+        Effect.catchTag("StateUnavailable", () => Effect.succeed(Option.none<BlockedClient>()))
+      )
       if (Option.isSome(existing)) {
         const known = (yield* Ref.get(incidents)).find((incident) => incident.id === existing.value.incidentId)
         if (known !== undefined) return known
@@ -121,16 +127,18 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
         Effect.annotateLogs({ incidentId: incident.id, clientId: report.clientId, tool: report.tool, score: report.score })
       )
       if (!automatic) return incident
-      yield* Ref.update(blocks, HashMap.set(report.clientId, {
+      yield* store.setBlock(report.clientId, {
         clientId: report.clientId,
         until: incident.blockedUntil,
         incidentId: incident.id
-      }))
+      }, now).pipe(
+        Effect.catchTag("StateUnavailable", () => Effect.logError("incident block not stored: the shared security state is unreachable"))
+      )
       yield* alert(incident).pipe(Effect.forkIn(scope))
       return incident
     })
 
-    /** The block on `clientId` now in force, if any. */
+    /** The block on `clientId` now in force, if any; fails with `StateUnavailable` while the store is unreachable. */
     const blockOf = Effect.fn("IncidentResponder.blockOf")(function*(clientId: string) {
       return yield* activeBlock(clientId, yield* Clock.currentTimeMillis)
     })
@@ -138,20 +146,13 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
     /** Most recent first, at most 50. */
     const recentIncidents = Ref.get(incidents)
 
-    /** Clients blocked right now, for the health check. */
-    const blockedClients = Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      return Array.from(HashMap.values(yield* Ref.get(blocks)))
-        .filter((block) => block.until > now)
-        .sort((a, b) => a.clientId.localeCompare(b.clientId))
-    })
-
-    yield* Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      yield* Ref.update(blocks, HashMap.filter((block) => block.until > now))
-    }).pipe(Effect.catchAllCause(Effect.logError), Effect.repeat(Schedule.spaced("5 minutes")), Effect.forkScoped)
+    /** Clients blocked right now, for the health check (empty while the store is unreachable). */
+    const blockedClients: Effect.Effect<ReadonlyArray<BlockedClient>> = Clock.currentTimeMillis.pipe(
+      Effect.flatMap((now) => store.blocks(now)),
+      Effect.catchTag("StateUnavailable", () => Effect.succeed([]))
+    )
 
     return { open, blockOf, recentIncidents, blockedClients } as const
   }),
-  dependencies: [SecurityConfig.Default, ThreatConfig.Default]
+  dependencies: [SecurityConfig.Default, ThreatConfig.Default, InProcessStateStoreDefault]
 }) {}

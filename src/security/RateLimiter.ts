@@ -1,9 +1,11 @@
-import { Clock, Config, Effect, Schedule } from "effect"
+import { Clock, Config, Effect, Option } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { wholeNumber } from "../config/settings.js"
-import type { ClientLockedOut, RateLimited } from "./errors.js"
-import { ClientLimits } from "./rateLimit/ClientLimits.js"
+import { ClientLockedOut, RateLimited } from "./errors.js"
 import type { FailureCount } from "./rateLimit/ClientLimits.js"
+import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
+import type { StateUnavailable } from "./state/StateStore.js"
+import { readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
 
 /**
  * Failures closer together than this count as one burst toward the lockout
@@ -39,32 +41,51 @@ const minute = 60_000
  * the lockout still applies: it is the brute-force defence, not a throughput
  * control, and an incident block (`lockOut`) must hold whatever the setting.
  *
- * Every call of every tool passes here, so `take` is a thin wrapper over the
- * synchronous `ClientLimits`: one read of the Clock captured with the layer
- * (TestClock in tests), one decision, no span. The state is owned by this
- * layer instance and only touched synchronously, so decisions are atomic.
+ * The windows, counters and lockouts live in the `StateStore` (this process,
+ * or Redis shared by every replica), which makes each decision atomically.
+ * When the store is unreachable a call is refused (`StateUnavailable`), except
+ * a read-only one when `OPERA_MCP_STATE_READS_WHEN_UNAVAILABLE=allow`.
  */
 export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimiter", {
   scoped: Effect.gen(function*() {
     const settings = yield* SecurityConfig
+    const store = yield* StateStore
+    const reads = yield* readsWhenUnavailable
     const clock = yield* Effect.clock
-    const limits = new ClientLimits({
-      enableRateLimiting: settings.enableRateLimiting,
-      limit: settings.authRateLimitRequests,
-      windowMs: settings.authRateLimitWindowMinutes * minute,
-      windowMinutes: settings.authRateLimitWindowMinutes,
-      maxFailedAttempts: settings.maxFailedAttempts,
-      failureWindowMs: (yield* failedAttemptsWindowMinutes) * minute,
+    const limit = settings.authRateLimitRequests
+    const windowMs = settings.authRateLimitWindowMinutes * minute
+    const failurePolicy = {
+      max: settings.maxFailedAttempts,
+      windowMs: (yield* failedAttemptsWindowMinutes) * minute,
       lockoutMs: settings.clientLockoutDurationMinutes * minute
-    })
+    }
+
+    const decide = (clientId: string, toolName: string) =>
+      Effect.gen(function*() {
+        const now = clock.unsafeCurrentTimeMillis()
+        const locked = yield* store.lockoutOf(clientId, now)
+        if (Option.isSome(locked)) return yield* ClientLockedOut.until(locked.value)
+        if (!settings.enableRateLimiting) return
+        const retryAfterMs = yield* store.take(`${clientId}\u0000${toolName}`, limit, windowMs, now)
+        if (retryAfterMs > 0) {
+          return yield* RateLimited.forTool(toolName, limit, settings.authRateLimitWindowMinutes, retryAfterMs)
+        }
+      })
 
     /**
      * Admit one call of `toolName` by `clientId`, or refuse it at once: while
      * the client is locked out, or when `limit` calls were already admitted in
-     * the last window.
+     * the last window, or while the shared state is unreachable (a read-only
+     * call, `readOnly`, may then pass if the operator allows it; a read of the
+     * server's own state, `diagnostic`, always does).
      */
-    const take = (clientId: string, toolName: string): Effect.Effect<void, RateLimited | ClientLockedOut> =>
-      Effect.suspend(() => limits.decide(clientId, toolName, clock.unsafeCurrentTimeMillis()))
+    const take = (
+      clientId: string,
+      toolName: string,
+      readOnly = false,
+      diagnostic = false
+    ): Effect.Effect<void, RateLimited | ClientLockedOut | StateUnavailable> =>
+      unlessReadAllowed(decide(clientId, toolName), readOnly, reads, undefined, diagnostic)
 
     /**
      * Count a failed or refused call. `OPERA_SECURITY_MAX_FAILED_ATTEMPTS` of them
@@ -72,10 +93,17 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * `OPERA_SECURITY_CLIENT_LOCKOUT_DURATION_MINUTES`. Successes do not reset
      * the count (an attacker could interleave cheap valid calls); failures
      * simply age out of the window. `newlyLockedOut` is true once per lockout,
-     * so the caller audits it once.
+     * so the caller audits it once. While the store is unreachable nothing is
+     * counted (every call is refused then anyway).
      */
     const recordFailure = Effect.fn("RateLimiter.recordFailure")(function*(clientId: string, reason: FailureReason) {
-      const verdict: FailureVerdict = limits.recordFailure(clientId, yield* Clock.currentTimeMillis)
+      const verdict: FailureVerdict = yield* store.recordFailure(clientId, failurePolicy, yield* Clock.currentTimeMillis)
+        .pipe(
+          Effect.catchTag("StateUnavailable", () =>
+            Effect.logWarning("failure not counted: the shared security state is unreachable").pipe(
+              Effect.as<FailureVerdict>({ lockedOut: false, failures: 0 })
+            ))
+        )
       if (verdict.lockedOut && verdict.newlyLockedOut) {
         yield* Effect.logWarning("client locked out").pipe(
           Effect.annotateLogs({ clientId, reason, lockoutUntil: verdict.lockoutUntil })
@@ -86,24 +114,26 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
 
     /** Block a client until `until` (epoch ms), e.g. on an incident. Never shortens an existing lockout. */
     const lockOut = Effect.fn("RateLimiter.lockOut")(function*(clientId: string, until: number) {
-      yield* Effect.sync(() => limits.lockOut(clientId, until))
+      yield* store.lockOut(clientId, until, yield* Clock.currentTimeMillis).pipe(
+        Effect.catchTag("StateUnavailable", () => Effect.logWarning("lockout not stored: the shared security state is unreachable"))
+      )
     })
 
-    /** The clients locked out right now, for the health check. */
+    /** When the lockout on `clientId` ends, if one is in force (None too while the store is unreachable). */
+    const lockoutOf = Effect.fn("RateLimiter.lockoutOf")(function*(clientId: string) {
+      return yield* store.lockoutOf(clientId, yield* Clock.currentTimeMillis).pipe(
+        Effect.catchTag("StateUnavailable", () => Effect.succeed(Option.none<number>()))
+      )
+    })
+
+    /** The clients locked out right now, for the health check (empty while the store is unreachable). */
     const lockouts: Effect.Effect<ReadonlyArray<Lockout>> = Clock.currentTimeMillis.pipe(
-      Effect.map((now) => limits.lockouts(now)),
+      Effect.flatMap((now) => store.lockouts(now)),
+      Effect.catchTag("StateUnavailable", () => Effect.succeed([])),
       Effect.withSpan("RateLimiter.lockouts")
     )
 
-    // Forget windows and lockouts that no longer count, so idle clients cost nothing.
-    yield* Clock.currentTimeMillis.pipe(
-      Effect.map((now) => limits.sweep(now)),
-      Effect.catchAllCause(Effect.logError),
-      Effect.repeat(Schedule.spaced("1 minute")),
-      Effect.forkScoped
-    )
-
-    return { take, recordFailure, lockOut, lockouts } as const
+    return { take, recordFailure, lockOut, lockoutOf, lockouts, state: store.status } as const
   }),
-  dependencies: [SecurityConfig.Default]
+  dependencies: [SecurityConfig.Default, InProcessStateStoreDefault]
 }) {}

@@ -5,6 +5,7 @@ import { keyedHashHex } from "../crypto/mac.js"
 import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { IncidentResponder } from "./IncidentResponder.js"
+import { readsWhenUnavailable, unlessReadAllowed } from "./state/StateStore.js"
 import type { BehaviourProfile } from "./threat/BehaviourProfile.js"
 import { ClientBehaviour, isIdle, profileHorizonMs } from "./threat/BehaviourProfile.js"
 import { listFrom, wasShownWithin } from "./threat/GuestExposure.js"
@@ -46,6 +47,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
   scoped: Effect.gen(function*() {
     const security = yield* SecurityConfig
     const settings = yield* ThreatConfig
+    const reads = yield* readsWhenUnavailable
     const detectors = yield* ThreatDetectors
     const sink = yield* SecurityEventSink
     const responder = yield* IncidentResponder
@@ -143,7 +145,13 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
      * incident until the block ends, and a call assessed high.
      */
     const guard = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
-      const block = yield* responder.blockOf(ctx.clientId)
+      const block = yield* unlessReadAllowed(
+        responder.blockOf(ctx.clientId),
+        tool.annotations.readOnlyHint,
+        reads,
+        Option.none(),
+        tool.domain === "security"
+      )
       if (Option.isSome(block)) return yield* ClientBlocked.until(block.value.until, block.value.incidentId)
       const assessment = yield* assess(ctx, tool, args)
       if (assessment.level === "high") {

@@ -67,10 +67,7 @@ export const makeAuthenticator = Effect.gen(function*() {
     }).pipe(Effect.ignore)
 
   /** When the lockout on this source ends, if it is locked out now. */
-  const lockoutOf = (source: RequestSource) =>
-    limiter.lockouts.pipe(Effect.map((lockouts) =>
-      Option.fromNullable(lockouts.find((entry) => entry.clientId === sourceId(source))?.until)
-    ))
+  const lockoutOf = (source: RequestSource) => limiter.lockoutOf(sourceId(source))
 
   const lockedOut = (until: number) =>
     Effect.clockWith((clock) => clock.currentTimeMillis).pipe(Effect.flatMap((now) =>

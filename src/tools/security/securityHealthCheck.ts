@@ -40,7 +40,13 @@ const Output = Schema.Struct({
     lockedOutClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String })),
     threatLevel: Schema.Literal("low", "medium", "high"),
     blockedClients: Schema.Array(Schema.Struct({ clientId: Schema.String, until: Schema.String })),
-    recentIncidents: Schema.Array(Schema.Struct({ id: Schema.String, clientId: Schema.String, openedAt: Schema.String }))
+    recentIncidents: Schema.Array(Schema.Struct({ id: Schema.String, clientId: Schema.String, openedAt: Schema.String })),
+    /** The store of limits, lockouts, blocks and confirmations: this process's, or Redis shared by the replicas. */
+    sharedState: Schema.Struct({
+      store: Schema.Literal("in-process", "redis"),
+      mode: Schema.Literal("ok", "degraded"),
+      readsWhenUnavailable: Schema.Literal("refuse", "allow")
+    })
   }),
   audit: Schema.Struct({
     mode: Schema.Literal("ok", "degraded", "disabled"),
@@ -106,6 +112,7 @@ export const securityHealthCheck = defineTool({
       const auditStatus = yield* audit.status
       const lastHour = yield* audit.report(1, caller.reportClientId).pipe(Effect.option)
       const lockouts = yield* limiter.lockouts
+      const sharedState = yield* limiter.state
       const threat = yield* (yield* ThreatMonitor).snapshot
       const blocked = caller.visible(threat.blockedClients)
       // An HTTP client's threat level is its own: blocked, raised (medium), else low.
@@ -133,7 +140,12 @@ export const securityHealthCheck = defineTool({
             id: incident.id,
             clientId: incident.clientId,
             openedAt: iso(incident.openedAt)
-          }))
+          })),
+          sharedState: {
+            store: sharedState.kind,
+            mode: sharedState.available ? "ok" as const : "degraded" as const,
+            readsWhenUnavailable: sharedState.readsWhenUnavailable
+          }
         },
         audit: {
           mode: auditStatus.mode,
@@ -174,6 +186,10 @@ export const securityHealthCheck = defineTool({
       `audit: ${health.audit.mode}${health.audit.problem !== undefined ? ` (${health.audit.problem})` : ""}, ` +
       `${health.audit.lastSequence} records, last checkpoint at record ${health.audit.lastCheckpointSequence}` +
         (health.audit.unresolvedIntents !== undefined ? `, ${health.audit.unresolvedIntents} unresolved write intents` : ""),
+      health.security.sharedState.mode === "ok"
+        ? `security state: ${health.security.sharedState.store}, ok`
+        : `security state: ${health.security.sharedState.store} UNREACHABLE — calls that change data are refused, ` +
+          `reads are ${health.security.sharedState.readsWhenUnavailable === "allow" ? "allowed" : "refused"}`,
       ...(health.audit.lastHour !== undefined
         ? [
           `last hour: ${health.audit.lastHour.toolCalls} calls, ` +

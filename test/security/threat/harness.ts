@@ -9,6 +9,8 @@ import type { Assessment } from "../../../src/security/threat/model.js"
 import { CollectedSecurityEvents } from "../../../src/security/threat/SecurityEventSink.js"
 import { ThreatConfig } from "../../../src/security/threat/ThreatConfig.js"
 import { ThreatDetectors } from "../../../src/security/threat/ThreatDetector.js"
+import { InProcessStateStore } from "../../../src/security/state/InProcessStateStore.js"
+import type { StateUnavailable } from "../../../src/security/state/StateStore.js"
 import { ThreatMonitor } from "../../../src/security/ThreatMonitor.js"
 
 export type Settings = Record<string, string | number | boolean>
@@ -17,6 +19,7 @@ export type Settings = Record<string, string | number | boolean>
 export const monitorLayer = (detectors: Layer.Layer<ThreatDetectors> = ThreatDetectors.Default) =>
   ThreatMonitor.DefaultWithoutDependencies.pipe(
     Layer.provideMerge(IncidentResponder.DefaultWithoutDependencies),
+    Layer.provide(InProcessStateStore),
     Layer.provideMerge(CollectedSecurityEvents.Sink),
     Layer.provide(detectors),
     Layer.provideMerge(Layer.merge(SecurityConfig.Default, ThreatConfig.Default)),
@@ -44,7 +47,7 @@ export const withMonitor = <A, E>(
 
 export interface Replayed {
   readonly call: WorkloadCall
-  readonly verdict: Either.Either<Assessment, ThreatBlocked | ClientBlocked>
+  readonly verdict: Either.Either<Assessment, ThreatBlocked | ClientBlocked | StateUnavailable>
 }
 
 /** Plays calls in time order as the pipeline would: guard before, record after (refusals recorded as failures). */

@@ -1,0 +1,232 @@
+import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
+import { Redis } from "ioredis"
+import { createHmac, randomBytes } from "node:crypto"
+import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
+import { consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
+import type { FailureTally, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
+import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
+
+export class StateStoreMisconfigured extends Schema.TaggedError<StateStoreMisconfigured>()("StateStoreMisconfigured", {
+  setting: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * `OPERA_MCP_STATE_URL` (redis:// or rediss://, secret: it may carry a
+ * password), `OPERA_MCP_STATE_USERNAME` / `OPERA_MCP_STATE_PASSWORD` (the ACL
+ * user), `OPERA_MCP_STATE_KEY` (the key of the hashes that stand for client
+ * ids in Redis, the same on every replica) and `OPERA_MCP_STATE_TIMEOUT_MS`.
+ */
+export const redisStateConfig = Config.all({
+  url: optionalSecret("OPERA_MCP_STATE_URL"),
+  username: optionalText("OPERA_MCP_STATE_USERNAME"),
+  password: optionalSecret("OPERA_MCP_STATE_PASSWORD"),
+  hashKey: optionalSecret("OPERA_MCP_STATE_KEY"),
+  timeoutMs: wholeNumber("OPERA_MCP_STATE_TIMEOUT_MS", { min: 50, max: 30_000 }).pipe(Config.withDefault(1000))
+})
+
+const prefix = "opera-mcp:"
+
+const parseUrl = (url: Redacted.Redacted<string>) =>
+  Effect.try({
+    try: () => new URL(Redacted.value(url)),
+    catch: () =>
+      new StateStoreMisconfigured({ setting: "OPERA_MCP_STATE_URL", message: "OPERA_MCP_STATE_URL is not a URL" })
+  }).pipe(
+    Effect.filterOrFail(
+      (parsed) => parsed.protocol === "redis:" || parsed.protocol === "rediss:",
+      () =>
+        new StateStoreMisconfigured({
+          setting: "OPERA_MCP_STATE_URL",
+          message: "OPERA_MCP_STATE_URL must start with redis:// or rediss:// (TLS)"
+        })
+    )
+  )
+
+/**
+ * The shared state store in Redis. Each decision is one Lua script (atomic
+ * across replicas); every command has a timeout and nothing is queued while
+ * Redis is away (`enableOfflineQueue: false`), so a call never hangs: it is
+ * refused with `StateUnavailable`, and the store answers again by itself once
+ * ioredis has reconnected. Client ids appear in Redis only as keyed hashes;
+ * lockout and block entries carry a label for the health check, which is the
+ * client's name, or the hash for source addresses (personal data).
+ */
+export const RedisStateStore = Layer.scoped(
+  StateStore,
+  Effect.gen(function*() {
+    const settings = yield* redisStateConfig
+    const reads = yield* readsWhenUnavailable
+    if (Option.isNone(settings.url)) {
+      return yield* new StateStoreMisconfigured({ setting: "OPERA_MCP_STATE_URL", message: "OPERA_MCP_STATE_URL is not set" })
+    }
+    if (Option.isNone(settings.hashKey)) {
+      return yield* new StateStoreMisconfigured({
+        setting: "OPERA_MCP_STATE_KEY",
+        message: "OPERA_MCP_STATE_KEY is not set: with OPERA_MCP_STATE_URL every replica needs the same key " +
+          "(at least 32 random bytes, e.g. from `opera-cloud-mcp keys generate`) to hash client ids in Redis"
+      })
+    }
+    const url = yield* parseUrl(settings.url.value)
+    const hashKey = Buffer.from(Redacted.value(settings.hashKey.value), "utf8")
+    const password = Option.match(settings.password, {
+      onNone: () => url.password === "" ? undefined : decodeURIComponent(url.password),
+      onSome: Redacted.value
+    })
+    const username = Option.getOrElse(settings.username, () => decodeURIComponent(url.username))
+    const database = Number(url.pathname.replace(/^\//, "") || "0")
+
+    const redis = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        new Redis({
+          host: url.hostname,
+          port: url.port === "" ? 6379 : Number(url.port),
+          db: Number.isInteger(database) ? database : 0,
+          ...(username !== "" ? { username } : {}),
+          ...(password !== undefined ? { password } : {}),
+          ...(url.protocol === "rediss:" ? { tls: { servername: url.hostname, minVersion: "TLSv1.2" as const } } : {}),
+          commandTimeout: settings.timeoutMs,
+          connectTimeout: settings.timeoutMs * 2,
+          enableOfflineQueue: false,
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          // Keep reconnecting (at most every 2 s) so the store heals by itself when Redis returns.
+          retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000)
+        })
+      ),
+      (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
+    )
+    // Connection errors are reported once per outage through `run`; the client's own events stay quiet.
+    redis.on("error", () => undefined)
+    // Start even when Redis is away (every call is refused until it answers; ioredis keeps reconnecting).
+    const connected = yield* Effect.tryPromise(() => redis.connect()).pipe(
+      Effect.timeout(Duration.millis(settings.timeoutMs * 2)),
+      Effect.as(true),
+      Effect.catchAll(() => Effect.logError("the shared security state (Redis) is unreachable at start-up: calls are refused").pipe(Effect.as(false)))
+    )
+    const available = yield* Ref.make(connected)
+
+    const hash = (id: string) => createHmac("sha256", hashKey).update(id, "utf8").digest("base64url").slice(0, 32)
+    const labelOf = (id: string) => id.startsWith("source:") ? `source:${hash(id).slice(0, 16)}` : id
+    const lockoutsKey = `${prefix}lockouts`
+    const blocksKey = `${prefix}blocks`
+
+    const run = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, StateUnavailable> =>
+      Effect.tryPromise({ try: call, catch: (cause) => cause }).pipe(
+        Effect.timeoutFail({ duration: Duration.millis(settings.timeoutMs), onTimeout: () => new Error("timed out") }),
+        Effect.tapBoth({
+          onSuccess: () => Ref.set(available, true),
+          onFailure: (cause) =>
+            Ref.getAndSet(available, false).pipe(
+              Effect.flatMap((was) =>
+                was
+                  ? Effect.logError("the shared security state (Redis) is unreachable: calls are refused").pipe(
+                    Effect.annotateLogs({ command, reason: cause instanceof Error ? cause.message : "unknown" })
+                  )
+                  : Effect.void
+              )
+            )
+        }),
+        Effect.mapError(() => StateUnavailable.refused)
+      )
+
+    const member = (now: number) => `${now}-${randomBytes(6).toString("base64url")}`
+    const untilOf = (held: string) => Number(held.slice(0, held.indexOf("|")))
+
+    const lockouts = (now: number) =>
+      run("lockouts", () => redis.hgetall(lockoutsKey)).pipe(
+        Effect.map((all): ReadonlyArray<StoredLockout> =>
+          Object.values(all).filter((held) => untilOf(held) > now)
+            .map((held) => ({ clientId: held.slice(held.indexOf("|") + 1), until: untilOf(held) }))
+            .sort((a, b) => a.clientId.localeCompare(b.clientId))
+        )
+      )
+
+    const decodeBlock = (held: string): StoredBlock | undefined => {
+      const [until, incidentId, ...label] = held.split("|")
+      return until === undefined || incidentId === undefined
+        ? undefined
+        : { until: Number(until), incidentId, clientId: label.join("|") }
+    }
+
+    return StateStore.of({
+      kind: "redis",
+      take: (key, limit, windowMs, now) =>
+        run("take", () => redis.eval(takeScript, 1, `${prefix}rl:${hash(key)}`, now, windowMs, limit, member(now)))
+          .pipe(Effect.map(Number)),
+      recordFailure: (key, policy, now) =>
+        run("recordFailure", () =>
+          redis.eval(
+            failureScript,
+            2,
+            `${prefix}fail:${hash(key)}`,
+            lockoutsKey,
+            now,
+            policy.windowMs,
+            policy.max,
+            policy.lockoutMs,
+            member(now),
+            hash(key),
+            labelOf(key)
+          )).pipe(Effect.map((reply): FailureTally => {
+            const [locked, value, fresh] = reply as [number, number, number]
+            return locked === 1
+              ? { lockedOut: true, lockoutUntil: Number(value), newlyLockedOut: fresh === 1 }
+              : { lockedOut: false, failures: Number(value) }
+          })),
+      lockoutOf: (key, now) =>
+        run("lockoutOf", () => redis.hget(lockoutsKey, hash(key))).pipe(
+          Effect.map((held) => Option.filter(Option.map(Option.fromNullable(held), untilOf), (until) => until > now))
+        ),
+      lockOut: (key, until) =>
+        run("lockOut", () => redis.eval(lockOutScript, 1, lockoutsKey, hash(key), until, labelOf(key))).pipe(Effect.asVoid),
+      clearLockout: (key) =>
+        run("clearLockout", () => redis.multi().hdel(lockoutsKey, hash(key)).del(`${prefix}fail:${hash(key)}`).exec())
+          .pipe(Effect.asVoid),
+      lockouts,
+      setBlock: (key, block) =>
+        run("setBlock", () => redis.hset(blocksKey, hash(key), `${block.until}|${block.incidentId}|${labelOf(key)}`))
+          .pipe(Effect.asVoid),
+      blockOf: (key, now) =>
+        run("blockOf", () => redis.hget(blocksKey, hash(key))).pipe(
+          Effect.map((held) =>
+            Option.filter(Option.fromNullable(held === null ? undefined : decodeBlock(held)), (block) => block.until > now)
+          )
+        ),
+      clearBlock: (key) => run("clearBlock", () => redis.hdel(blocksKey, hash(key))).pipe(Effect.asVoid),
+      blocks: (now) =>
+        run("blocks", () => redis.hgetall(blocksKey)).pipe(
+          Effect.map((all) =>
+            Object.values(all).map(decodeBlock).filter((block): block is StoredBlock =>
+              block !== undefined && block.until > now
+            ).sort((a, b) => a.clientId.localeCompare(b.clientId))
+          )
+        ),
+      putOnce: (key, record, expiresAt, keepUntil, now) =>
+        run("putOnce", () =>
+          redis.set(`${prefix}once:${hash(key)}`, `${expiresAt}|0|${record}`, "PX", Math.max(1, keepUntil - now)))
+          .pipe(Effect.asVoid),
+      consumeOnce: (key, claim, now) =>
+        run("consumeOnce", () => redis.eval(consumeScript, 1, `${prefix}once:${hash(key)}`, claim, now)).pipe(
+          Effect.map((held) => {
+            if (typeof held !== "string") return Option.none<OnceRecord>()
+            const bar = held.indexOf("|")
+            return Option.some<OnceRecord>({
+              expiresAt: Number(held.slice(0, bar)),
+              used: held.slice(bar + 1, bar + 2) === "1",
+              record: held.slice(bar + 3)
+            })
+          })
+        ),
+      status: run("ping", () => redis.ping()).pipe(
+        Effect.match({
+          onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads }),
+          onSuccess: () => ({ kind: "redis" as const, available: true, readsWhenUnavailable: reads })
+        })
+      )
+    })
+  })
+)
+
+/** Whether `OPERA_MCP_STATE_URL` asks for Redis (all its settings are read and checked here, at start-up). */
+export const stateUrlIsSet = redisStateConfig.pipe(Effect.map((settings) => Option.isSome(settings.url)))
