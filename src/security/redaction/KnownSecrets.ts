@@ -29,6 +29,8 @@ export class KnownSecrets extends Effect.Service<KnownSecrets>()("opera/KnownSec
     const threat = yield* threatConfig
     const piiHashKey = yield* piiHashKeyConfig
     const requestStateKey = yield* optionalSecret("OPERA_MCP_REQUEST_STATE_KEY")
+    const statePassword = yield* optionalSecret("OPERA_MCP_STATE_PASSWORD")
+    const stateKey = yield* optionalSecret("OPERA_MCP_STATE_KEY")
     const text = (value: Option.Option<Redacted.Redacted<string>>) => Option.map(value, Redacted.value)
     const configured = [
       ["OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY", text(security.auditDbEncryptionKey)],
@@ -36,7 +38,9 @@ export class KnownSecrets extends Effect.Service<KnownSecrets>()("opera/KnownSec
       ["OPERA_SECURITY_WEBHOOK_SECRET", text(threat.webhookSecret)],
       ["OPERA_SECURITY_SMTP_PASSWORD", text(threat.smtpPassword)],
       ["OPERA_SECURITY_PII_HASH_KEY", Option.map(piiHashKey, (key) => Redacted.value(key).toString("base64"))],
-      ["OPERA_MCP_REQUEST_STATE_KEY", text(requestStateKey)]
+      ["OPERA_MCP_REQUEST_STATE_KEY", text(requestStateKey)],
+      ["OPERA_MCP_STATE_PASSWORD", text(statePassword)],
+      ["OPERA_MCP_STATE_KEY", text(stateKey)]
     ] as const
     // Read synchronously by the Redactor's masks on every result (they are plain functions); written only
     // through `remember`, an Effect. State of this layer, never of the module.
