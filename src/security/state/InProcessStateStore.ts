@@ -46,13 +46,27 @@ export const InProcessStateStore = Layer.scoped(
   Effect.gen(function*() {
     const reads = yield* readsWhenUnavailable
     const filename = yield* stateFilePath
-    if (filename !== ":memory:") {
-      yield* Effect.try(() => mkdirSync(dirname(filename), { recursive: true, mode: 0o700 })).pipe(Effect.orDie)
-    }
-    const sql = yield* SqliteClient.make({ filename }).pipe(Effect.provide(Reactivity.layer))
-    yield* sql`CREATE TABLE IF NOT EXISTS lockouts (client_key TEXT PRIMARY KEY, until INTEGER NOT NULL)`.pipe(Effect.orDie)
-    yield* sql`CREATE TABLE IF NOT EXISTS blocks (client_key TEXT PRIMARY KEY, until INTEGER NOT NULL, incident_id TEXT NOT NULL)`
-      .pipe(Effect.orDie)
+    const chosen = Option.isSome(yield* optionalText("OPERA_MCP_STATE_FILE"))
+    const open = (file: string) =>
+      Effect.gen(function*() {
+        if (file !== ":memory:") yield* Effect.try(() => mkdirSync(dirname(file), { recursive: true, mode: 0o700 }))
+        const client = yield* SqliteClient.make({ filename: file }).pipe(Effect.provide(Reactivity.layer))
+        yield* client`CREATE TABLE IF NOT EXISTS lockouts (client_key TEXT PRIMARY KEY, until INTEGER NOT NULL)`
+        yield* client`CREATE TABLE IF NOT EXISTS blocks (client_key TEXT PRIMARY KEY, until INTEGER NOT NULL, incident_id TEXT NOT NULL)`
+        return client
+      })
+    // A file the operator chose must open. The default beside the audit db may not (its directory can be the
+    // very thing that is failing): the controls then hold in this process only, and the log says so, rather
+    // than the server not starting and the audit log's own fail-closed handling never being reached.
+    const sql = yield* open(filename).pipe(
+      Effect.catchAll((problem) =>
+        chosen ? Effect.dieMessage(`OPERA_MCP_STATE_FILE: ${filename} cannot be opened`) : Effect.logWarning(
+          "security state: the file beside the audit db cannot be opened; lockouts and blocks are kept in memory only",
+          { reason: problem instanceof Error ? problem.message.slice(0, 200) : "unknown" }
+        ).pipe(Effect.zipRight(open(":memory:")))
+      ),
+      Effect.orDie
+    )
 
     const windows = new Map<string, SlidingWindow>()
     const failures = new Map<string, SlidingWindow>()
