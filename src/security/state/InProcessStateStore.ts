@@ -1,6 +1,6 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Clock, Effect, Layer, Option, Schedule } from "effect"
+import { Cause, Clock, Effect, Layer, Option, Schedule } from "effect"
 import { mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
@@ -59,12 +59,13 @@ export const InProcessStateStore = Layer.scoped(
     // very thing that is failing): the controls then hold in this process only, and the log says so, rather
     // than the server not starting and the audit log's own fail-closed handling never being reached.
     const sql = yield* open(filename).pipe(
-      Effect.catchAll((problem) =>
-        chosen ? Effect.dieMessage(`OPERA_MCP_STATE_FILE: ${filename} cannot be opened`) : Effect.logWarning(
+      Effect.catchAllCause((cause) => {
+        const problem = Cause.squash(cause)
+        return chosen ? Effect.dieMessage(`OPERA_MCP_STATE_FILE: ${filename} cannot be opened`) : Effect.logWarning(
           "security state: the file beside the audit db cannot be opened; lockouts and blocks are kept in memory only",
           { reason: problem instanceof Error ? problem.message.slice(0, 200) : "unknown" }
         ).pipe(Effect.zipRight(open(":memory:")))
-      ),
+      }),
       Effect.orDie
     )
 
