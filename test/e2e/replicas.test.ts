@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
 import { redisMissing } from "../support/redisServer.js"
 import type { AnySession, Needle, ReplicaFleet } from "../support/replicaFleet.js"
+import type { RunningSandbox } from "../support/sandboxProcess.js"
+import { startSandbox } from "../support/sandboxProcess.js"
+import type { HttpServerProcess } from "./httpServerProcess.js"
+import { addClient, freePort, startHttpServerProcess } from "./httpServerProcess.js"
 import {
   connectLegacySession,
   connectModern,
@@ -168,6 +175,39 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
     await expectLockedOut("fails-on-each")
   })
 
+  it("wrong keys from one address, on one replica, lock the address out on every replica; a valid key still passes", async () => {
+    const wrong = (n: number) => "ocm_" + String(n).padStart(43, "Q")
+    const initialize = (url: string, key: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream"
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } }
+        })
+      })
+    for (let attempt = 0; attempt < maxFailures; attempt++) {
+      expect((await initialize(fleet.replicaUrls[0]!, wrong(attempt))).status).toBe(401)
+    }
+    for (const url of fleet.replicaUrls.slice(1)) {
+      const refused = await initialize(url, wrong(9))
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0)
+    }
+    const valid = await connectModern(fleet.replicaUrls[2]!, fleet.keys["rate-modern"]!)
+    try {
+      expect((await valid.call("security_health_check")).isError).toBeFalsy()
+    } finally {
+      await valid.close()
+    }
+  })
+
   const book = async (session: AnySession, surname: string) => {
     const created = await session.call("create_reservation", {
       guest: { givenName: "Ada", surname },
@@ -273,8 +313,14 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
       }
       for (const base of fleet.replicaBases) {
         await eventually(async () => (await readinessOf(base)).status === 503, `${base}/readyz to answer 503`)
-        expect((await readinessOf(base)).body).toMatchObject({ ready: false, securityState: "unreachable" })
+        expect((await readinessOf(base)).body).toMatchObject({ ready: false, opera: "reachable", securityState: "unreachable" })
       }
+      // Refused before OPERA: no replica sent the cancellation.
+      const cancellations = async () =>
+        (await fleet.operaTraffic()).filter((exchange) =>
+          exchange.method === "POST" && exchange.path.endsWith(`/reservations/${reservationId}/cancellations`)
+        ).length
+      expect(await cancellations()).toBe(0)
       expect(await statusOf(sessions[2]!, reservationId)).toBe("Reserved")
 
       await fleet.redis.start()
@@ -291,6 +337,7 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
       const confirmed = await sessions[1]!.call("cancel_reservation", { reservationId, confirmationToken: token })
       expect(confirmed.isError, textOf(confirmed)).toBeFalsy()
       expect(await statusOf(sessions[2]!, reservationId)).toBe("Cancelled")
+      expect(await cancellations()).toBe(1)
     } finally {
       await closeAll(sessions)
     }
@@ -300,4 +347,53 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
     expect(leaksIn(fleet.stderr(), [...(await fleet.secrets()), ...seen.filter((needle) => needle.what.startsWith("a confirmation"))]))
       .toEqual([])
   })
+})
+
+// One server on the in-process store: its lockouts are kept in the state file beside the audit db.
+describe("one serve --http server on the in-process store", () => {
+  let opera: RunningSandbox
+  const dir = mkdtempSync(path.join(tmpdir(), "opera-inprocess-"))
+  const env = (): Record<string, string> => ({
+    ...opera.env,
+    OPERA_MCP_CLIENTS_FILE: path.join(dir, "clients.json"),
+    OPERA_SECURITY_AUDIT_DB_PATH: path.join(dir, "audit.db"),
+    OPERA_SECURITY_MAX_FAILED_ATTEMPTS: String(maxFailures)
+  })
+  beforeAll(async () => {
+    opera = await startSandbox()
+  })
+  afterAll(async () => {
+    await opera?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("a lockout survives a restart", async () => {
+    const key = addClient(env(), "fails-then-restarts")
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/mcp`
+    const stop = async (server: HttpServerProcess) => {
+      if (server.child.exitCode === null) server.child.kill("SIGTERM")
+      await server.exited
+    }
+    const before = await startHttpServerProcess(["--port", String(port)], env())
+    try {
+      const session = await connectModern(url, key)
+      for (let failure = 0; failure < maxFailures; failure++) expect((await session.call("get_reservation", {})).isError).toBe(true)
+      expect(textOf(await session.call("list_hotels"))).toContain("This client is locked out")
+      await session.close()
+    } finally {
+      await stop(before)
+    }
+    expect(existsSync(path.join(dir, "security-state.db"))).toBe(true)
+    const after = await startHttpServerProcess(["--port", String(port)], env())
+    try {
+      const session = await connectModern(url, key)
+      const refused = await session.call("list_hotels")
+      expect(refused.isError).toBe(true)
+      expect(textOf(refused)).toMatch(/^This client is locked out after repeated failed or refused calls, until /)
+      await session.close()
+    } finally {
+      await stop(after)
+    }
+  }, 60_000)
 })

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
+import type { Exchange } from "../../src/sandbox/traffic.js"
 import type { ClientPolicy } from "../../src/security/clients/ClientRecord.js"
 import { ClientStore } from "../../src/security/clients/ClientStore.js"
 import type { HttpServerProcess } from "../e2e/httpServerProcess.js"
@@ -48,6 +49,10 @@ export interface ReplicaFleet {
   readonly replica: (index: number) => HttpServerProcess
   /** Stops every replica and starts it again on the same port (the proxy keeps its targets). */
   readonly restartReplicas: (settings?: Record<string, string>) => Promise<void>
+  /** Every exchange the sandbox saw from all replicas together (the newest 1000), oldest first. */
+  readonly operaTraffic: () => Promise<ReadonlyArray<Exchange>>
+  /** Requests to OPERA's token endpoint from all replicas together, successful or not. */
+  readonly tokenRequests: () => Promise<number>
   /** What every replica wrote to stderr, previous runs included. */
   readonly stderr: () => string
   /** Every secret a leak scan looks for: API keys, OPERA credentials and tokens, audit and state keys. */
@@ -154,6 +159,8 @@ export const startFleet = async (options: FleetOptions = {}): Promise<ReplicaFle
       await stopAll()
       await startAll(settings)
     },
+    operaTraffic: () => Effect.runPromise(opera.sandbox.traffic),
+    tokenRequests: () => Effect.runPromise(opera.sandbox.tokenRequests),
     stderr: () => [...earlierStderr, ...replicas.map((replica) => replica.stderr())].join("\n"),
     secrets: async () => [
       ...Object.entries(keys).map(([name, value]) => ({ what: `the API key of ${name}`, value })),
