@@ -40,6 +40,8 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
 
   beforeAll(async () => {
     fleet = await startFleet({
+      // As in production: lockouts and blocks must outlive a Redis restart.
+      redisAppendOnly: true,
       settings: {
         OPERA_SECURITY_AUTH_RATE_LIMIT_REQUESTS: String(limit),
         OPERA_SECURITY_AUTH_RATE_LIMIT_WINDOW_MINUTES: "1",
@@ -275,6 +277,27 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
     expect(leaksIn(contents, needles)).toEqual([])
   })
 
+  it("a full Redis (maxmemory-policy noeviction) drops no lockout, and a confirmation it cannot store is refused", async () => {
+    const session = await connectModern(fleet.url, fleet.keys["outage"]!)
+    try {
+      const reservationId = await book(session, "FullRedis")
+      expect(fleet.redis.cli("CONFIG", "GET", "maxmemory-policy")).toContain("noeviction")
+      fleet.redis.cli("CONFIG", "SET", "maxmemory", "1")
+      try {
+        await expectLockedOut("fails-on-one")
+        const refused = await session.call("cancel_reservation", { reservationId })
+        expect(refused.isError).toBe(true)
+        expect(textOf(refused)).toContain(`Refused: ${unreachable}`)
+      } finally {
+        fleet.redis.cli("CONFIG", "SET", "maxmemory", "0")
+      }
+      const asked = await session.call("cancel_reservation", { reservationId })
+      expect(asked.structuredContent, textOf(asked)).toHaveProperty("confirmationRequired")
+    } finally {
+      await session.close()
+    }
+  })
+
   it("a lockout survives a restart of every replica", async () => {
     await fleet.restartReplicas()
     await expectLockedOut("fails-on-one")
@@ -330,6 +353,8 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
       for (const session of sessions) {
         expect(textOf(await session.call("security_health_check"))).toContain("security state: redis, ok")
       }
+      // Redis kept its data (append-only file): the lockout from before the outage still holds everywhere.
+      await expectLockedOut("fails-on-one")
       // The shared state works again across replicas: a token issued on one is taken on another.
       const asked = await sessions[0]!.call("cancel_reservation", { reservationId })
       const token = (asked.structuredContent as { confirmationRequired: { confirmationToken: string } })

@@ -43,7 +43,11 @@ const answers = (port: number) =>
     socket.once("error", () => resolve(false))
   })
 
-/** A real redis-server on a free loopback port, in a temp dir, with no persistence; stop() ends it. */
+/**
+ * A real redis-server on a free loopback port, in a temp dir; stop() kills it (SIGKILL) and start() brings it
+ * back on the same port and dir. No persistence unless `appendOnly` (every write fsynced to the AOF, as a
+ * deployment that must keep lockouts over a Redis restart runs it).
+ */
 export interface RedisServer {
   readonly port: number
   readonly url: string
@@ -56,12 +60,13 @@ export interface RedisServer {
   readonly dispose: () => Promise<void>
 }
 
-export const startRedis = async (): Promise<RedisServer> => {
+export const startRedis = async (options: { readonly appendOnly?: boolean } = {}): Promise<RedisServer> => {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), "opera-mcp-redis-"))
   let child: ChildProcess | undefined
+  const persistence = options.appendOnly === true ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]
   const start = async () => {
-    child = spawn(redisServerPath, ["--save", "", "--appendonly", "no", "--port", String(port), "--bind", "127.0.0.1", "--dir", dir], {
+    child = spawn(redisServerPath, ["--save", "", ...persistence, "--port", String(port), "--bind", "127.0.0.1", "--dir", dir], {
       stdio: "ignore"
     })
     for (let attempt = 0; attempt < 100; attempt++) {

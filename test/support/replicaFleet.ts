@@ -66,6 +66,8 @@ export interface FleetOptions {
   readonly settings?: Record<string, string>
   /** Settings of one replica, by index, over `settings`. */
   readonly replicaSettings?: ReadonlyArray<Record<string, string>>
+  /** Redis keeps its data over a restart (AOF, fsync always); default: no persistence. */
+  readonly redisAppendOnly?: boolean
   /** Clients to add before the replicas start, with their policies (default: may read and write). */
   readonly clients?: Record<string, ClientPolicy>
 }
@@ -75,7 +77,7 @@ const fullAccess: ClientPolicy = { readOnly: false }
 export const startFleet = async (options: FleetOptions = {}): Promise<ReplicaFleet> => {
   const count = options.replicas ?? 3
   const dir = mkdtempSync(path.join(tmpdir(), "opera-fleet-"))
-  const redis = await startRedis()
+  const redis = await startRedis({ appendOnly: options.redisAppendOnly === true })
   const opera = await startSandbox()
   const clientsFile = path.join(dir, "clients.json")
   const stateKey = randomBytes(32).toString("base64url")
