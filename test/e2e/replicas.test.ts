@@ -4,10 +4,6 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { redisMissing } from "../support/redisServer.js"
 import type { AnySession, Needle, ReplicaFleet } from "../support/replicaFleet.js"
-import type { RunningSandbox } from "../support/sandboxProcess.js"
-import { startSandbox } from "../support/sandboxProcess.js"
-import type { HttpServerProcess } from "./httpServerProcess.js"
-import { addClient, freePort, startHttpServerProcess } from "./httpServerProcess.js"
 import {
   connectLegacySession,
   connectModern,
@@ -17,6 +13,10 @@ import {
   startFleet,
   textOf
 } from "../support/replicaFleet.js"
+import type { RunningSandbox } from "../support/sandboxProcess.js"
+import { startSandbox } from "../support/sandboxProcess.js"
+import type { HttpServerProcess } from "./httpServerProcess.js"
+import { addClient, freePort, startHttpServerProcess } from "./httpServerProcess.js"
 
 // Exact bounds: the limit per client and tool in the window, the failures that lock a client out.
 const limit = 9
