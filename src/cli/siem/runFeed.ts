@@ -69,7 +69,9 @@ export const runFeed = (request: FeedRequest) =>
       }
       yield* writeCursor(fs, request.cursorPath.value, cursor)
     })
-    if (output.recovered.length > 0) yield* save
+    // Before the first line: the cursor then always records an output length at or behind what the file
+    // holds, so lines a crash leaves past it are found, however early the crash comes.
+    yield* save
 
     const started = yield* Ref.get(position)
     const status = yield* audit.status
