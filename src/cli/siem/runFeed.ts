@@ -86,14 +86,21 @@ export const runFeed = (request: FeedRequest) =>
     const actor = `cli: audit export (os user ${yield* operator})`
     const mode = `${request.format}${request.follow ? ", --follow" : ""}${Option.isSome(request.cursorPath) ? ", --cursor" : ""}`
     const fields = request.reveal ? "personal data revealed" : "personal data masked"
-    // The reveal is on the chain before any personal field leaves the log: no record, no feed.
-    yield* audit.append({
+    const recordStart = audit.append({
       kind: "admin",
       clientId: actor,
       tool: request.reveal ? "audit_feed_reveal" : "audit_feed",
       outcome: "success",
       sensitive: { details: `SIEM feed (${mode}) started after ${describePosition(started)}, ${fields}` }
     })
+    // The reveal is on the chain before any personal field leaves the log: no record, no feed. A masked
+    // feed goes on under a rollback alarm (the log takes no rows then), when the SIEM needs it most.
+    yield* request.reveal ? recordStart : recordStart.pipe(
+      Effect.catchTag("AuditUnavailable", (error) =>
+        error.reason === "rollback"
+          ? Console.error(`audit feed: its start is not recorded (${error.message}); the masked feed goes on`)
+          : Effect.fail(error))
+    )
 
     const lines = yield* Ref.make(0)
     const toLine = feedLine(request.format, request.reveal)

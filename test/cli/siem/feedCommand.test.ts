@@ -2,7 +2,7 @@ import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Console, Effect, Exit, Fiber, Option } from "effect"
-import { appendFileSync, copyFileSync, readFileSync } from "node:fs"
+import { appendFileSync, copyFileSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { auditCommand } from "../../../src/cli/auditCommands.js"
 import { exitCodeOfError, exitCodes } from "../../../src/cli/exitCodes.js"
@@ -174,6 +174,30 @@ describe("audit export as a SIEM feed", () => {
       // The stop row the interrupted feed recorded, then this run's start row: nothing delivered twice.
       expect(lines.map((line) => [line.sequence, line.tool])).toEqual([[6, "audit_feed"], [7, "audit_feed"]])
       expectEveryRowOnce([...parse(feed.stdout), ...lines])
+    })
+  })
+
+  it.effect("under a rollback alarm a masked feed goes on; a reveal, which cannot be recorded, shows nothing", () => {
+    const { dir, settings } = fixture()
+    const withHistory = { ...settings, OPERA_SECURITY_AUDIT_CHECKPOINT_DIR: join(dir, "exported") }
+    const db = settings.OPERA_SECURITY_AUDIT_DB_PATH
+    return Effect.gen(function*() {
+      const session = (tag: string) =>
+        Effect.flatMap(AuditLog, (audit) => audit.append(toolCall({ correlationId: tag }))).pipe(withAuditLog(withHistory))
+      yield* session("one")
+      copyFileSync(db, `${db}.copy`)
+      yield* session("two")
+      copyFileSync(`${db}.copy`, db)
+      rmSync(`${db}-wal`, { force: true })
+      rmSync(`${db}-shm`, { force: true })
+      const masked = yield* run(["audit", "export", "--format", "cef"], withHistory)
+      expect(Exit.isSuccess(masked.exit), masked.stderr).toBe(true)
+      expect(masked.stderr).toMatch(/its start is not recorded \(.*rollback/)
+      expect(masked.stdout).toHaveLength(1)
+      const revealed = yield* run(["audit", "export", "--reveal", "--format", "cef"], withHistory)
+      expect(revealed.stdout).toEqual([])
+      const failure = Exit.isFailure(revealed.exit) ? Cause.failureOption(revealed.exit.cause) : Option.none()
+      expect(Option.map(failure, exitCodeOfError)).toEqual(Option.some(exitCodes.rollback))
     })
   })
 
