@@ -18,13 +18,20 @@ export interface CefEvent {
   readonly extension: ReadonlyArray<readonly [key: string, value: string | number | undefined]>
 }
 
+const headerSpecial = /[\\|\r\n]/
+const extensionSpecial = /[\\=\r\n]/
+
 /** Header fields: `\` and `|` are escaped; a line break would end the event, so it becomes a space. */
 export const escapeHeader = (value: string): string =>
-  value.replace(/[\r\n]+/g, " ").replace(/\\/g, "\\\\").replace(/\|/g, "\\|")
+  !headerSpecial.test(value)
+    ? value
+    : value.replace(/[\r\n]+/g, " ").replace(/\\/g, "\\\\").replace(/\|/g, "\\|")
 
 /** Extension values: `\`, `=` and line breaks are escaped (a pipe needs none there). */
 export const escapeExtension = (value: string): string =>
-  value.replace(/\\/g, "\\\\").replace(/=/g, "\\=").replace(/\r\n|\n/g, "\\n").replace(/\r/g, "\\r")
+  !extensionSpecial.test(value)
+    ? value
+    : value.replace(/\\/g, "\\\\").replace(/=/g, "\\=").replace(/\r\n|\n/g, "\\n").replace(/\r/g, "\\r")
 
 export const cefLine = (device: CefDevice, event: CefEvent): string => {
   const severity = Math.min(10, Math.max(0, Math.round(event.severity)))

@@ -29,7 +29,7 @@ export interface FeedSummary {
 }
 
 /** Rows read per page: the most one write (and one fsync) carries. */
-export const feedPageSize = 500
+export const feedPageSize = 2000
 
 const occurredAt = (entry: FeedEntry): number | null =>
   entry._tag === "Opened" ? entry.record.occurredAt : entry._tag === "Shredded" ? entry.columns.occurredAt : entry.occurredAt
@@ -76,7 +76,7 @@ export const runFeed = (request: FeedRequest) =>
     const started = yield* Ref.get(position)
     const status = yield* audit.status
     const chains = Object.entries(started)
-    if (chains.length === 1 && status.mode === "ok" && (chains[0]?.[1] ?? 0) > status.lastSequence) {
+    if (chains.length === 1 && status.mode !== "disabled" && (chains[0]?.[1] ?? 0) > status.lastSequence) {
       yield* Console.error(
         `audit feed: the cursor is at sequence ${chains[0]?.[1]} but the log ends at ${status.lastSequence}: ` +
           "the log was rolled back or replaced; the feed waits for new rows after the cursor (run audit verify)"
