@@ -164,4 +164,27 @@ describe("the SIEM feed through the built binary, beside a serving server", () =
     expect(reveal?.extension.get("suser")).toMatch(/\*\*\*/)
     expect(readFileSync(output, "utf8")).not.toContain(guests[0]!.surname)
   }, 240_000)
+
+  it("on stdout: JSON lines a shipper reads from the pipe; a reader that goes away ends the feed with a reason", async () => {
+    const once = cli(["audit", "export", "--format", "jsonl", "--cursor", path.join(dir, "stdout.cursor")])
+    expect(once.status, once.stderr).toBe(0)
+    const lines = once.stdout.trim().split("\n").map((line) => JSON.parse(line) as { chain: string; sequence: number; time: string })
+    expect(lines.map((line) => line.sequence)).toEqual(Array.from({ length: lines.length }, (_, index) => index + 1))
+    expect(lines.every((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(line.time))).toBe(true)
+
+    const child = spawn(process.execPath, [builtBinary, "audit", "export", "--follow", "--format", "cef", "--interval-ms", "50"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString("utf8")))
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()))
+    child.stdout.destroy()
+    // New events make the feed write to the closed pipe.
+    for (let index = 0; index < 3; index++) await session.call("search_reservations", { arrivalFrom: inDays(0), arrivalTo: inDays(1), limit: 1 })
+    expect(await exited).toBe(3)
+    expect(stderr).toContain("stdout was closed by its reader")
+    expect(stderr).not.toMatch(/node:events|at .*\.mjs/)
+  }, 120_000)
 })

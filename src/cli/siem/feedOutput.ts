@@ -1,5 +1,5 @@
 import type { FileSystem } from "@effect/platform"
-import { Console, Effect, Option, Ref } from "effect"
+import { Effect, Option, Ref } from "effect"
 import type { FeedCursor } from "./feedCursor.js"
 import { AuditFeedFailed } from "./feedCursor.js"
 import type { FeedFormat, LineKey } from "./feedLines.js"
@@ -18,15 +18,36 @@ export interface FeedOutput {
 }
 
 /**
- * stdout: at-least-once. A line a pipe has taken cannot be taken back, so a crash after the write and
- * before the cursor is saved sends that batch again; each line carries its chain and sequence to dedupe on.
+ * stdout: at-least-once, for a shipper that reads the feed's output. A batch counts as delivered once the
+ * pipe has taken it (the write's callback), so a crash before the cursor is saved sends it again, and each
+ * line carries its chain and sequence to dedupe on. What a pipe holds when its reader dies is lost with the
+ * reader: use --output for exactly once. A closed pipe (EPIPE) ends the feed with a typed error.
  */
-export const stdoutOutput: FeedOutput = {
-  write: (text) => text.length === 0 ? Effect.void : Console.log(text.endsWith("\n") ? text.slice(0, -1) : text),
-  bytes: Effect.succeed(undefined),
-  recovered: [],
-  notes: []
-}
+export const stdoutOutput = Effect.gen(function*() {
+  const stdout = process.stdout
+  // The stream also reports a failed write as an 'error' event: without a listener that would end the process.
+  const ignore = () => undefined
+  yield* Effect.acquireRelease(Effect.sync(() => stdout.on("error", ignore)), () => Effect.sync(() => stdout.off("error", ignore)))
+  return {
+    write: (text) =>
+      text.length === 0 ? Effect.void : Effect.async<void, AuditFeedFailed>((resume) => {
+        stdout.write(text, (error) =>
+          resume(
+            error === null || error === undefined ? Effect.void : Effect.fail(
+              new AuditFeedFailed({
+                message: "stdout was closed by its reader; the feed stops (lines the reader had not read are lost " +
+                  "with it: use --output FILE with --cursor for exactly once)"
+              })
+            )
+          ))
+      }),
+    bytes: Effect.succeed(undefined),
+    recovered: [],
+    notes: []
+  } satisfies FeedOutput
+})
+
+const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf("/"))) || "."
 
 const failed = (path: string, doing: string) => () =>
   new AuditFeedFailed({ message: `the output file ${path} cannot ${doing}; check its permissions and the disk` })
@@ -45,6 +66,10 @@ export const fileOutput = (
 ) =>
   Effect.gen(function*() {
     const file = yield* fs.open(path, { flag: "a+", mode: 0o600 }).pipe(Effect.mapError(failed(path, "be opened")))
+    // A file just created must survive a power loss as the cursor (in its own synced directory) does.
+    yield* Effect.scoped(Effect.flatMap(fs.open(parentOf(path), { flag: "r" }), (directory) => directory.sync)).pipe(
+      Effect.mapError(failed(path, "be opened"))
+    )
     const size = Number((yield* file.stat.pipe(Effect.mapError(failed(path, "be read")))).size)
     const recorded = Option.flatMap(saved, (cursor) => Option.fromNullable(cursor.outputBytes))
     const notes: Array<string> = []

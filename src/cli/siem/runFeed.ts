@@ -53,7 +53,7 @@ export const runFeed = (request: FeedRequest) =>
     }
     const output: FeedOutput = Option.isSome(request.outputPath)
       ? yield* fileOutput(fs, request.outputPath.value, request.format, saved)
-      : stdoutOutput
+      : yield* stdoutOutput
     yield* Effect.forEach(output.notes, (note) => Console.error(`audit feed: ${note}`), { discard: true })
     const position = yield* Ref.make(
       advance(Option.match(saved, { onNone: () => ({}), onSome: (cursor) => cursor.position }), output.recovered)

@@ -2,7 +2,7 @@ import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Console, Effect, Exit, Fiber, Option } from "effect"
-import { appendFileSync, copyFileSync, readFileSync, rmSync } from "node:fs"
+import { appendFileSync, copyFileSync, existsSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { auditCommand } from "../../../src/cli/auditCommands.js"
 import { exitCodeOfError, exitCodes } from "../../../src/cli/exitCodes.js"
@@ -12,32 +12,39 @@ import { auditSettings, freshKey, guest, tempDir, toolCall, withAuditLog } from 
 const root = Command.make("opera-cloud-mcp").pipe(Command.withSubcommands([auditCommand]))
 const cli = Command.run(root, { name: "opera-cloud-mcp", version: "test" })
 
-/** Runs `opera-cloud-mcp ...args` in this process; stdout and stderr lines land in the arrays as they are written. */
+const linesOf = (file: string) =>
+  existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((line) => line.length > 0) : []
+
+/**
+ * Runs `opera-cloud-mcp ...args` in this process, writing the feed to an output file (the one in args, or a
+ * fresh one): `stdout()` is what this run appended to it, stderr lines land in the array as they are written.
+ */
 const start = (args: ReadonlyArray<string>, settings: Record<string, string>) =>
   Effect.gen(function*() {
-    const stdout: Array<string> = []
+    const outputAt = args.indexOf("--output")
+    const output = outputAt >= 0 ? args[outputAt + 1] ?? "" : join(tempDir("audit-feed-out-"), "feed.out")
+    const skip = linesOf(output).length
     const stderr: Array<string> = []
     const base = yield* Effect.console
     const capture: Console.Console = {
       ...base,
-      log: (...parts) => Effect.sync(() => void stdout.push(...parts.join(" ").split("\n"))),
       error: (...parts) => Effect.sync(() => void stderr.push(parts.join(" ")))
     }
-    const fiber = yield* cli(["node", "opera-cloud-mcp", ...args]).pipe(
+    const fiber = yield* cli(["node", "opera-cloud-mcp", ...args, ...(outputAt >= 0 ? [] : ["--output", output])]).pipe(
       Effect.provide(NodeContext.layer),
       Effect.withConfigProvider(auditSettings(settings)),
       Effect.withConsole(capture),
       Effect.exit,
       Effect.fork
     )
-    return { fiber, stdout, stderr }
+    return { fiber, stdout: () => linesOf(output).slice(skip), stderr }
   })
 
 const run = (args: ReadonlyArray<string>, settings: Record<string, string>) =>
   Effect.gen(function*() {
     const started = yield* start(args, settings)
     const exit = yield* Fiber.join(started.fiber)
-    return { exit, stdout: started.stdout, stderr: started.stderr.join("\n") }
+    return { exit, stdout: started.stdout(), stderr: started.stderr.join("\n") }
   })
 
 interface Line {
@@ -145,7 +152,6 @@ describe("audit export as a SIEM feed", () => {
       yield* append(1, "c")
       const third = yield* run(args, settings)
       expect(Exit.isSuccess(third.exit), third.stderr).toBe(true)
-      expect(third.stdout).toEqual([])
       expect(third.stderr).toContain("4 lines written before the last stop were not in the cursor")
       expect(third.stderr).toContain("a partial last line")
       const lines = parse(readFileSync(output, "utf8").split("\n"))
@@ -161,8 +167,8 @@ describe("audit export as a SIEM feed", () => {
       const feed = yield* start(["audit", "export", "--follow", "--interval-ms", "50", "--cursor", cursor], settings)
       const waitFor = (count: number) =>
         Effect.gen(function*() {
-          for (let tries = 0; tries < 200 && feed.stdout.length < count; tries++) yield* Effect.sleep("25 millis")
-          return feed.stdout.length
+          for (let tries = 0; tries < 200 && feed.stdout().length < count; tries++) yield* Effect.sleep("25 millis")
+          return feed.stdout().length
         })
       expect(yield* waitFor(2)).toBe(2)
       yield* append(3, "during")
@@ -173,7 +179,7 @@ describe("audit export as a SIEM feed", () => {
       const lines = parse(after.stdout)
       // The stop row the interrupted feed recorded, then this run's start row: nothing delivered twice.
       expect(lines.map((line) => [line.sequence, line.tool])).toEqual([[6, "audit_feed"], [7, "audit_feed"]])
-      expectEveryRowOnce([...parse(feed.stdout), ...lines])
+      expectEveryRowOnce([...parse(feed.stdout()), ...lines])
     })
   })
 
