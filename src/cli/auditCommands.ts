@@ -4,6 +4,7 @@ import { AuditLog } from "../security/AuditLog.js"
 import type { SecurityReport } from "../security/audit/model.js"
 import type { PersonalDataRetention } from "../security/audit/shredReport.js"
 import type { VerifyResult } from "../security/audit/verify.js"
+import { runFeed } from "./siem/runFeed.js"
 
 /** A maintenance command's verdict was negative: the CLI exits non-zero with this message. */
 export class AuditCommandFailed extends Schema.TaggedError<AuditCommandFailed>()("AuditCommandFailed", {
@@ -188,14 +189,41 @@ const parseSince = (raw: string, now: number): Option.Option<number> => {
 
 const exportCommand = Command.make("export", {
   since: Options.text("since").pipe(Options.withDescription("ISO date or look-back like 24h, 7d"), Options.optional),
-  format: Options.choice("format", ["jsonl"]).pipe(Options.withDefault("jsonl" as const)),
-  reveal: Options.boolean("reveal").pipe(Options.withDescription("show personal data in clear (the export is audited)"))
-}, ({ reveal, since }) =>
+  format: Options.choice("format", ["jsonl", "cef"]).pipe(
+    Options.withDefault("jsonl" as const),
+    Options.withDescription("jsonl: one JSON object per line; cef: ArcSight Common Event Format (SIEM feed)")
+  ),
+  reveal: Options.boolean("reveal").pipe(
+    Options.withDescription("show personal data in clear (recorded in the audit log before anything is shown)")
+  ),
+  follow: Options.boolean("follow").pipe(
+    Options.withDescription("SIEM feed: keep streaming new events as they are committed, until SIGINT or SIGTERM")
+  ),
+  cursor: Options.file("cursor", { exists: "either" }).pipe(
+    Options.withDescription("SIEM feed: a file recording how far the feed got; a restart resumes after it"),
+    Options.optional
+  ),
+  output: Options.file("output", { exists: "either" }).pipe(
+    Options.withDescription("SIEM feed: append lines to this file (fsynced, exactly once with --cursor) instead of stdout"),
+    Options.optional
+  ),
+  intervalMs: Options.integer("interval-ms").pipe(
+    Options.withDefault(1000),
+    Options.withDescription("SIEM feed: how often --follow looks for new events, in milliseconds (50 to 3600000)")
+  )
+}, ({ cursor, follow, format, intervalMs, output, reveal, since }) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const from = Option.isNone(since) ? Option.some(0) : parseSince(since.value, now)
     if (Option.isNone(from)) {
       return yield* new AuditCommandFailed({ message: "--since must be an ISO date or a look-back like 24h or 7d" })
+    }
+    if (intervalMs < 50 || intervalMs > 3_600_000) {
+      return yield* new AuditCommandFailed({ message: "--interval-ms must be between 50 and 3600000" })
+    }
+    if (follow || format === "cef" || Option.isSome(cursor) || Option.isSome(output)) {
+      yield* runFeed({ format, reveal, follow, intervalMs, cursorPath: cursor, outputPath: output, since: from.value })
+      return
     }
     const audit = yield* AuditLog
     const result = yield* audit.exportTrail({
@@ -208,7 +236,10 @@ const exportCommand = Command.make("export", {
     yield* Console.error(`exported ${result.rows} rows${how}` +
       (result.shredded > 0 ? `; ${result.shredded} rows shown as shredded (personal fields destroyed by retention)` : "") +
       (result.unreadable > 0 ? `; ${result.unreadable} rows could not be read: run \`audit verify\`` : ""))
-  })).pipe(Command.withDescription("decrypted JSON lines for an investigator; personal data masked unless --reveal"))
+  })).pipe(Command.withDescription(
+    "decrypted JSON lines for an investigator, or with --follow/--cursor/--output/--format cef a SIEM feed for a " +
+      "log shipper; personal data masked unless --reveal"
+  ))
 
 export const auditCommand = Command.make("audit").pipe(
   Command.withDescription("verify, report on, clean up and export the audit log"),

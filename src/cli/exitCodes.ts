@@ -25,7 +25,9 @@ const configurationTags = new Set([
   "OAuthMisconfigured",
   "AlertChannelInvalid",
   "InvalidIpAllowList",
-  "InsecureOperaBaseUrl"
+  "InsecureOperaBaseUrl",
+  // The SIEM feed's cursor or output file is unusable (another log's cursor, unreadable, not writable).
+  "AuditFeedFailed"
 ])
 
 const fieldOf = (error: object, name: string): unknown =>

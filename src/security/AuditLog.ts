@@ -11,6 +11,8 @@ import type { AuditConnection } from "./audit/connect.js"
 import { connectAuditLog } from "./audit/connect.js"
 import { AuditEventInvalid, AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
 import { exportTrail } from "./audit/exportTrail.js"
+import type { FeedPosition } from "./audit/feed.js"
+import { readFeed } from "./audit/feed.js"
 import type { AuditKind } from "./audit/model.js"
 import { AuditEventInput } from "./audit/model.js"
 import { resolveCrashLeftIntents } from "./audit/recoverIntents.js"
@@ -238,16 +240,25 @@ const makeAuditLog = (role: Role) =>
       }),
       exportTrail: Effect.fn("AuditLog.exportTrail")(function*(request: ExportRequest) {
         const { context } = yield* current
+        // A reveal is on the chain before any personal field leaves the log: no record, no export.
+        if (request.reveal) {
+          yield* admin(request.actor, "audit_export_reveal", `export since ${request.since ?? 0} with personal data revealed`)
+        }
         const result = yield* exportTrail(context, {
           since: request.since ?? 0,
           reveal: request.reveal,
           format: "jsonl",
           write: request.write
         })
-        yield* admin(request.actor, "audit_export", `exported ${result.rows} rows since ${request.since ?? 0}` +
-          (request.reveal ? " with personal data revealed" : " with personal data masked"))
+        if (!request.reveal) {
+          yield* admin(request.actor, "audit_export", `exported ${result.rows} rows since ${request.since ?? 0} with personal data masked`)
+        }
         return result
       }),
+      feed: Effect.fn("AuditLog.feed")(function*(position: FeedPosition, limit: number) {
+        const { context } = yield* current
+        return yield* readFeed(context, position, limit)
+      }, Effect.tapError(noteDamage)),
       shred: Effect.fn("AuditLog.shred")(function*(request: ShredRequest = {}) {
         const { context, journal } = yield* current
         // Keys of a db under a rollback alarm are evidence: nothing is destroyed until an operator resolves it.

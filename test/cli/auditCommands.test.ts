@@ -127,8 +127,9 @@ describe("opera-cloud-mcp audit", () => {
       const revealed = yield* run(["audit", "export", "--reveal", "--since", "24h"], settings)
       expect(revealed.stdout).toContain(guest.email)
       const lines = revealed.stdout.split("\n").map((line) => JSON.parse(line))
-      // The first export left an admin row behind; the revealed export shows it.
-      expect(lines.at(-1)).toMatchObject({ kind: "admin", tool: "audit_export", clientId: "cli: audit export" })
+      // The first export left an admin row behind; the reveal was recorded before its own lines were read.
+      expect(lines.at(-2)).toMatchObject({ kind: "admin", tool: "audit_export", clientId: "cli: audit export" })
+      expect(lines.at(-1)).toMatchObject({ kind: "admin", tool: "audit_export_reveal", clientId: "cli: audit export" })
       expect((yield* run(["audit", "verify"], settings)).stdout).toContain("audit log OK: 5 rows")
       expect(Exit.isFailure((yield* run(["audit", "export", "--since", "last tuesday"], settings)).exit)).toBe(true)
     })

@@ -5,6 +5,7 @@ import type { AuditEventInput, AuditKind, AuditReceipt, AuditRecord, AuditStatus
 import type { Rebase } from "./checkpoints.js"
 import type { CleanupResult } from "./retention.js"
 import type { ExportResult } from "./exportTrail.js"
+import type { FeedPage, FeedPosition } from "./feed.js"
 import type { ShredResult } from "./shred.js"
 import type { VerifyResult } from "./verify.js"
 
@@ -60,6 +61,11 @@ export interface AuditLogShape {
   ) => Effect.Effect<Option.Option<Rebase>, AuditUnavailable>
   readonly cleanup: (request?: CleanupRequest) => Effect.Effect<CleanupResult, AuditUnavailable>
   readonly exportTrail: (request: ExportRequest) => Effect.Effect<ExportResult, AuditUnavailable>
+  /**
+   * For the SIEM feed: up to `limit` rows committed after `position` (per chain, in commit order),
+   * decrypted and unmasked; the caller masks them and audits a reveal. Reads only, writes nothing.
+   */
+  readonly feed: (position: FeedPosition, limit: number) => Effect.Effect<FeedPage, AuditUnavailable>
   /** Personal-data retention: destroys the data keys of days older than OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS. */
   readonly shred: (request?: ShredRequest) => Effect.Effect<ShredResult, AuditUnavailable>
   /** Adds a data key generation; returns its key id. Old rows stay readable by their key id. */
@@ -93,6 +99,7 @@ export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
     acceptRollback: () => Effect.fail(off),
     cleanup: () => Effect.fail(off),
     exportTrail: () => Effect.fail(off),
+    feed: () => Effect.fail(off),
     shred: () => Effect.fail(off),
     rotateKey: () => Effect.fail(off),
     checkpoint: Effect.fail(off)

@@ -1,4 +1,4 @@
-import { Effect, Either } from "effect"
+import { DateTime, Effect, Either } from "effect"
 import type { AuditContext } from "./AuditContext.js"
 import { maskRecord } from "./masking.js"
 import type { EventRow } from "./rows.js"
@@ -25,7 +25,10 @@ export interface ExportResult {
 const pageSize = 1000
 
 /** A row whose data key was destroyed: what is in clear, and where the personal fields were, that they were shredded. */
+const iso = (epochMillis: number) => DateTime.formatIso(DateTime.unsafeMake(epochMillis))
+
 const shreddedLine = (row: EventRow, shreddedAt: number) => ({
+  time: iso(row.occurred_at),
   sequence: row.sequence,
   occurredAt: row.occurred_at,
   kind: row.kind,
@@ -71,7 +74,8 @@ export const exportTrail = (context: AuditContext, options: ExportOptions) =>
           unreadable++
           continue
         }
-        lines.push(JSON.stringify(options.reveal ? opened.right : maskRecord(opened.right)))
+        const record = options.reveal ? opened.right : maskRecord(opened.right)
+        lines.push(JSON.stringify({ time: iso(record.occurredAt), ...record }))
         rows++
       }
       yield* options.write(lines)
