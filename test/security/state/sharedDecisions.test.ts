@@ -95,10 +95,26 @@ const monitorOn = (store: Store, extra: Record<string, string> = {}) =>
  * calls spread round-robin over the monitors: the call (1-based) at which it
  * is refused, and the ids it asked for.
  */
-const scrape = (monitors: ReadonlyArray<Context.Context<ThreatMonitor>>, clientId: string) =>
+const scrape = (
+  monitors: ReadonlyArray<Context.Context<ThreatMonitor>>,
+  clientId: string,
+  options: { readonly listedFirst?: boolean; readonly spacingMs?: number } = {}
+) =>
   Effect.gen(function*() {
     const ctx = { clientId, transport: "http" as const }
     const ids = Array.from({ length: 200 }, (_, index) => `PRF${700_000 + index * 37}`)
+    if (options.listedFirst === true) {
+      // A listing showed every id first (on the first replica): reading them is no guess, only their number counts.
+      yield* ThreatMonitor.pipe(
+        Effect.flatMap((monitor) =>
+          Effect.zipRight(
+            monitor.guard(ctx, tools.searchReservations, {}),
+            monitor.record(ctx, tools.searchReservations, { success: true, returnedIds: ids, durationMs: 5 })
+          )
+        ),
+        Effect.provide(monitors[0]!)
+      )
+    }
     for (const [index, profileId] of ids.entries()) {
       const on = monitors[index % monitors.length]!
       const args = { profileId }
@@ -106,16 +122,19 @@ const scrape = (monitors: ReadonlyArray<Context.Context<ThreatMonitor>>, clientI
         Effect.flatMap((monitor) => monitor.guard(ctx, tools.getGuestProfile, args)),
         Effect.provide(on)
       ))
-      if (Either.isLeft(verdict)) return { refusedAt: index + 1, refusal: verdict.left._tag, ids }
+      if (Either.isLeft(verdict)) {
+        const threats = verdict.left._tag === "ThreatBlocked" ? verdict.left.threats : []
+        return { refusedAt: index + 1, refusal: verdict.left._tag, threats, ids }
+      }
       yield* ThreatMonitor.pipe(
         Effect.flatMap((monitor) =>
           monitor.record(ctx, tools.getGuestProfile, { success: true, guestIds: [profileId], returnedIds: [profileId], args, durationMs: 5 })
         ),
         Effect.provide(on)
       )
-      yield* TestClock.adjust(1000)
+      yield* TestClock.adjust(options.spacingMs ?? 1000)
     }
-    return { refusedAt: -1, refusal: "none", ids }
+    return { refusedAt: -1, refusal: "none", threats: [], ids }
   })
 
 for (const backend of backends) {
@@ -162,7 +181,7 @@ for (const backend of backends) {
         const alone = yield* scrape([yield* monitorOn(single!)], `scraper-alone-${backend.name}`)
         expect(alone.refusedAt, "the scrape was never refused").toBeGreaterThan(5)
         const replicas = yield* backend.stores(3)
-        const monitors = yield* Effect.forEach(replicas, monitorOn)
+        const monitors = yield* Effect.forEach(replicas, (store) => monitorOn(store))
         const spread = yield* scrape(monitors, `scraper-spread-${backend.name}`)
         expect(spread.refusedAt).toBe(alone.refusedAt)
         expect(spread.refusal).toBe("ThreatBlocked")
@@ -184,6 +203,19 @@ for (const backend of backends) {
           for (const id of spread.ids.slice(0, spread.refusedAt)) expect(contents).not.toContain(id)
           expect(contents).not.toContain(stateKey)
         }
+      }))
+
+    it.scoped("bulk guest-data access over replicas: distinct profiles read are counted once, wherever they were read", () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(businessDayStart)
+        const [single] = yield* backend.stores(1)
+        const options = { listedFirst: true, spacingMs: 4000 }
+        const alone = yield* scrape([yield* monitorOn(single!)], `bulk-alone-${backend.name}`, options)
+        expect(alone.threats).toContain("bulk_guest_access")
+        expect(alone.refusedAt).toBeGreaterThan(60)
+        const monitors = yield* Effect.forEach(yield* backend.stores(2), (store) => monitorOn(store))
+        const spread = yield* scrape(monitors, `bulk-spread-${backend.name}`, options)
+        expect([spread.refusedAt, spread.threats]).toEqual([alone.refusedAt, alone.threats])
       }))
 
     it.scoped("a revoked key is refused by every replica within a second", () =>
