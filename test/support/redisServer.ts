@@ -49,7 +49,7 @@ export interface RedisServer {
   readonly url: string
   readonly start: () => Promise<void>
   readonly stop: () => Promise<void>
-  /** Every key and its value (strings, hashes, sorted sets), through redis-cli --scan. */
+  /** Every key and its value (strings, hashes, sorted sets, lists), through redis-cli --scan. */
   readonly dump: () => string
   readonly dispose: () => Promise<void>
 }
@@ -86,6 +86,8 @@ export const startRedis = async (): Promise<RedisServer> => {
         ? cli("HGETALL", key)
         : type === "zset"
         ? cli("ZRANGE", key, "0", "-1", "WITHSCORES")
+        : type === "list"
+        ? cli("LRANGE", key, "0", "-1")
         : cli("GET", key)
       return `${key}\n${value}`
     }).join("\n")

@@ -200,6 +200,8 @@ for (const backend of backends) {
         if (backend.name === "redis") {
           const contents = redis!.dump()
           expect(contents).toContain("opera-mcp:threat:")
+          // The behaviour entries themselves are scanned, not only the keys.
+          expect(contents).toContain('"tool":"get_guest_profile"')
           for (const id of spread.ids.slice(0, spread.refusedAt)) expect(contents).not.toContain(id)
           expect(contents).not.toContain(stateKey)
         }

@@ -92,6 +92,8 @@ describe.skipIf(redisMissing !== undefined)("shared decisions through the tool-c
       }
       const contents = redis.dump()
       expect(contents).toContain("opera-mcp:threat:")
+      // The behaviour entries themselves are scanned, not only the keys.
+      expect(contents).toContain('"tool":"get_guest_profile"')
       // Guests appear in Redis only as keyed hashes: no profile id, name or e-mail of the guests read.
       // (As whole tokens: a short number may well occur inside a timestamp.)
       const tokens = new Set(contents.split(/[^0-9A-Za-z@._-]+/))
