@@ -1,6 +1,6 @@
 import { Effect, Either, Schema } from "effect"
 import type { Redis } from "ioredis"
-import { hkdfSync, randomBytes } from "node:crypto"
+import { createHash, hkdfSync, randomBytes } from "node:crypto"
 import { keyedHashHex } from "../../crypto/mac.js"
 import { behaviourScript } from "./redisScripts.js"
 import type { BehaviourDelta, StateStoreShape, StateUnavailable, StoredCall } from "./StateStore.js"
@@ -66,6 +66,7 @@ export const redisDecisions = ({ hash, hashKey, prefix, redis, run }: RedisParts
   // A key of its own for behaviour digests, so a guest id's digest is never a client id's hash.
   const digestKey = Buffer.from(hkdfSync("sha256", hashKey, "", "opera-mcp behaviour digests", 32))
   const revokedKey = `${prefix}revoked-keys`
+  const behaviourSha = createHash("sha1").update(behaviourScript, "utf8").digest("hex")
   const keysOf = (clientId: string) => {
     // One hash tag, so the three keys of a client sit on one cluster slot.
     const tag = `${prefix}threat:{${hash(clientId)}}`
@@ -73,10 +74,8 @@ export const redisDecisions = ({ hash, hashKey, prefix, redis, run }: RedisParts
   }
 
   const syncBehaviour: Decisions["syncBehaviour"] = (clientId, append, seen, limits, now) =>
-    run("syncBehaviour", () =>
-      redis.eval(
-        behaviourScript,
-        3,
+    run("syncBehaviour", () => {
+      const args = [
         ...keysOf(clientId),
         now,
         limits.horizonMs,
@@ -88,7 +87,12 @@ export const redisDecisions = ({ hash, hashKey, prefix, redis, run }: RedisParts
         append.attempt === undefined ? "" : String(append.attempt),
         append.call === undefined ? "" : `${append.call.at}|${JSON.stringify(append.call)}`,
         append.raisedUntil === undefined ? "" : String(append.raisedUntil)
-      )).pipe(Effect.flatMap((raw) => {
+      ]
+      // By digest (the script's text is sent only when this Redis has not seen it yet).
+      return redis.evalsha(behaviourSha, 3, ...args).catch((error: unknown) =>
+        String(error).includes("NOSCRIPT") ? redis.eval(behaviourScript, 3, ...args) : Promise.reject(error)
+      )
+    }).pipe(Effect.flatMap((raw) => {
         const reply = decodeReply(raw)
         if (Either.isLeft(reply)) return Effect.dieMessage("the shared security state answered a behaviour sync in an unknown shape")
         const [generation, attempts, calls, raisedUntil, reset, unseenAttempts, unseenCalls] = reply.right
