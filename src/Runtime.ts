@@ -18,6 +18,7 @@ import { ThreatConfig } from "./security/threat/ThreatConfig.js"
 import { ThreatDetectors } from "./security/threat/ThreatDetector.js"
 import { ThreatMonitor } from "./security/ThreatMonitor.js"
 import { Confirmation } from "./security/Confirmation.js"
+import { KeyRevocations } from "./security/clients/KeyRevocations.js"
 import { RateLimiter } from "./security/RateLimiter.js"
 import { InProcessStateStore } from "./security/state/InProcessStateStore.js"
 import { RedisStateStore, stateUrlIsSet } from "./security/state/RedisStateStore.js"
@@ -90,6 +91,7 @@ const SecurityLive = Layer.mergeAll(
   AccessPolicy.Default,
   RateLimiter.DefaultWithoutDependencies,
   Confirmation.DefaultWithoutDependencies,
+  KeyRevocations.Default,
   Redactor.Default,
   AuditLog.Default,
   ThreatLive

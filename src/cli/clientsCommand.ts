@@ -1,6 +1,9 @@
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Layer, Option } from "effect"
 import type { ClientPolicy } from "../security/clients/ClientRecord.js"
+import { ClientNotFound } from "../security/clients/ClientRecord.js"
+import { KeyRevocations } from "../security/clients/KeyRevocations.js"
+import { RedisStateStore, stateUrlIsSet } from "../security/state/RedisStateStore.js"
 import { isoInstant } from "../security/errors.js"
 import { ClientStore } from "../security/clients/ClientStore.js"
 import { unknownToolNames } from "../tools/toolNames.js"
@@ -77,12 +80,37 @@ const list = Command.make("list", { json }, ({ json }) =>
     }
   })).pipe(Command.withDescription("list HTTP clients: names, policies, status (never keys)"))
 
+/**
+ * `clients revoke NAME`: marks the key revoked in the clients file and, with
+ * OPERA_MCP_STATE_URL, publishes every revoked key of that name to the shared
+ * state, which every replica checks (within a second). Run again, it publishes
+ * again: the way to finish a revocation the state store missed.
+ */
 const revoke = Command.make("revoke", { name }, ({ name }) =>
   Effect.gen(function*() {
     const store = yield* ClientStore
-    yield* store.revoke(name)
-    yield* Console.log(`revoked client "${name}"; a running server refuses its key from the next request on`)
-  })).pipe(Command.withDescription("revoke a client's API key at once"))
+    const shared = yield* stateUrlIsSet
+    const revoked = yield* store.revoke(name).pipe(
+      Effect.as(true),
+      // Already revoked in the file: with a shared state, publishing it again is what the operator wants.
+      Effect.catchTag("ClientNotFound", (missing) => shared ? Effect.succeed(false) : Effect.fail(missing))
+    )
+    if (!shared) {
+      return yield* Console.log(`revoked client "${name}"; a running server refuses its key from the next request on`)
+    }
+    const keys = (yield* store.list).filter((client) => client.name === name && client.revokedAt !== undefined)
+    if (keys.length === 0) {
+      return yield* new ClientNotFound({ name: name.slice(0, 64), message: `No client named "${name.slice(0, 64)}".` })
+    }
+    yield* KeyRevocations.pipe(
+      Effect.flatMap((revocations) => revocations.publish(keys)),
+      Effect.provide(KeyRevocations.Default.pipe(Layer.provide(RedisStateStore)))
+    )
+    yield* Console.log(
+      `${revoked ? "revoked" : "already revoked:"} client "${name}"; published to the shared security state, ` +
+        "so every replica refuses its key within a second"
+    )
+  })).pipe(Command.withDescription("revoke a client's API key at once (on every replica, with OPERA_MCP_STATE_URL)"))
 
 export const clientsCommand = Command.make("clients").pipe(
   Command.withDescription("manage the API keys of HTTP clients (OPERA_MCP_CLIENTS_FILE)"),

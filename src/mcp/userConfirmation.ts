@@ -60,7 +60,7 @@ export interface RequestConfirmation {
  * and a `requestState`; the client repeats the call with the answer, and the
  * pipeline runs again from the top, the answer counting only for the exact call
  * it was asked for (the round's state is sealed and redeemed by Confirmation:
- * signed, expiring, accepted once per process).
+ * signed, expiring, accepted once across every replica through the StateStore).
  */
 export const makeUserConfirmation = Effect.gen(function*() {
   const confirmation = yield* Confirmation

@@ -1,4 +1,4 @@
-import { Clock, Config, ConfigError, Effect, Either, Option, Redacted, Ref, Schema } from "effect"
+import { Clock, Config, ConfigError, Effect, Either, Option, Redacted, Schema } from "effect"
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto"
 import { flag, wholeNumber } from "../config/settings.js"
 import type { CallContextShape } from "../tools/CallContext.js"
@@ -84,7 +84,6 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       onNone: () => randomBytes(32),
       onSome: (secret) => Buffer.from(Redacted.value(secret), "utf8")
     })
-    const redeemed = yield* Ref.make(new Map<string, number>())
     const signRound = (payload: string) => createHmac("sha256", roundSecret).update(payload, "utf8").digest()
 
     /**
@@ -98,7 +97,11 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       return `${Buffer.from(payload, "utf8").toString("base64url")}.${signRound(payload).toString("base64url")}`
     })
 
-    /** Whether `wire` is a round state we sealed for this very call, still fresh and not used before (then it is used). */
+    /**
+     * Whether `wire` is a round state we sealed for this very call, still fresh
+     * and not used before on any replica (then it is used). Refused while the
+     * StateStore is unreachable.
+     */
     const redeemRound = Effect.fn("Confirmation.redeemRound")(function*(wire: string, binding: string) {
       const now = yield* Clock.currentTimeMillis
       const [encoded, mac] = wire.split(".")
@@ -110,12 +113,8 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false
       const state = Option.getOrUndefined(decodeRoundState(payload))
       if (state === undefined || state.binding !== binding || state.expiresAt <= now) return false
-      return yield* Ref.modify(redeemed, (seen): readonly [boolean, Map<string, number>] => {
-        if (seen.has(state.nonce)) return [false, seen]
-        const live = new Map([...seen].filter(([, expiresAt]) => expiresAt > now))
-        live.set(state.nonce, state.expiresAt)
-        return [true, live]
-      })
+      // Once across every replica: the nonce is claimed in the StateStore until the round expires.
+      return yield* store.claimOnce(`confirmation-round:${state.nonce}`, state.expiresAt, now)
     })
     const binding = (clientId: string, tool: string, args: unknown) =>
       sha256(canonicalJson([clientId, tool, boundArguments(args)]))

@@ -1,13 +1,12 @@
 import { Clock, DateTime, Effect, Option, Schedule } from "effect"
-import { randomBytes } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
-import { keyedHashHex } from "../crypto/mac.js"
 import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { IncidentResponder } from "./IncidentResponder.js"
-import { readsWhenUnavailable, unlessReadAllowed } from "./state/StateStore.js"
+import type { BehaviourAppend, BehaviourDelta, StateUnavailable } from "./state/StateStore.js"
+import { readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
 import type { BehaviourProfile } from "./threat/BehaviourProfile.js"
-import { ClientBehaviour, isIdle, profileHorizonMs } from "./threat/BehaviourProfile.js"
+import { ClientBehaviour, isIdle, profileCapacity, profileHorizonMs } from "./threat/BehaviourProfile.js"
 import { listFrom, wasShownWithin } from "./threat/GuestExposure.js"
 import { idsLookedUpBy, neighbourhoodOf } from "./threat/ids.js"
 import { ClientBlocked, ThreatBlocked } from "./threat/errors.js"
@@ -41,7 +40,16 @@ export const mediumReportEveryMs = 60_000
  * the client (scores ×1.5 for `OPERA_SECURITY_RAISED_MONITORING_MINUTES`);
  * high refuses the call and opens an incident (block, webhook, email). Both are
  * emitted to the `SecurityEventSink`. Guest ids and names are kept only as
- * keyed hashes under a per-process key.
+ * keyed hashes (`StateStore.behaviourDigest`).
+ *
+ * The behaviour detectors count is the client's shared behaviour in the
+ * `StateStore`: each attempt and each outcome is appended there in one round
+ * trip that also brings this replica's copy of the profile up to date, so a
+ * scraper spread over replicas is caught at the call count a single server
+ * would catch it at, and every detector (custom ones too) sees the same
+ * profile it would see on one server. While the store is unreachable, calls
+ * that change data are refused; reads (when allowed) are judged on this
+ * replica's copy alone.
  */
 export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/ThreatMonitor", {
   scoped: Effect.gen(function*() {
@@ -51,11 +59,12 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
     const detectors = yield* ThreatDetectors
     const sink = yield* SecurityEventSink
     const responder = yield* IncidentResponder
+    const store = yield* StateStore
     const enabled = security.enableSecurityMonitoring && security.enableAnomalyDetection
     const raisedMs = settings.raisedMonitoringMinutes * 60_000
     const zone = DateTime.zoneUnsafeMakeNamed(settings.hotelTimeZone)
-    const hashKey = randomBytes(32)
-    const hash = (value: string) => keyedHashHex(hashKey, value)
+    const hash = store.behaviourDigest
+    const limits = { horizonMs: profileHorizonMs, capacity: profileCapacity }
     // Looked-up ids as hashes, each judged against what the client's results showed it in the last hour.
     const lookupsOf = (profile: BehaviourProfile, now: number, args: unknown): ReadonlyArray<Lookup> =>
       idsLookedUpBy(args).map((id) => {
@@ -74,6 +83,42 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       }
       return profile
     }
+
+    /** Bring the client's profile up to date with what the store returned (a new generation starts it afresh). */
+    const absorb = (clientId: string, delta: BehaviourDelta, now: number): ClientBehaviour => {
+      const profile = profileOf(clientId)
+      if (profile.absorb(delta, now) || !delta.reset) return profile
+      const fresh = new ClientBehaviour()
+      fresh.raisedUntil = profile.raisedUntil
+      fresh.lastLevel = profile.lastLevel
+      fresh.lastAssessedAt = profile.lastAssessedAt
+      fresh.lastReported = profile.lastReported
+      fresh.lastReportedAt = profile.lastReportedAt
+      fresh.cursor = {
+        generation: delta.cursor.generation,
+        attempts: delta.cursor.attempts - delta.attempts.length,
+        calls: delta.cursor.calls - delta.calls.length
+      }
+      fresh.absorb(delta, now)
+      profiles.set(clientId, fresh)
+      return fresh
+    }
+
+    /**
+     * Append to the client's shared behaviour and take in what other replicas
+     * added. When the store is unreachable and `degraded` allows it, the entry
+     * is kept in this replica's copy only.
+     */
+    const share = (
+      clientId: string,
+      append: BehaviourAppend,
+      now: number,
+      degraded: (error: StateUnavailable) => Effect.Effect<ClientBehaviour, StateUnavailable>
+    ) =>
+      Effect.suspend(() => store.syncBehaviour(clientId, append, profileOf(clientId).cursor, limits, now)).pipe(
+        Effect.map((delta) => absorb(clientId, delta, now)),
+        Effect.catchTag("StateUnavailable", degraded)
+      )
 
     // A custom detector that throws must not take the pipeline down: its rule is skipped and logged.
     const run = (detector: ThreatDetector, profile: BehaviourProfile, call: CallUnderAssessment) =>
@@ -104,6 +149,14 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       if (!enabled) return quiet
       const now = yield* Clock.currentTimeMillis
       const hourOfDay = DateTime.getPart(DateTime.unsafeMakeZoned(now, { timeZone: zone }), "hours")
+      // Reads of the server's own state, and reads the operator allows, are judged locally while the store is away.
+      const judgeLocally = tool.annotations.readOnlyHint && (reads === "allow" || tool.domain === "security")
+      const profile = yield* share(
+        ctx.clientId,
+        { attempt: now },
+        now,
+        (error) => judgeLocally ? Effect.sync(() => profileOf(ctx.clientId).attempt(now)) : Effect.fail(error)
+      )
       const call: CallUnderAssessment = {
         clientId: ctx.clientId,
         tool,
@@ -111,9 +164,8 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         at: now,
         hourOfDay,
         offHours: inOffHours(settings, hourOfDay),
-        lookups: lookupsOf(profileOf(ctx.clientId), now, args)
+        lookups: lookupsOf(profile, now, args)
       }
-      const profile = profileOf(ctx.clientId).attempt(now)
       const raised = profile.raisedUntil > now
       const threats = (yield* Effect.forEach(detectors, (detector) => run(detector, profile, call))).flat()
       const score = totalScore(threats, security.anomalyDetectionSensitivity, raised)
@@ -122,8 +174,10 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       const current = profileOf(ctx.clientId)
       current.lastLevel = level
       current.lastAssessedAt = now
-      if (level !== "low") current.raisedUntil = Math.max(current.raisedUntil, now + raisedMs)
       if (level === "low") return { score, level, threats } satisfies Assessment
+      // Raised monitoring holds on every replica; if the store is away it holds here at least.
+      current.raisedUntil = Math.max(current.raisedUntil, now + raisedMs)
+      yield* share(ctx.clientId, { raisedUntil: now + raisedMs }, now, () => Effect.succeed(current))
       const event = { at: now, clientId: ctx.clientId, tool: tool.name, level, score, threats, blocked: level === "high" }
       // A medium assessment is reported when its findings change, and once a minute while they persist:
       // a burst of calls is one event, not one audit row per call. High is always reported.
@@ -197,7 +251,8 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
           }
           : {})
       }
-      profile.record(call)
+      // The call has run: its outcome is counted here even if the store is away (the outage is logged by the store).
+      yield* share(ctx.clientId, { call }, now, () => Effect.sync(() => profileOf(ctx.clientId).record(call)))
     })
 
     /** Monitoring state for the health check: overall level, per-client levels, incidents and blocks. */

@@ -1,6 +1,7 @@
 import type { Effect } from "effect"
 import { Context } from "effect"
 import type { ConfirmationPending } from "../security/errors.js"
+import type { StateUnavailable } from "../security/state/StateStore.js"
 
 /** What the person using the client is asked before a destructive call runs. */
 export interface ConfirmationForm {
@@ -37,9 +38,10 @@ export interface CallContextShape {
   /**
    * Asks the person using the client (MCP elicitation) to confirm; present only
    * when the client declared it can. Fails with ConfirmationPending when the
-   * answer will come on a later request.
+   * answer will come on a later request, with StateUnavailable when a round's
+   * answer cannot be checked against the shared state.
    */
-  readonly confirmWithUser?: (form: ConfirmationForm) => Effect.Effect<UserDecision, ConfirmationPending>
+  readonly confirmWithUser?: (form: ConfirmationForm) => Effect.Effect<UserDecision, ConfirmationPending | StateUnavailable>
 }
 
 export class CallContext extends Context.Tag("opera/CallContext")<CallContext, CallContextShape>() {}

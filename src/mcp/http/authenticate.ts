@@ -4,6 +4,7 @@ import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { AuditLog } from "../../security/AuditLog.js"
 import type { AuthenticatedClient } from "../../security/clients/ClientRecord.js"
 import { ClientStore } from "../../security/clients/ClientStore.js"
+import { KeyRevocations } from "../../security/clients/KeyRevocations.js"
 import { IncidentResponder } from "../../security/IncidentResponder.js"
 import { failedAttemptsWindowMinutes, RateLimiter } from "../../security/RateLimiter.js"
 import { looksLikeJwt, OAuthResource } from "../../security/jwt/OAuthResource.js"
@@ -39,6 +40,7 @@ const bearer = (authorization: string | undefined): string | undefined => {
  */
 export const makeAuthenticator = Effect.gen(function*() {
   const store = yield* ClientStore
+  const revocations = yield* KeyRevocations
   const limiter = yield* RateLimiter
   const audit = yield* AuditLog
   const redactor = yield* Redactor
@@ -46,6 +48,28 @@ export const makeAuthenticator = Effect.gen(function*() {
   const incidents = yield* IncidentResponder
   const security = yield* SecurityConfig
   const windowMinutes = yield* failedAttemptsWindowMinutes
+
+  const cannotCheck = new HttpRefusal({ status: 503, message: "The server cannot check credentials right now; try again later." })
+  /** The client of an API key in the clients file, unless the key is revoked there or on any replica. */
+  const apiKeyClient = (key: string) =>
+    store.findActive(key).pipe(
+      Effect.flatMap(Option.match({
+        onNone: () => Effect.succeed(Option.none<AuthenticatedClient>()),
+        onSome: (record) =>
+          revocations.isRevoked(record).pipe(
+            Effect.map((revoked) =>
+              revoked ? Option.none<AuthenticatedClient>() : Option.some<AuthenticatedClient>({ name: record.name, policy: record.policy })
+            )
+          )
+      })),
+      Effect.catchTags({
+        ClientsFileProblem: (problem) => Effect.logError(`http: ${problem.message}`).pipe(Effect.zipRight(Effect.fail(cannotCheck))),
+        StateUnavailable: () =>
+          Effect.logError("http: the shared key revocations cannot be read; API keys are refused until they can").pipe(
+            Effect.zipRight(Effect.fail(cannotCheck))
+          )
+      })
+    )
 
   const sourceId = (source: RequestSource) => `source:${redactor.anonymize("ip", source.peer ?? "unknown")}`
 
@@ -137,15 +161,7 @@ export const makeAuthenticator = Effect.gen(function*() {
       })
     }
     // In OAuth mode a JWT-shaped bearer is an access token; API keys keep working beside it.
-    const client = Option.isSome(oauth.mode) && looksLikeJwt(key) ? yield* oauth.verify(key) : yield* store.authenticate(key).pipe(
-      Effect.catchTag("ClientsFileProblem", (problem) =>
-        Effect.logError(`http: ${problem.message}`).pipe(
-          Effect.zipRight(Effect.fail(new HttpRefusal({
-            status: 503,
-            message: "The server cannot check credentials right now; try again later."
-          })))
-        ))
-    )
+    const client = Option.isSome(oauth.mode) && looksLikeJwt(key) ? yield* oauth.verify(key) : yield* apiKeyClient(key)
     if (Option.isSome(client)) return client.value satisfies AuthenticatedClient
     if (Option.isSome(lockout)) return yield* lockedOut(lockout.value)
     yield* countFailure(source, "AuthenticationFailed")

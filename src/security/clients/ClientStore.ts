@@ -135,20 +135,22 @@ export class ClientStore extends Effect.Service<ClientStore>()("opera/ClientStor
       yield* write(clients.map((client) => client === target ? { ...client, revokedAt: now } : client))
     })
 
-    /** The active client this key belongs to; constant time over all clients. */
-    const authenticate = Effect.fn("ClientStore.authenticate")(function*(apiKey: string) {
+    /** The record of the active client this key belongs to; constant time over all clients. */
+    const findActive = Effect.fn("ClientStore.findActive")(function*(apiKey: string) {
       const active = (yield* current).filter((client) => client.revokedAt === undefined)
-      const index = findKey(apiKey, active)
-      const client = active[index]
-      return client === undefined
-        ? Option.none<AuthenticatedClient>()
-        : Option.some<AuthenticatedClient>({ name: client.name, policy: client.policy })
+      return Option.fromNullable(active[findKey(apiKey, active)])
     })
+
+    /** The active client this key belongs to; constant time over all clients. */
+    const authenticate = (apiKey: string) =>
+      findActive(apiKey).pipe(
+        Effect.map(Option.map((client): AuthenticatedClient => ({ name: client.name, policy: client.policy })))
+      )
 
     /** How many clients may authenticate now. */
     const activeCount = Effect.map(current, (clients) => clients.filter((client) => client.revokedAt === undefined).length)
 
-    return { path, add, list, revoke, authenticate, activeCount } as const
+    return { path, add, list, revoke, findActive, authenticate, activeCount } as const
   }),
   dependencies: [NodeFileSystem.layer]
 }) {}

@@ -7,6 +7,7 @@ import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { optionalText } from "../../config/settings.js"
 import { auditConfig, resolveAuditDbPath } from "../audit/AuditConfig.js"
 import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
+import { inProcessDecisions } from "./inProcessDecisions.js"
 import type { FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore } from "./StateStore.js"
 
@@ -192,7 +193,9 @@ export const InProcessStateStore = Layer.scoped(
           if (!entry.used && entry.expiresAt > now && entry.record === claim) entry.used = true
           return Option.some(before)
         }),
-      status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads })
+      status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads }),
+      // Threat profiles, key revocations, round nonces (issue 14, part A).
+      ...(yield* inProcessDecisions)
     })
   })
 )

@@ -2,6 +2,7 @@ import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "
 import { Redis } from "ioredis"
 import { createHmac, randomBytes } from "node:crypto"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
+import { redisDecisions } from "./redisDecisions.js"
 import { consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
 import type { FailureTally, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
@@ -229,7 +230,9 @@ export const RedisStateStore = Layer.scoped(
           onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads }),
           onSuccess: () => ({ kind: "redis" as const, available: true, readsWhenUnavailable: reads })
         })
-      )
+      ),
+      // Threat profiles, key revocations, round nonces (issue 14, part A).
+      ...redisDecisions({ redis, run, hash, hashKey, prefix })
     })
   })
 )

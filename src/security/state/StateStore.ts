@@ -1,5 +1,6 @@
 import { Config, Context, Effect, Schema } from "effect"
 import type { Option } from "effect"
+import type { RecordedCall } from "../threat/model.js"
 
 /**
  * The store that holds the security decisions every replica must share:
@@ -134,3 +135,81 @@ export const unlessReadAllowed = <A, E>(
   readOnly && (reads === "allow" || diagnostic)
     ? Effect.catchIf(effect, (error) => error instanceof StateUnavailable, () => Effect.succeed(fallback))
     : effect
+
+// ---------------------------------------------------------------------------------------------------------------
+// Threat profiles, API-key revocations and single-use round nonces (issue 14, part A). A separate group of the same
+// interface (declaration merging), implemented by each backend in its own file.
+
+/**
+ * What one replica has read of a client's shared behaviour: the generation of
+ * the client's log in the store (a log that expired or was wiped starts a new
+ * one) and the sequence numbers of the last attempt and call it holds.
+ */
+export interface BehaviourCursor {
+  readonly generation: string
+  readonly attempts: number
+  readonly calls: number
+}
+
+export const freshCursor: BehaviourCursor = { generation: "", attempts: 0, calls: 0 }
+
+/** What to add to a client's shared behaviour in one step: an attempt, a completed call, raised monitoring. */
+export interface BehaviourAppend {
+  readonly attempt?: number
+  readonly call?: StoredCall
+  readonly raisedUntil?: number
+}
+
+/**
+ * A completed call as the store keeps it: the behaviour profile's
+ * `RecordedCall` (already made of keyed hashes, counts and flags; no raw id,
+ * no name, no argument).
+ */
+export type StoredCall = RecordedCall
+
+/** What a replica did not have yet, after its own append; `reset` when its copy is of another generation. */
+export interface BehaviourDelta {
+  readonly cursor: BehaviourCursor
+  readonly reset: boolean
+  readonly attempts: ReadonlyArray<number>
+  readonly calls: ReadonlyArray<StoredCall>
+  readonly raisedUntil: number
+}
+
+/** How long and how much of a client's behaviour the store keeps (the profile's horizon and capacity). */
+export interface BehaviourLimits {
+  readonly horizonMs: number
+  readonly capacity: number
+}
+
+export interface StateStoreShape {
+  /**
+   * Atomically append to `clientId`'s behaviour (attempts and completed calls
+   * in the order the store received them, each list trimmed to the horizon
+   * and capacity) and return every entry after `seen`, the new entries
+   * included: one round trip, so detectors on any replica count the same
+   * calls a single server would.
+   */
+  readonly syncBehaviour: (
+    clientId: string,
+    append: BehaviourAppend,
+    seen: BehaviourCursor,
+    limits: BehaviourLimits,
+    now: number
+  ) => Effect.Effect<BehaviourDelta, StateUnavailable>
+  /**
+   * The keyed hash that stands for a guest id, a looked-up id or a name in
+   * behaviour entries: the same on every replica of a shared store (from
+   * `OPERA_MCP_STATE_KEY`), a key of this process otherwise.
+   */
+  readonly behaviourDigest: (value: string) => string
+  /** Publish that the API key with this id (a digest, never the key) is revoked, for every replica. */
+  readonly revokeKey: (keyId: string, now: number) => Effect.Effect<void, StateUnavailable>
+  /** A snapshot of the revocations: whether the key with this id is revoked. */
+  readonly revokedKeys: Effect.Effect<(keyId: string) => boolean, StateUnavailable>
+  /**
+   * Claim `key` once: true for the first claim before `keepUntil` on any
+   * replica, false for every later one (a replayed round).
+   */
+  readonly claimOnce: (key: string, keepUntil: number, now: number) => Effect.Effect<boolean, StateUnavailable>
+}

@@ -81,3 +81,81 @@ if used == '0' and expiresAt > tonumber(ARGV[2]) and record == ARGV[1] then
 end
 return held
 `
+
+// ---------------------------------------------------------------------------------------------------------------
+// Threat profiles (issue 14, part A).
+
+/**
+ * Append to a client's shared behaviour and read what the caller has not seen.
+ * KEYS[1] meta hash (g generation, a/c counts appended, r raisedUntil),
+ * KEYS[2] attempts list ("at"), KEYS[3] calls list ("at|json"), oldest first.
+ * ARGV now, horizonMs, capacity, seen generation, seen attempts, seen calls,
+ * a new generation (used when the log is new), attempt ('' for none), call
+ * ('' for none), raisedUntil ('' for none). Each list keeps the entries of the
+ * last horizonMs, at most `capacity`; every key expires when nothing counts.
+ * Returns {generation, attempts count, calls count, raisedUntil, reset,
+ * unseen attempts, unseen calls}.
+ */
+export const behaviourScript = `
+local now = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local capacity = tonumber(ARGV[3])
+local generation = redis.call('HGET', KEYS[1], 'g')
+if not generation then
+  generation = ARGV[7]
+  redis.call('DEL', KEYS[2], KEYS[3])
+  redis.call('HSET', KEYS[1], 'g', generation, 'a', 0, 'c', 0, 'r', 0)
+end
+local seenA = tonumber(ARGV[5])
+local seenC = tonumber(ARGV[6])
+local reset = 0
+if generation ~= ARGV[4] then
+  reset = 1
+  seenA = 0
+  seenC = 0
+end
+local countA = tonumber(redis.call('HGET', KEYS[1], 'a'))
+local countC = tonumber(redis.call('HGET', KEYS[1], 'c'))
+if ARGV[8] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[8])
+  countA = redis.call('HINCRBY', KEYS[1], 'a', 1)
+end
+if ARGV[9] ~= '' then
+  redis.call('RPUSH', KEYS[3], ARGV[9])
+  countC = redis.call('HINCRBY', KEYS[1], 'c', 1)
+end
+local raised = tonumber(redis.call('HGET', KEYS[1], 'r'))
+if ARGV[10] ~= '' and tonumber(ARGV[10]) > raised then
+  raised = tonumber(ARGV[10])
+  redis.call('HSET', KEYS[1], 'r', ARGV[10])
+end
+local cutoff = now - horizon
+local function trim(list)
+  local length = redis.call('LLEN', list)
+  if length > capacity then redis.call('LTRIM', list, length - capacity, -1) end
+  while true do
+    local head = redis.call('LINDEX', list, 0)
+    if not head then break end
+    local bar = string.find(head, '|', 1, true)
+    local at = tonumber(bar and string.sub(head, 1, bar - 1) or head)
+    if at > cutoff then break end
+    redis.call('LPOP', list)
+  end
+end
+trim(KEYS[2])
+trim(KEYS[3])
+local function since(list, count, seen)
+  local missing = count - seen
+  if missing <= 0 then return {} end
+  local length = redis.call('LLEN', list)
+  if missing > length then missing = length end
+  if missing == 0 then return {} end
+  return redis.call('LRANGE', list, length - missing, -1)
+end
+local attempts = since(KEYS[2], countA, seenA)
+local calls = since(KEYS[3], countC, seenC)
+local ttl = horizon
+if raised - now > ttl then ttl = raised - now end
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
+return {generation, countA, countC, raised, reset, attempts, calls}
+`

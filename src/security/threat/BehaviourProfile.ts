@@ -1,3 +1,5 @@
+import type { BehaviourCursor, BehaviourDelta } from "../state/StateStore.js"
+import { freshCursor } from "../state/StateStore.js"
 import type { RecordedCall, ThreatLevel } from "./model.js"
 import type { WindowAggregate } from "./WindowedLog.js"
 import { WindowedLog } from "./WindowedLog.js"
@@ -64,6 +66,32 @@ export class ClientBehaviour implements BehaviourProfile {
     this.attemptLog.trim(call.at)
     this.callLog.append(call, call.at)
     return this
+  }
+
+  /** How far this profile holds the client's shared behaviour in the StateStore. */
+  cursor: BehaviourCursor = freshCursor
+
+  /**
+   * Take in what the store returned: only the entries after `cursor` (two
+   * replies to concurrent calls overlap; a late reply adds nothing), in the
+   * store's order. False when the reply is of another generation of the log
+   * (the caller then starts a profile afresh from a reply with `reset`).
+   */
+  absorb(delta: BehaviourDelta, now: number): boolean {
+    if (delta.cursor.generation !== this.cursor.generation) return false
+    const newAttempts = Math.max(0, delta.cursor.attempts - this.cursor.attempts)
+    const newCalls = Math.max(0, delta.cursor.calls - this.cursor.calls)
+    for (const at of delta.attempts.slice(Math.max(0, delta.attempts.length - newAttempts))) this.attemptLog.append(at, now)
+    for (const call of delta.calls.slice(Math.max(0, delta.calls.length - newCalls))) this.callLog.append(call, now)
+    this.attemptLog.trim(now)
+    this.callLog.trim(now)
+    this.cursor = {
+      generation: delta.cursor.generation,
+      attempts: Math.max(this.cursor.attempts, delta.cursor.attempts),
+      calls: Math.max(this.cursor.calls, delta.cursor.calls)
+    }
+    this.raisedUntil = Math.max(this.raisedUntil, delta.raisedUntil)
+    return true
   }
 
   /** A copy, for the pure `withAttempt` / `withCall`. */
