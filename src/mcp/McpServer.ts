@@ -4,10 +4,10 @@ import { Cause, Effect, Exit, Option, Runtime, Schema } from "effect"
 import type { CallContextShape } from "../tools/CallContext.js"
 import { CallContext } from "../tools/CallContext.js"
 import type { ToolCallOutcome } from "../tools/ToolCallOutcome.js"
-import { confirmationRequiredOutputSchema } from "../tools/ToolCallOutcome.js"
 import { ToolRegistry } from "../tools/ToolRegistry.js"
 import { cacheHints, capabilities, supportedProtocolVersions } from "./protocol.js"
 import { serverInfo } from "./serverInfo.js"
+import { listedTool, outputSchemaOf } from "./toolListing.js"
 import { makeUserConfirmation } from "./userConfirmation.js"
 
 const instructions = "Tools for one OPERA Cloud property: reservations, guest profiles and security status. " +
@@ -53,22 +53,6 @@ const declaredClientOf = (server: Server, ctx: ServerContext): RequestCaller["de
 }
 
 /**
- * A destructive tool's first answer may be the token flow's "confirmation
- * required" instead of its result: both are listed, so clients that check a
- * result against the output schema accept either. `$defs` stay at the root,
- * where the result schema's references point.
- */
-const outputSchemaOf = (tool: ToolRegistry["tools"][number]) => {
-  if (!tool.annotations.destructiveHint) return tool.outputSchema
-  const { $defs, $schema: _dialect, ...result } = tool.outputSchema as Record<string, unknown>
-  return {
-    type: "object" as const,
-    ...($defs !== undefined ? { $defs } : {}),
-    anyOf: [result, confirmationRequiredOutputSchema]
-  }
-}
-
-/**
  * The SDK's low-level Server wired to the tool registry: for a way of
  * telling who calls, a factory the serving entries call for each instance they
  * need (the same tools for both protocol eras). Every handler runs its program on the captured runtime with
@@ -91,14 +75,7 @@ export const makeServerFactories = Effect.gen(function*() {
         const exit = await run(registry.list(contextFor(callerOf(ctx))), { signal: ctx.mcpReq.signal })
         if (Exit.isFailure(exit)) return { tools: [] }
         return {
-          tools: exit.value.map((tool) => ({
-            name: tool.name,
-            title: tool.annotations.title,
-            description: tool.description,
-            inputSchema: tool.inputSchema,
-            outputSchema: outputSchemaOf(tool),
-            annotations: tool.annotations
-          }))
+          tools: exit.value.map(listedTool)
         }
       })
 
