@@ -29,6 +29,11 @@ export interface ToolDefinition<I, IE, A, R> extends ToolInfo {
   readonly handler: (input: I) => Effect.Effect<A, OperaError | ToolError, R>
   /** A compact, table-like text for clients that read only text; given the already-redacted result. */
   readonly render: (output: A) => string
+  /**
+   * For a prompt run through the pipeline: the tools it leads to. The access
+   * policy checks each of them instead of the prompt's own name.
+   */
+  readonly requires?: ReadonlyArray<ToolInfo>
 }
 
 /** A handler's own refusal (a precondition it checks before calling OPERA). */
@@ -49,6 +54,7 @@ export interface Tool<R> extends ToolInfo {
   /** The paths where `value` does not fit the output Schema (empty when it fits); never the values. */
   readonly outputMismatch: (value: unknown) => ReadonlyArray<string>
   readonly render: (output: unknown) => string
+  readonly requires?: ReadonlyArray<ToolInfo>
 }
 
 export const confirmationTokenArgument = "confirmationToken"
@@ -135,6 +141,7 @@ export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>)
     touchesGuestData: definition.touchesGuestData,
     ...(definition.reveals !== undefined ? { reveals: definition.reveals } : {}),
     ...(definition.operations !== undefined ? { operations: definition.operations } : {}),
+    ...(definition.requires !== undefined ? { requires: definition.requires } : {}),
     description: definition.description,
     get inputSchema() {
       return inputSchema()
