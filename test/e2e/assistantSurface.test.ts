@@ -76,6 +76,16 @@ const exercise = async (session: V2Session, hotelId: string) => {
   const text = (checkIn.messages[0]?.content as { text: string }).text
   expect(text).toContain(first.reservationId)
   expect(text).toContain("`check_in_guest`")
+  expect(text).not.toContain("untrusted-opera-text")
+  // What the user typed is masked before any model sees it.
+  const billing = await client.getPrompt({
+    name: "answer_billing_question",
+    arguments: { reservationId: first.reservationId, question: "Why was card 4111 1111 1111 1111 charged? Mail jane.doe@example.com" }
+  })
+  const billingText = JSON.stringify(billing.messages)
+  expect(billingText).toContain("Why was card")
+  expect(billingText).not.toContain("4111 1111 1111 1111")
+  expect(billingText).not.toContain("jane.doe@example.com")
 
   const hotels = await client.complete({
     ref: { type: "ref/resource", uri: "opera://hotels/{hotelId}/rate-plans" },

@@ -164,7 +164,7 @@ export class AssistantSurface extends Effect.Service<AssistantSurface>()("opera/
         }
         const outcome = yield* registry.run(prompt.value.tool, args)
         if (outcome.isError) return yield* refusalOf(outcome)
-        const text = typeof outcome.structured?.text === "string" ? outcome.structured.text : outcome.text
+        const text = typeof outcome.structured?.guidance === "string" ? outcome.structured.guidance : outcome.text
         return {
           description: prompt.value.description,
           messages: [{ role: "user" as const, content: { type: "text" as const, text } }]

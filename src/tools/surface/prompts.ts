@@ -34,7 +34,8 @@ const toolsNamed = (names: ReadonlyArray<string>) =>
     return tool
   })
 
-const PromptText = Schema.Struct({ description: Schema.String, text: Schema.String })
+// Not `text`: the redactor wraps fields of that name as OPERA's untrusted free text, and this is the server's own.
+const PromptText = Schema.Struct({ description: Schema.String, guidance: Schema.String })
 
 const hotelArgument: PromptArgumentInfo = { name: "hotelId", description: "Hotel code; default: the configured hotel", required: false }
 const dateArgument = (what: string): PromptArgumentInfo => ({ name: "date", description: `${what} (YYYY-MM-DD); default today`, required: false })
@@ -67,10 +68,10 @@ const definePrompt = <I extends { readonly hotelId?: string | undefined }, IE>(d
     handler: (input) =>
       hotelFor(input.hotelId).pipe(
         Effect.flatMap((hotelId) => definition.text(input, hotelId)),
-        Effect.map((text) => ({ description: definition.description, text }))
+        Effect.map((guidance) => ({ description: definition.description, guidance }))
       ),
-    render: (prompt) => prompt.text
-  }) as Tool<ToolServices>
+    render: (prompt) => prompt.guidance
+  })
 })
 
 const toolList = (names: ReadonlyArray<string>) => names.map((name) => `\`${name}\``).join(", ")
