@@ -139,6 +139,7 @@ describe("resources, prompts and completions over stdio, both eras", () => {
         const { reservationId, guestName } = await exercise(session, hotelId)
         seen = { reservationId, guestName }
         await hearsOfChange(session, era, `opera://hotels/${hotelId}/reservations/${reservationId}`, reservationId)
+        for (const secret of await opera.secrets()) expect(session.stderr().includes(secret), "a secret leaked").toBe(false)
         const initialize = session.client.getInstructions() ?? ""
         for (const domain of ["reservations", "guests", "front-desk", "housekeeping", "rates", "cashiering", "blocks", "activities"]) {
           expect(initialize).toContain(domain)
