@@ -26,7 +26,7 @@ describe("OPERA ids sent as numbers", () => {
     }))
 
   it("the listed schema says a string or an integer", () => {
-    const listed = leanJsonSchema({ ...JSONSchema.make(Input), type: "object" as const }, { output: false })
+    const listed: Record<string, unknown> = leanJsonSchema({ ...JSONSchema.make(Input), type: "object" as const }, { output: false })
     expect(listed.properties).toEqual({ reservationId: { type: ["string", "integer"], description: "Reservation id" } })
   })
 })
