@@ -200,7 +200,7 @@ describe("resources, prompts and completions over Streamable HTTP, both eras", (
   beforeAll(async () => {
     deskKey = addClient(env, "desk")
     otherKey = addClient(env, "other-desk")
-    viewerKey = addClient(env, "viewer", ["--read-only", "--tools", "search_reservations,get_reservation,list_hotels"])
+    viewerKey = addClient(env, "viewer", ["--read-only", "--tools", "search_reservations,get_reservation"])
     const port = await freePort()
     url = `http://127.0.0.1:${port}/mcp`
     server = await startHttpServerProcess(["--sandbox", "--port", String(port)], { ...env, OPERA_MCP_REQUIRE_CONFIRMATION: "false" })

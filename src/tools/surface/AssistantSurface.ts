@@ -192,16 +192,20 @@ export class AssistantSurface extends Effect.Service<AssistantSurface>()("opera/
     const complete = (ref: CompletionRef, argument: string, value: string, context: Readonly<Record<string, string>>) =>
       Effect.gen(function*() {
         const ctx = yield* CallContext
-        const known = ref.type === "prompt"
-          ? Option.exists(promptNamed(ctx, ref.name), (prompt) => prompt.arguments.some((entry) => entry.name === argument))
-          : resourceDefinitions.some((definition) =>
+        // The tool the completed value is for: a template's own, or the first a prompt leads to.
+        const forTool: string | undefined = ref.type === "prompt"
+          ? Option.getOrUndefined(Option.flatMap(
+            Option.filter(promptNamed(ctx, ref.name), (prompt) => prompt.arguments.some((entry) => entry.name === argument)),
+            (prompt) => Option.fromNullable(prompt.tools[0])
+          ))
+          : resourceDefinitions.find((definition) =>
             definition.uriTemplate === ref.uri && readable(ctx, definition) && definition.uriTemplate.includes(`{${argument}}`)
-          )
+          )?.tool
         const source = (completionSources as Record<string, typeof completionSources[keyof typeof completionSources]>)[argument]
-        if (!known || source === undefined) return { values: [], total: 0, hasMore: false }
+        if (forTool === undefined || source === undefined) return { values: [], total: 0, hasMore: false }
         const hotelId = Option.getOrUndefined(decodeHotel(context.hotelId))
         const offered: ReadonlyArray<string> = source === "hotels"
-          ? yield* hotelsFor(ctx, "list_hotels")
+          ? yield* hotelsFor(ctx, forTool)
           : source === "recent"
           ? (yield* registry.recentReservations.of(ctx.clientId))
             .filter((entry) => entry.hotelId.toUpperCase() === (hotelId ?? connection.hotelId).toUpperCase())
