@@ -102,6 +102,14 @@ const exercise = async (session: V2Session, hotelId: string) => {
     argument: { name: "roomType", value: "" }
   })
   expect(roomTypes.completion.values.length).toBeGreaterThan(0)
+  const packages = await client.complete({
+    ref: { type: "ref/prompt", name: "answer_billing_question" },
+    argument: { name: "packageCode", value: "" }
+  })
+  expect(packages.completion.values.length).toBeGreaterThan(0)
+  // An argument the prompt does not have completes to nothing.
+  const none = await client.complete({ ref: { type: "ref/prompt", name: "night_audit_summary" }, argument: { name: "packageCode", value: "" } })
+  expect(none.completion.values).toEqual([])
   return { reservationId: first.reservationId, profileId, guestName: JSON.parse(textOf(reservation)).reservation.guest.name as string }
 }
 

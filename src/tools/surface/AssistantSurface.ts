@@ -39,7 +39,7 @@ const completionSources = {
 const codeLists = {
   roomType: { tool: "get_hotel_availability", list: "roomTypes", field: "roomType" },
   ratePlanCode: { tool: "list_rate_plans", list: "ratePlans", field: "ratePlanCode" },
-  packageCode: { tool: "list_packages", list: "packages", field: "packageCode" }
+  packageCode: { tool: "list_packages", list: "packages", field: "code" }
 } as const
 
 const maxCompletions = 100
