@@ -20,8 +20,10 @@ scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(
   2025:server-initialize 2025:ping 2025:logging-set-level 2025:tools-list 2025:dns-rebinding-protection
   2025:server-sse-multiple-streams 2025-next:server-session-lifecycle
+  2025:resources-list 2025:prompts-list 2025:completion-complete
   2026:server-stateless 2026:tools-list 2026:caching 2026:http-header-validation 2026:dns-rebinding-protection
-  2026:server-sse-multiple-streams
+  2026:server-sse-multiple-streams 2026:resources-list 2026:prompts-list 2026:completion-complete
+  2026:sep-2164-resource-not-found
 )
 
 work="$(mktemp -d)"
@@ -71,11 +73,10 @@ CONFORMANCE_KEY="$key" node "$work/proxy.mjs" "$server_port" "$proxy_port" &
 proxy_pid=$!
 sleep 0.5
 
-# Checks that exercise the suite's own test tools or capabilities this server does not have (prompts,
-# resources): a scenario whose only failures are these passes, and they are named in the output.
+# Checks that exercise the suite's own test tools: a scenario whose only failures are these passes, and
+# they are named in the output.
 declare -A not_applicable=(
   ["2026:server-stateless"]="sep-2575-server-rejects-undeclared-capability sep-2575-missing-capability-http-400"
-  ["2026:caching"]="sep-2549-prompts-list-caching-hints sep-2549-resources-list-caching-hints sep-2549-resources-templates-list-caching-hints"
 )
 
 failed=0

@@ -6,6 +6,7 @@
  */
 import { catalog } from "../src/tools/catalog.js"
 import { configReference } from "./configReference.js"
+import { fullProfileTarget, tokensBeforeLeanSchemas, toolListCosts } from "./toolListTokens.js"
 
 const domainTitles: Record<string, string> = {
   reservations: "Reservations",
@@ -46,6 +47,25 @@ export const configSection = (): string => {
   return lines.join("\n")
 }
 
+const thousands = (value: number) => value.toLocaleString("en-US")
+
+/** What tools/list costs per profile, before the lean schemas and now (scripts/toolListTokens.ts says how it is counted). */
+export const toolTokensSection = (): string => {
+  const lines = [
+    "| profile | tools | tokens before | tokens now | change | bytes now |",
+    "|---|---|---|---|---|---|"
+  ]
+  for (const cost of toolListCosts()) {
+    const before = tokensBeforeLeanSchemas[cost.profile]
+    const change = Math.round((cost.tokens / before - 1) * 1000) / 10
+    lines.push(
+      `| ${cost.profile} | ${cost.tools} | ${thousands(before)} | ${thousands(cost.tokens)} | ${change}% | ${thousands(cost.bytes)} |`
+    )
+  }
+  lines.push("", `Target for the full profile: at least ${fullProfileTarget * 100}% fewer tokens than before (test/mcp/toolListTokens.test.ts).`)
+  return lines.join("\n")
+}
+
 export const replaceSection = (readme: string, name: string, body: string): string => {
   const start = `<!-- ${name}:start -->`
   const end = `<!-- ${name}:end -->`
@@ -56,4 +76,8 @@ export const replaceSection = (readme: string, name: string, body: string): stri
 }
 
 export const renderReadme = (readme: string): string =>
-  replaceSection(replaceSection(readme, "tools", toolsSection()), "config", configSection())
+  replaceSection(
+    replaceSection(replaceSection(readme, "tools", toolsSection()), "config", configSection()),
+    "tool-tokens",
+    toolTokensSection()
+  )

@@ -24,6 +24,7 @@ import { InProcessStateStore } from "./security/state/InProcessStateStore.js"
 import { RedisStateStore, stateUrlIsSet } from "./security/state/RedisStateStore.js"
 import { Redactor } from "./security/Redactor.js"
 import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
+import { AssistantSurface } from "./tools/surface/AssistantSurface.js"
 import { ToolRegistry } from "./tools/ToolRegistry.js"
 
 /** JSON lines on stderr: stdout belongs to MCP. */
@@ -99,7 +100,8 @@ const SecurityLive = Layer.mergeAll(
 
 /** Everything one MCP server process needs, composed once. */
 export const AppLayer = (mode: Mode) =>
-  ToolRegistry.Default.pipe(
+  AssistantSurface.Default.pipe(
+    Layer.provideMerge(ToolRegistry.Default),
     Layer.provideMerge(SecurityLive),
     Layer.provideMerge(OperaLive),
     Layer.provideMerge(connectionFor(mode)),

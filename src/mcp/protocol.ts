@@ -8,11 +8,18 @@ import type { CacheHint, ServerCapabilities } from "@modelcontextprotocol/server
 export const supportedProtocolVersions: Array<string> = ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"]
 
 /**
- * Tools only; the tool set is fixed for the life of the process. `logging` so
- * 2025 clients may set a level (`logging/setLevel`); the server logs to stderr
- * and sends no log notifications.
+ * Tools, resources (with subscriptions: a change made through this server
+ * announces the resources it touched), prompts and completions; the lists are
+ * fixed for the life of the process. `logging` so 2025 clients may set a level
+ * (`logging/setLevel`); the server logs to stderr and sends no log notifications.
  */
-export const capabilities: ServerCapabilities = { tools: { listChanged: false }, logging: {} }
+export const capabilities: ServerCapabilities = {
+  tools: { listChanged: false },
+  resources: { subscribe: true, listChanged: false },
+  prompts: { listChanged: false },
+  completions: {},
+  logging: {}
+}
 
 /**
  * Cache hints for the 2026-07-28 cacheable results. `tools/list` depends on
@@ -20,11 +27,15 @@ export const capabilities: ServerCapabilities = { tools: { listChanged: false },
  * `private`: only the client that asked may reuse it, for five minutes (an
  * operator who narrows a key's policy sees it applied to that key's next
  * listing within that time; calls are always checked against the current
- * policy). `server/discover` is the same for every client, but it is answered
+ * policy). The prompt and resource lists follow the same policy.
+ * `server/discover` is the same for every client, but it is answered
  * only to authenticated clients over HTTP, so it is kept out of shared caches
  * as well.
  */
-export const cacheHints: Partial<Record<"tools/list" | "server/discover", CacheHint>> = {
+export const cacheHints: Partial<Record<"tools/list" | "prompts/list" | "resources/list" | "resources/templates/list" | "server/discover", CacheHint>> = {
   "tools/list": { ttlMs: 300_000, cacheScope: "private" },
+  "prompts/list": { ttlMs: 300_000, cacheScope: "private" },
+  "resources/list": { ttlMs: 300_000, cacheScope: "private" },
+  "resources/templates/list": { ttlMs: 300_000, cacheScope: "private" },
   "server/discover": { ttlMs: 3_600_000, cacheScope: "private" }
 }

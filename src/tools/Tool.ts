@@ -1,5 +1,7 @@
 import { Effect, Either, JSONSchema, ParseResult, Schema } from "effect"
 import type { OperaError } from "../opera/errors.js"
+import type { LeanOptions } from "./leanJsonSchema.js"
+import { leanJsonSchema } from "./leanJsonSchema.js"
 import type { ToolInfo } from "./ToolInfo.js"
 
 /** What a tool tells the pipeline about one call before it runs. */
@@ -27,6 +29,11 @@ export interface ToolDefinition<I, IE, A, R> extends ToolInfo {
   readonly handler: (input: I) => Effect.Effect<A, OperaError | ToolError, R>
   /** A compact, table-like text for clients that read only text; given the already-redacted result. */
   readonly render: (output: A) => string
+  /**
+   * For a prompt run through the pipeline: the tools it leads to. The access
+   * policy checks each of them instead of the prompt's own name.
+   */
+  readonly requires?: ReadonlyArray<ToolInfo>
 }
 
 /** A handler's own refusal (a precondition it checks before calling OPERA). */
@@ -47,13 +54,14 @@ export interface Tool<R> extends ToolInfo {
   /** The paths where `value` does not fit the output Schema (empty when it fits); never the values. */
   readonly outputMismatch: (value: unknown) => ReadonlyArray<string>
   readonly render: (output: unknown) => string
+  readonly requires?: ReadonlyArray<ToolInfo>
 }
 
 export const confirmationTokenArgument = "confirmationToken"
 
-const jsonSchemaOf = (schema: Schema.Schema.AnyNoContext): JsonSchemaObject => {
+const jsonSchemaOf = (schema: Schema.Schema.AnyNoContext, options: LeanOptions): JsonSchemaObject => {
   const { $schema: _drop, ...rest } = JSONSchema.make(schema) as unknown as Record<string, unknown>
-  return { ...rest, type: "object" }
+  return leanJsonSchema({ ...rest, type: "object" }, options)
 }
 
 // Destructive tools take one more argument: the single-use token of the confirmation step.
@@ -63,8 +71,7 @@ const withConfirmationToken = (schema: JsonSchemaObject): JsonSchemaObject => ({
     ...(schema.properties as Record<string, unknown> | undefined),
     [confirmationTokenArgument]: {
       type: "string",
-      description: "Single-use token from this tool's confirmation answer; repeat the call with the same " +
-        "arguments plus this token to carry out the change"
+      description: "Only to confirm: the token this tool's confirmation answer gave, with the same arguments"
     }
   }
 })
@@ -122,9 +129,9 @@ const decodeArguments = <I, IE>(schema: Schema.Schema<I, IE, never>, json: JsonS
 
 /** Checks a definition's types once, then erases them for the registry. */
 export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>): Tool<R> => {
-  const input = lazily(() => jsonSchemaOf(definition.input))
+  const input = lazily(() => jsonSchemaOf(definition.input, { output: false }))
   const inputSchema = lazily(() => definition.annotations.destructiveHint ? withConfirmationToken(input()) : input())
-  const outputSchema = lazily(() => jsonSchemaOf(definition.output))
+  const outputSchema = lazily(() => jsonSchemaOf(definition.output, { output: true }))
   const decode = lazily(() => decodeArguments(definition.input, input()))
   const validateOutput = lazily(() => Schema.validateEither(definition.output, { errors: "all" }))
   return {
@@ -134,6 +141,7 @@ export const defineTool = <I, IE, A, R>(definition: ToolDefinition<I, IE, A, R>)
     touchesGuestData: definition.touchesGuestData,
     ...(definition.reveals !== undefined ? { reveals: definition.reveals } : {}),
     ...(definition.operations !== undefined ? { operations: definition.operations } : {}),
+    ...(definition.requires !== undefined ? { requires: definition.requires } : {}),
     description: definition.description,
     get inputSchema() {
       return inputSchema()

@@ -8,6 +8,9 @@ import { catalog } from "./catalog.js"
 import type { ToolServices } from "./catalog.js"
 import type { PipelineServices } from "./pipeline.js"
 import { runToolCall } from "./pipeline.js"
+import { RecentReservations } from "./surface/RecentReservations.js"
+import { ResourceChanges } from "./surface/ResourceChanges.js"
+import type { Tool } from "./Tool.js"
 import { failed } from "./ToolCallOutcome.js"
 import type { ToolEntry } from "./ToolDirectory.js"
 import { ToolDirectory } from "./ToolDirectory.js"
@@ -47,16 +50,10 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
     /** The tools this caller may see: read-only mode, allow-lists, profile and per-client policy applied. */
     const list = (ctx: CallContextShape | undefined) => Effect.succeed(catalog.filter((tool) => access.isListed(ctx, tool)))
 
-    const dispatch = (name: string, args: unknown) =>
+    /** One call of `tool` (a catalog tool, or a prompt's) through the pipeline, for the CallContext's caller. */
+    const run = (tool: Tool<ToolServices>, args: unknown) =>
       Effect.gen(function*() {
         const ctx = yield* CallContext
-        const tool = byName.get(name)
-        if (tool === undefined) {
-          // The name is echoed only when it looks like a tool name: it is the caller's text, not ours, and is
-          // masked like any other text (a card number fits the shape of a tool name).
-          const shown = /^[a-z][a-z0-9_]{0,63}$/.test(name) ? ` "${redactor.redactText(name)}"` : ""
-          return failed(`Unknown tool${shown}. Call tools/list for the tools available.`)
-        }
         // One provide per call (each one compares and swaps the fiber's whole context).
         const call = yield* FiberSet.run(inFlight, runToolCall(ctx, tool, args).pipe(
           Effect.provide(
@@ -67,6 +64,31 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
         return yield* Fiber.join(call).pipe(Effect.onInterrupt(() => Fiber.interrupt(call)))
       })
 
-    return { list, dispatch, tools: catalog } as const
-  })
+    const dispatch = (name: string, args: unknown) =>
+      Effect.suspend(() => {
+        const tool = byName.get(name)
+        if (tool === undefined) {
+          // The name is echoed only when it looks like a tool name: it is the caller's text, not ours, and is
+          // masked like any other text (a card number fits the shape of a tool name).
+          const shown = /^[a-z][a-z0-9_]{0,63}$/.test(name) ? ` "${redactor.redactText(name)}"` : ""
+          return Effect.succeed(failed(`Unknown tool${shown}. Call tools/list for the tools available.`))
+        }
+        return run(tool, args)
+      })
+
+    return {
+      list,
+      dispatch,
+      run,
+      tools: catalog,
+      /** Whether this caller may call the tool (listed or not), hotel and peer aside. */
+      isCallable: (ctx: CallContextShape, name: string) => {
+        const tool = byName.get(name)
+        return tool !== undefined && access.isCallable(ctx, tool)
+      },
+      recentReservations: yield* RecentReservations,
+      resourceChanges: yield* ResourceChanges
+    } as const
+  }),
+  dependencies: [RecentReservations.Default, ResourceChanges.Default]
 }) {}

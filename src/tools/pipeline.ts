@@ -12,6 +12,9 @@ import { idsReturnedBy } from "../security/threat/ids.js"
 import type { ReservationFacts } from "../security/threat/model.js"
 import { ThreatMonitor } from "../security/ThreatMonitor.js"
 import type { CallContextShape } from "./CallContext.js"
+import { RecentReservations, reservationIdsIn } from "./surface/RecentReservations.js"
+import { ResourceChanges } from "./surface/ResourceChanges.js"
+import { changedResources } from "./surface/resources.js"
 import { invalidArguments } from "./InvalidArguments.js"
 import type { CallFacts, Tool } from "./Tool.js"
 import { confirmationTokenArgument, ToolError } from "./Tool.js"
@@ -27,6 +30,8 @@ export type PipelineServices =
   | AuditLog
   | ThreatMonitor
   | SecurityConfig
+  | RecentReservations
+  | ResourceChanges
 
 // Refusals that count toward a client's lockout.
 const lockoutReasons = {
@@ -100,6 +105,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const audit = yield* AuditLog
     const threats = yield* ThreatMonitor
     const security = yield* SecurityConfig
+    const recent = yield* RecentReservations
+    const changes = yield* ResourceChanges
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
@@ -152,7 +159,9 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
           "Refused: the audit log is unavailable and strict mode is on; no call runs until it recovers."
         )
       }
-      yield* access.check(ctx, tool, undefined)
+      // A prompt is allowed when every tool it leads to is; a tool, when it is.
+      const gates = tool.requires ?? [tool]
+      for (const gate of gates) yield* access.check(ctx, gate, undefined)
       // The server's own security tools (the health check) still answer while the shared state is away.
       yield* limiter.take(ctx.clientId, tool.name, !writes, !writes && tool.domain === "security")
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
@@ -160,7 +169,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       )
       decoded = input
       facts = yield* tool.facts(input)
-      yield* access.check(ctx, tool, facts.hotelId)
+      for (const gate of gates) yield* access.check(ctx, gate, facts.hotelId)
       const assessment = yield* threats.guard(ctx, tool, input)
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
       confirmedBy = yield* confirmation.gate(
@@ -232,6 +241,11 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       )
 
       const errorTag = "errorTag" in outcome ? outcome.errorTag : undefined
+      if (errorTag === undefined && facts.hotelId !== undefined) {
+        // This client's own recent reservations, for completions; a change announces what it touched.
+        yield* recent.note(ctx.clientId, facts.hotelId, reservationIdsIn(outcome.structured))
+        if (writes) yield* changes.announce(changedResources(tool.domain, facts.hotelId, decoded, outcome.structured))
+      }
       const finished = yield* Clock.currentTimeMillis
       const bookingFacts = reservationFactsOf(decoded)
       yield* threats.record(ctx, tool, {

@@ -47,7 +47,13 @@ export const makeSessions = (options: {
 
     const factoryFor = yield* makeServerFactories.pipe(withRegistry)
     // The endpoint has read and size-checked the body already; it hands it over parsed.
-    const stateless: McpHttpHandler = createMcpHandler(factoryFor(contextFor(undefined)), { legacy: "reject" })
+    const stateless: McpHttpHandler = createMcpHandler(factoryFor(contextFor(undefined), "none"), { legacy: "reject" })
+    // 2026-07-28 `subscriptions/listen` streams hear of changed resources from the handler's bus; the SDK
+    // delivers an update only to the streams that asked for that URI.
+    yield* Effect.acquireRelease(
+      registry.resourceChanges.listen((uri) => stateless.notify.resourceUpdated(uri)),
+      (stop) => stop
+    )
 
     const close = (session: McpSession) =>
       Effect.promise(() => session.server.close()).pipe(

@@ -2,13 +2,11 @@ import { DateTime, Effect, Option, Schema } from "effect"
 import type { ActivitySummary } from "../../opera/activities.js"
 import { getActivity as getRequest, GetActivityResponse, summarizeActivity } from "../../opera/activities.js"
 import { OperaClient } from "../../opera/OperaClient.js"
+import { operaId } from "../fields.js"
 import { ToolError } from "../Tool.js"
 
 /** Argument shapes and renderings shared by the activity tools. */
-export const ActivityId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA activity id (letters, digits or -)" }),
-  Schema.annotations({ description: "OPERA activity id, as list_activities returns it" })
-)
+export const ActivityId = operaId("activity", "OPERA activity id, as list_activities returns it")
 
 export const ActivityType = Schema.String.pipe(
   Schema.pattern(/^[A-Z0-9_-]{1,20}$/, { message: () => "must be an activity type code in capitals, e.g. SPA" }),

@@ -3,7 +3,7 @@ import { pickUpReservation, PickUpReservationResponse } from "../../opera/blocks
 import { ReservationSummary } from "../../opera/reservations.js"
 import { idFromLinks } from "../../opera/schemas/common.js"
 import { OperaClient } from "../../opera/OperaClient.js"
-import { HotelId, hotelFor, IsoDate, optional } from "../fields.js"
+import { HotelId, hotelFor, IsoDate, operaId, optional } from "../fields.js"
 import { reservationLine } from "../render.js"
 import { readReservation } from "../reservations/getReservation.js"
 import { Adults, Children, PersonName, RoomTypeCode } from "../reservations/shared.js"
@@ -11,7 +11,7 @@ import { defineTool, ToolError } from "../Tool.js"
 import { BlockId, readBlock } from "./shared.js"
 
 const Guest = Schema.Struct({
-  profileId: optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA profile id" }))),
+  profileId: optional(operaId("profile", "OPERA profile id of an existing guest")),
   givenName: optional(PersonName("givenName")),
   surname: optional(PersonName("surname"))
 }).pipe(

@@ -2,13 +2,11 @@ import { Effect, Option, Schema } from "effect"
 import type { BlockDetail, BlockGridCell, BlockSummary } from "../../opera/blocks.js"
 import { blockFromEnvelope, getBlock as getRequest, GetBlockResponse } from "../../opera/blocks.js"
 import { OperaClient } from "../../opera/OperaClient.js"
+import { operaId } from "../fields.js"
 import { ToolError } from "../Tool.js"
 
 /** Argument shapes and renderings shared by the block tools. */
-export const BlockId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA block id (letters, digits or -)" }),
-  Schema.annotations({ description: "OPERA block id (the internal id search_blocks returns, not the block code)" })
-)
+export const BlockId = operaId("block", "OPERA block id (the internal id search_blocks returns, not the block code)")
 
 export const BlockCode = Schema.String.pipe(
   Schema.pattern(/^[A-Z0-9_-]{1,20}$/, { message: () => "must be 1–20 capital letters, digits, - or _" }),

@@ -30,10 +30,10 @@ export const getFinancialPostings = defineTool({
       Schema.annotations({ description: "Only these transaction codes, e.g. [\"2000\", \"2010\"]" })
     )),
     roomNumber: optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9-]{1,20}$/)).annotations({ description: "Only postings of this room" })),
-    limit: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 50)).annotations({ description: "Page size (1–50, default 50)" }), {
+    limit: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 50)).annotations({ description: "default 50" }), {
       default: () => 50
     }),
-    offset: Schema.optionalWith(Schema.Int.pipe(Schema.nonNegative()).annotations({ description: "Records to skip (default 0)" }), {
+    offset: Schema.optionalWith(Schema.Int.pipe(Schema.nonNegative()).annotations({ description: "default 0" }), {
       default: () => 0
     })
   }).pipe(

@@ -1,14 +1,11 @@
 import { Effect, Option, Schema } from "effect"
 import { OperaClient } from "../../opera/OperaClient.js"
 import { getProfile, GetProfileResponse, guestFromProfile, GuestSummary } from "../../opera/profiles.js"
-import { HotelId, hotelFor, optional } from "../fields.js"
+import { HotelId, hotelFor, operaId, optional } from "../fields.js"
 import { guestLine } from "../render.js"
 import { defineTool, ToolError } from "../Tool.js"
 
-export const ProfileId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA profile id (letters, digits or -)" }),
-  Schema.annotations({ description: "OPERA profile id of the guest" })
-)
+export const ProfileId = operaId("profile", "OPERA profile id of the guest")
 
 export const getGuestProfile = defineTool({
   name: "get_guest_profile",

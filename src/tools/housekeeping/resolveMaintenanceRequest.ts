@@ -1,7 +1,7 @@
 import { Effect, Schema } from "effect"
 import * as hsk from "../../opera/housekeeping.js"
 import { OperaClient } from "../../opera/OperaClient.js"
-import { HotelId, hotelFor, optional } from "../fields.js"
+import { HotelId, hotelFor, operaId, optional } from "../fields.js"
 import { writes } from "../frontDesk/shared.js"
 import { defineTool } from "../Tool.js"
 
@@ -14,8 +14,7 @@ export const resolveMaintenanceRequest = defineTool({
   touchesGuestData: false,
   input: Schema.Struct({
     hotelId: optional(HotelId),
-    maintenanceId: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA maintenance id" }))
-      .annotations({ description: "Maintenance request id, e.g. 900001" }),
+    maintenanceId: operaId("maintenance request", "Maintenance request id, e.g. 900001"),
     remarks: optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(2000)).annotations({ description: "What was done" }))
   }),
   output: Schema.Struct({ maintenanceId: Schema.String, status: Schema.Literal("Resolved") }),

@@ -6,16 +6,14 @@ import {
   CreateReservationResponse,
   ReservationSummary
 } from "../../opera/reservations.js"
-import { HotelId, hotelFor, IsoDate, optional } from "../fields.js"
+import { HotelId, hotelFor, IsoDate, operaId, optional } from "../fields.js"
 import { reservationLine } from "../render.js"
 import { defineTool, ToolError } from "../Tool.js"
 import { readReservation } from "./getReservation.js"
 import { Adults, Children, PersonName, RatePlanCode, RoomTypeCode } from "./shared.js"
 
 const Guest = Schema.Struct({
-  profileId: optional(
-    Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA profile id" }))
-  ),
+  profileId: optional(operaId("profile", "OPERA profile id of an existing guest")),
   givenName: optional(PersonName("givenName")),
   surname: optional(PersonName("surname"))
 }).pipe(

@@ -1,11 +1,9 @@
 import { Schema } from "effect"
 import { Paging } from "../../opera/schemas/common.js"
+import { operaId } from "../fields.js"
 
 /** An OPERA internal reservation id (digits, as OHIP issues them). */
-export const ReservationId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9-]{1,20}$/, { message: () => "must be an OPERA reservation id (letters, digits or -)" }),
-  Schema.annotations({ description: "OPERA reservation id (the internal id, not the confirmation number)" })
-)
+export const ReservationId = operaId("reservation", "Reservation id (not the confirmation number)")
 
 export const RoomTypeCode = Schema.String.pipe(
   Schema.pattern(/^[A-Z0-9_-]{1,20}$/, { message: () => "must be an OPERA room type code in capitals, e.g. KING" }),
