@@ -3,6 +3,7 @@ import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelc
 import type { Effect } from "effect"
 import { Cause, Exit, Option } from "effect"
 import type { CallContext, CallContextShape } from "../tools/CallContext.js"
+import type { StateUnavailable } from "../security/state/StateStore.js"
 import type { AssistantSurface, SurfaceRefused, SurfaceUnknown } from "../tools/surface/AssistantSurface.js"
 
 /** Runs one program for a request on the server's runtime, with the request's abort signal and caller. */
@@ -14,7 +15,9 @@ export type RunFor = <A, E>(
 // Subscriptions one 2025 connection may hold; more is refused rather than kept without bound.
 const maxSubscriptions = 200
 
-const failure = (uri: string | undefined, error: SurfaceRefused | SurfaceUnknown): ProtocolError => {
+const failure = (uri: string | undefined, error: SurfaceRefused | SurfaceUnknown | StateUnavailable): ProtocolError => {
+  // The shared security state is away: the message says so and what to do (it names no client or key).
+  if (error._tag === "StateUnavailable") return new ProtocolError(ProtocolErrorCode.InternalError, error.message)
   if (error._tag === "SurfaceUnknown") {
     return uri !== undefined ? new ResourceNotFoundError(uri, error.message) : new ProtocolError(ProtocolErrorCode.InvalidParams, error.message)
   }
@@ -25,7 +28,7 @@ const failure = (uri: string | undefined, error: SurfaceRefused | SurfaceUnknown
 // A defect's own message never reaches the client (it could carry internals): the handler logs it.
 const unexpected = () => new ProtocolError(ProtocolErrorCode.InternalError, "The server failed to complete this request; the failure has been logged.")
 
-const valueOf = <A>(exit: Exit.Exit<A, SurfaceRefused | SurfaceUnknown>, uri?: string): A => {
+const valueOf = <A>(exit: Exit.Exit<A, SurfaceRefused | SurfaceUnknown | StateUnavailable>, uri?: string): A => {
   if (Exit.isSuccess(exit)) return exit.value
   const error = Cause.failureOption(exit.cause)
   throw Option.isSome(error) ? failure(uri, error.value) : unexpected()
