@@ -161,7 +161,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       decoded = input
       facts = yield* tool.facts(input)
       yield* access.check(ctx, tool, facts.hotelId)
-      const assessment = yield* threats.guard(ctx, tool, input)
+      // The block was checked with the lockout in limiter.take above.
+      const assessment = yield* threats.screen(ctx, tool, input)
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
       confirmedBy = yield* confirmation.gate(
         ctx,
