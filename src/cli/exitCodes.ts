@@ -25,7 +25,8 @@ const configurationTags = new Set([
   "OAuthMisconfigured",
   "AlertChannelInvalid",
   "InvalidIpAllowList",
-  "InsecureOperaBaseUrl"
+  "InsecureOperaBaseUrl",
+  "StateStoreMisconfigured"
 ])
 
 const fieldOf = (error: object, name: string): unknown =>
@@ -49,6 +50,8 @@ export const exitCodeOfError = (error: unknown): number => {
     return exitCodes.storeUnreachable
   }
   if (tag === "RollbackDetected") return exitCodes.rollback
+  if (tag === "StateUnavailable") return exitCodes.storeUnreachable
+  if (tag === "OperatorTargetUnknown" || tag === "OperatorOptionInvalid") return exitCodes.usage
   if (tag === "CheckpointFileError") return exitCodes.checkpointHistory
   if (typeof tag === "string" && configurationTags.has(tag)) return exitCodes.configuration
   return exitCodes.unexpected
