@@ -175,17 +175,17 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
     )
 
     // ---- One-trip admission, operator commands and their changes seen live (issue 14, part C) ----
-    const loadSaved = (now: number) =>
-      Effect.gen(function*() {
-        const savedLockouts = yield* sql<{ client_key: string; until: number }>`SELECT client_key, until FROM lockouts WHERE until > ${now}`
-        const savedBlocks = yield* sql<{ client_key: string; until: number; incident_id: string }>`SELECT client_key, until, incident_id FROM blocks WHERE until > ${now}`
-        lockouts.clear()
-        for (const row of savedLockouts) lockouts.set(row.client_key, Number(row.until))
-        blocks.clear()
-        for (const row of savedBlocks) {
-          blocks.set(row.client_key, { clientId: row.client_key, until: Number(row.until), incidentId: row.incident_id })
-        }
-      })
+    // Every row (the decisions compare `until` with the caller's instant; the sweep removes expired rows).
+    const loadSaved = Effect.gen(function*() {
+      const savedLockouts = yield* sql<{ client_key: string; until: number }>`SELECT client_key, until FROM lockouts`
+      const savedBlocks = yield* sql<{ client_key: string; until: number; incident_id: string }>`SELECT client_key, until, incident_id FROM blocks`
+      lockouts.clear()
+      for (const row of savedLockouts) lockouts.set(row.client_key, Number(row.until))
+      blocks.clear()
+      for (const row of savedBlocks) {
+        blocks.set(row.client_key, { clientId: row.client_key, until: Number(row.until), incidentId: row.incident_id })
+      }
+    })
     const readDataVersion = sql<{ data_version: number }>`PRAGMA data_version`.pipe(
       Effect.map((rows) => Number(rows[0]?.data_version ?? 0))
     )
@@ -195,12 +195,9 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
     const refresh: Effect.Effect<void> = inMemory ? Effect.void : readDataVersion.pipe(
       Effect.flatMap((version) => {
         if (version === seenVersion) return Effect.void
-        return Clock.currentTimeMillis.pipe(
-          Effect.flatMap(loadSaved),
-          Effect.tap(() => {
-            seenVersion = version
-          })
-        )
+        return loadSaved.pipe(Effect.tap(() => {
+          seenVersion = version
+        }))
       }),
       Effect.catchAllCause((cause) => Effect.logError("security state file could not be re-read", cause))
     )
