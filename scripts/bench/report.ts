@@ -128,6 +128,12 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
       target: "(reported)",
       met: true
     }, {
+      figure: "the store's admission step alone, p50 (p99): Redis / in-process",
+      measured: `${n(sharedState.admitRedis.p50Ms)} ms (${n(sharedState.admitRedis.p99Ms)} ms) / ` +
+        `${n(sharedState.admitInProcess.p50Ms)} ms (${n(sharedState.admitInProcess.p99Ms)} ms)`,
+      target: "(where the added latency goes)",
+      met: true
+    }, {
       figure: "Redis round trips per tool call (read / write / token round / token-confirmed write)",
       measured: `${n(trips.read)} / ${n(trips.write)} / ${n(trips.confirmationRound)} / ${n(trips.confirmedWrite)}`,
       target: "≤ 2",

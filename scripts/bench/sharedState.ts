@@ -4,11 +4,17 @@
  * runs), and how many commands each kind of call sends to Redis, counted for
  * real with MONITOR (a script's own commands, marked "lua", are not round trips).
  */
+import { ConfigProvider, Effect, Layer, ManagedRuntime } from "effect"
 import { Redis } from "ioredis"
 import { mkdtempSync, rmSync } from "node:fs"
 import os from "node:os"
 import { tmpdir } from "node:os"
 import path from "node:path"
+import { performance } from "node:perf_hooks"
+import { SecurityConfig } from "../../src/config/SecurityConfig.js"
+import { InProcessStateStore } from "../../src/security/state/InProcessStateStore.js"
+import { RedisStateStore } from "../../src/security/state/RedisStateStore.js"
+import { StateStore } from "../../src/security/state/StateStore.js"
 import type { BenchSandbox, BenchSession } from "./processes.js"
 import { connect, expectSuccess, serverBinary, textOf } from "./processes.js"
 import { findRedisServer, startBenchRedis } from "./redisProcess.js"
@@ -35,6 +41,9 @@ export type SharedStateResult =
     readonly addedP50Ms: number
     readonly addedP99Ms: number
     readonly roundTrips: RoundTrips
+    /** The store's admission step alone, in this process: Redis (one EVALSHA) and in-process (file-backed). */
+    readonly admitRedis: LatencySummary
+    readonly admitInProcess: LatencySummary
     /** The 1-minute load average while it ran: on a busy machine every figure here is mostly queueing. */
     readonly loadAverage: number
   }
@@ -70,6 +79,47 @@ const commandsPerCall = async (url: string, calls: number, work: (index: number)
   monitor.disconnect()
   probe.disconnect()
   return round(sent / calls)
+}
+
+/** The admission step alone, call by call on both stores, as the rate limiter makes it. */
+const admitLatency = async (url: string, dir: string, calls: number) => {
+  const storeOf = (layer: Layer.Layer<StateStore, unknown, SecurityConfig>, settings: Record<string, string>) =>
+    ManagedRuntime.make(layer.pipe(
+      Layer.provide(SecurityConfig.Default),
+      Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings)))))
+    ))
+  const redisStore = storeOf(RedisStateStore, {
+    OPERA_SECURITY_AUDIT_DB_PATH: ":memory:",
+    OPERA_MCP_STATE_URL: url,
+    OPERA_MCP_STATE_KEY: "bench-only-state-key-0123456789abcdef0123"
+  })
+  const localStore = storeOf(InProcessStateStore, {
+    OPERA_SECURITY_AUDIT_DB_PATH: ":memory:",
+    OPERA_MCP_STATE_FILE: path.join(dir, "admit-state.db")
+  })
+  try {
+    const [onRedis, onLocal] = await Promise.all([redisStore.runPromise(StateStore), localStore.runPromise(StateStore)])
+    const once = async (store: typeof onRedis, samples: Array<number>, index: number) => {
+      const started = performance.now()
+      await Effect.runPromise(store.admit(`bench-${index % 50}`, `bench-${index % 50}\u0000get_reservation`, 1_000_000, 60_000, Date.now()))
+      samples.push(performance.now() - started)
+    }
+    const warm: Array<number> = []
+    for (let index = 0; index < 500; index++) {
+      await once(onRedis, warm, index)
+      await once(onLocal, warm, index)
+    }
+    const redisSamples: Array<number> = []
+    const localSamples: Array<number> = []
+    for (let index = 0; index < calls; index++) {
+      await once(onRedis, redisSamples, index)
+      await once(onLocal, localSamples, index)
+    }
+    return { admitRedis: summarize(redisSamples), admitInProcess: summarize(localSamples) }
+  } finally {
+    await redisStore.dispose()
+    await localStore.dispose()
+  }
 }
 
 const countRoundTrips = async (session: BenchSession, url: string, reservationId: string): Promise<RoundTrips> => {
@@ -158,6 +208,7 @@ export const sharedStateBench = async (
       addedP50Ms: round(redisSummary.p50Ms - inProcess.p50Ms),
       addedP99Ms: round(redisSummary.p99Ms - inProcess.p99Ms),
       roundTrips: await countRoundTrips(shared, redis.url, sandbox.reservationId),
+      ...await admitLatency(redis.url, dir, options.calls * 5),
       loadAverage: round(os.loadavg()[0] ?? 0, 2)
     }
   } finally {

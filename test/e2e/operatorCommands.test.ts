@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest"
 import { execFile } from "node:child_process"
+import { Redis } from "ioredis"
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -30,6 +31,23 @@ const runCli = (args: ReadonlyArray<string>, env: Record<string, string>) =>
       resolve({ status, stdout, stderr })
     })
   })
+
+/** The commands clients sent to Redis while `work` ran (MONITOR; a script's own commands are left out). */
+const commandsDuring = async (port: number, work: () => Promise<unknown>) => {
+  const probe = new Redis({ host: "127.0.0.1", port, lazyConnect: true })
+  await probe.connect()
+  const monitor = await probe.monitor()
+  const names: Array<string> = []
+  monitor.on("monitor", (_time: string, args: Array<string>, source: string) => {
+    if (!source.includes("lua")) names.push(String(args[0]).toLowerCase())
+  })
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  await work()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  monitor.disconnect()
+  probe.disconnect()
+  return names
+}
 
 const stopServer = async (server: HttpServerProcess | undefined) => {
   if (server === undefined || server.child.exitCode !== null) return
@@ -98,6 +116,12 @@ const operatorSuite = (store: "file" | "redis") => {
     expect(unblocked.status).toBe(0)
     expect(unblocked.stdout).toContain('unblocked client "frontdesk"')
     expect((await desk.call("list_hotels")).isError).toBeFalsy()
+    if (redis !== undefined) {
+      // An authenticated HTTP tool call: its admission is one EVALSHA (the target is at most two round trips).
+      const sent = await commandsDuring(redis.port, () => desk.call("list_hotels"))
+      expect(sent).toContain("evalsha")
+      expect(sent.length).toBeLessThanOrEqual(2)
+    }
     await desk.close()
 
     const trail = await cli("audit", "export", "--since", "1h")
