@@ -189,7 +189,8 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
     const readDataVersion = sql<{ data_version: number }>`PRAGMA data_version`.pipe(
       Effect.map((rows) => Number(rows[0]?.data_version ?? 0))
     )
-    let seenVersion = inMemory ? 0 : yield* readDataVersion.pipe(Effect.orDie)
+    // Unknown until the first decision reads it: that one reloads, so a commit since the start-up load is not missed.
+    let seenVersion = -1
     // Another process (an operator command) committed since we last looked: the file is the truth again.
     // A file that cannot be read leaves the decisions in memory in force (and says so).
     const refresh: Effect.Effect<void> = inMemory ? Effect.void : readDataVersion.pipe(
