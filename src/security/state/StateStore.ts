@@ -177,5 +177,4 @@ export interface AdmissionShape {
 }
 
 // Declaration merging: the two backends implement these beside the methods above.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface StateStoreShape extends AdmissionShape {}
