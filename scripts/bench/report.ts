@@ -2,6 +2,7 @@
 import type { AuditResult } from "./audit.js"
 import type { RatioResult, RssResult } from "./pipeline.js"
 import type { RateLimiterResult } from "./rateLimiter.js"
+import type { SharedStateResult } from "./sharedState.js"
 import type { SpawnResult } from "./spawn.js"
 import type { StepsResult } from "./steps.js"
 import type { TokenResult } from "./tokens.js"
@@ -15,6 +16,7 @@ export interface BenchResults {
   readonly rss?: RssResult
   readonly rssHeapCapped?: RssResult
   readonly steps?: StepsResult
+  readonly sharedState?: SharedStateResult
 }
 
 export interface Row {
@@ -106,6 +108,36 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
         `${run.lastHalfGrowthMb >= 0 ? "+" : ""}${n(run.lastHalfGrowthMb)} MB`,
       target: `< 150 MB and flat (< ${flatToleranceMb} MB)`,
       met: run.finalMb < 150 && run.lastHalfGrowthMb < flatToleranceMb
+    })
+  }
+  const { sharedState } = results
+  if (sharedState !== undefined && "skipped" in sharedState) {
+    out.push({ figure: "shared state (Redis)", measured: sharedState.skipped, target: "—", met: true })
+  } else if (sharedState !== undefined) {
+    const detail = (which: "p50Ms" | "p99Ms") => `(${n(sharedState.redis[which])} ms vs ${n(sharedState.inProcess[which])} ms)`
+    const trips = sharedState.roundTrips
+    out.push({
+      figure: `added latency per call, Redis store vs in-process, p50 (${n(sharedState.calls)} calls × ${sharedState.runs} runs, ` +
+        `load ${n(sharedState.loadAverage)})`,
+      measured: `${n(sharedState.addedP50Ms)} ms ${detail("p50Ms")}`,
+      target: "≤ 0.5 ms",
+      met: sharedState.addedP50Ms <= 0.5
+    }, {
+      figure: "added latency per call, Redis store vs in-process, p99",
+      measured: `${n(sharedState.addedP99Ms)} ms ${detail("p99Ms")}`,
+      target: "(reported)",
+      met: true
+    }, {
+      figure: "the store's admission step alone, p50 (p99): Redis / in-process",
+      measured: `${n(sharedState.admitRedis.p50Ms)} ms (${n(sharedState.admitRedis.p99Ms)} ms) / ` +
+        `${n(sharedState.admitInProcess.p50Ms)} ms (${n(sharedState.admitInProcess.p99Ms)} ms)`,
+      target: "(where the added latency goes)",
+      met: true
+    }, {
+      figure: "Redis round trips per tool call (read / write / token round / token-confirmed write)",
+      measured: `${n(trips.read)} / ${n(trips.write)} / ${n(trips.confirmationRound)} / ${n(trips.confirmedWrite)}`,
+      target: "≤ 2",
+      met: Math.max(trips.read, trips.write, trips.confirmationRound, trips.confirmedWrite) <= 2
     })
   }
   return out

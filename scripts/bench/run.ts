@@ -8,7 +8,8 @@
  *   --rss-calls N      calls before RSS is read (default 10000; full figure 100000)
  *   --decisions N      rate limiter decisions per run (default 200000)
  *   --step-runs N      operations per pipeline step in the steps breakdown (default 2000)
- *   --only a,b         some of: ratio, audit, ratelimiter, tokens, spawn, rss, steps
+ *   --only a,b         some of: ratio, audit, ratelimiter, tokens, spawn, rss, steps, state
+ *   --state-calls N    calls per run of the shared-state latency figure (default 2000)
  *   --profile          run the pipeline server with --cpu-prof into .bench/profiles
  *   --out FILE         JSON output (default .bench/results.json)
  */
@@ -22,6 +23,7 @@ import { startBenchSandbox } from "./processes.js"
 import { rateLimiterBench } from "./rateLimiter.js"
 import type { BenchResults } from "./report.js"
 import { rows, table } from "./report.js"
+import { redisMissingMessage, sharedStateBench } from "./sharedState.js"
 import { spawnBench } from "./spawn.js"
 import { stepsBench, stepsTable } from "./steps.js"
 import { tokenBench } from "./tokens.js"
@@ -29,7 +31,7 @@ import { tokenBench } from "./tokens.js"
 /** The V8 settings an operator can give the server in NODE_OPTIONS to keep its heap small. */
 const rssCappedOptions = ["--max-old-space-size=128", "--max-semi-space-size=4"]
 
-const sections = ["ratio", "audit", "ratelimiter", "tokens", "spawn", "rss", "steps"] as const
+const sections = ["ratio", "audit", "ratelimiter", "tokens", "spawn", "rss", "steps", "state"] as const
 type Section = typeof sections[number]
 
 const { values } = parseArgs({
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     "rss-calls": { type: "string", default: "10000" },
     decisions: { type: "string", default: "200000" },
     "step-runs": { type: "string", default: "2000" },
+    "state-calls": { type: "string", default: "2000" },
     only: { type: "string", default: sections.join(",") },
     profile: { type: "boolean", default: false },
     out: { type: "string", default: ".bench/results.json" }
@@ -72,6 +75,16 @@ const main = async () => {
   const profileDir = values.profile ? path.resolve(".bench/profiles") : undefined
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
 
+  if (wanted("state")) {
+    const sandbox = await startBenchSandbox()
+    try {
+      log(`shared state: Redis store vs in-process, ${values["state-calls"]} calls × ${runs} runs, and Redis round trips …`)
+      results.sharedState = await sharedStateBench(sandbox, { calls: count("state-calls", values["state-calls"]), runs })
+      if ("skipped" in results.sharedState) log(redisMissingMessage)
+    } finally {
+      await sandbox.stop()
+    }
+  }
   if (wanted("ratio") || wanted("rss")) {
     const sandbox = await startBenchSandbox()
     try {

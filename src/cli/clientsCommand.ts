@@ -8,6 +8,7 @@ import { isoInstant } from "../security/errors.js"
 import { ClientStore } from "../security/clients/ClientStore.js"
 import { unknownToolNames } from "../tools/toolNames.js"
 import { reportStartupErrors, StartupFailed } from "./startupErrors.js"
+import { blockCommand, unblockCommand } from "./stateCommands.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
 const name = Args.text({ name: "NAME" }).pipe(
@@ -114,7 +115,7 @@ const revoke = Command.make("revoke", { name }, ({ name }) =>
 
 export const clientsCommand = Command.make("clients").pipe(
   Command.withDescription("manage the API keys of HTTP clients (OPERA_MCP_CLIENTS_FILE)"),
-  Command.withSubcommands([add, list, revoke]),
+  Command.withSubcommands([add, list, revoke, blockCommand, unblockCommand]),
   Command.transformHandler(reportStartupErrors),
   Command.provide(ClientStore.Default)
 )

@@ -27,7 +27,8 @@ const configurationTags = new Set([
   "InvalidIpAllowList",
   "InsecureOperaBaseUrl",
   // The SIEM feed's cursor or output file is unusable (another log's cursor, unreadable, not writable).
-  "AuditFeedFailed"
+  "AuditFeedFailed",
+  "StateStoreMisconfigured"
 ])
 
 const fieldOf = (error: object, name: string): unknown =>
@@ -51,6 +52,8 @@ export const exitCodeOfError = (error: unknown): number => {
     return exitCodes.storeUnreachable
   }
   if (tag === "RollbackDetected") return exitCodes.rollback
+  if (tag === "StateUnavailable") return exitCodes.storeUnreachable
+  if (tag === "OperatorTargetUnknown" || tag === "OperatorOptionInvalid") return exitCodes.usage
   if (tag === "CheckpointFileError") return exitCodes.checkpointHistory
   if (typeof tag === "string" && configurationTags.has(tag)) return exitCodes.configuration
   return exitCodes.unexpected

@@ -5,7 +5,8 @@ import { ClientLockedOut, RateLimited } from "./errors.js"
 import type { FailureCount } from "./rateLimit/ClientLimits.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
 import type { StateUnavailable } from "./state/StateStore.js"
-import { readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
+import { operatorBlockId, readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
+import { ClientBlocked } from "./threat/errors.js"
 
 /**
  * Failures closer together than this count as one burst toward the lockout
@@ -60,21 +61,30 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
       lockoutMs: settings.clientLockoutDurationMinutes * minute
     }
 
+    // One store step per call (one Redis round trip): the block (an incident's or an operator's), the
+    // lockout, then the window, which a blocked or locked-out call does not use up.
     const decide = (clientId: string, toolName: string) =>
       Effect.gen(function*() {
         const now = clock.unsafeCurrentTimeMillis()
-        const locked = yield* store.lockoutOf(clientId, now)
-        if (Option.isSome(locked)) return yield* ClientLockedOut.until(locked.value)
-        if (!settings.enableRateLimiting) return
-        const retryAfterMs = yield* store.take(`${clientId}\u0000${toolName}`, limit, windowMs, now)
-        if (retryAfterMs > 0) {
-          return yield* RateLimited.forTool(toolName, limit, settings.authRateLimitWindowMinutes, retryAfterMs)
+        const windowLimit = settings.enableRateLimiting ? limit : 0
+        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now)
+        switch (admission._tag) {
+          case "Admitted":
+            return
+          case "Blocked":
+            return yield* admission.incidentId === operatorBlockId
+              ? ClientBlocked.byOperator(admission.until)
+              : ClientBlocked.until(admission.until, admission.incidentId)
+          case "LockedOut":
+            return yield* ClientLockedOut.until(admission.until)
+          case "Limited":
+            return yield* RateLimited.forTool(toolName, limit, settings.authRateLimitWindowMinutes, admission.retryAfterMs)
         }
       })
 
     /**
      * Admit one call of `toolName` by `clientId`, or refuse it at once: while
-     * the client is locked out, or when `limit` calls were already admitted in
+     * the client is blocked or locked out, or when `limit` calls were already admitted in
      * the last window, or while the shared state is unreachable (a read-only
      * call, `readOnly`, may then pass if the operator allows it; a read of the
      * server's own state, `diagnostic`, always does).
@@ -84,7 +94,7 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
       toolName: string,
       readOnly = false,
       diagnostic = false
-    ): Effect.Effect<void, RateLimited | ClientLockedOut | StateUnavailable> =>
+    ): Effect.Effect<void, RateLimited | ClientLockedOut | ClientBlocked | StateUnavailable> =>
       unlessReadAllowed(decide(clientId, toolName), readOnly, reads, undefined, diagnostic)
 
     /**

@@ -207,6 +207,15 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         tool.domain === "security"
       )
       if (Option.isSome(block)) return yield* ClientBlocked.until(block.value.until, block.value.incidentId)
+      return yield* screen(ctx, tool, args)
+    })
+
+    /**
+     * `guard` without its block check, for the pipeline: the rate limiter's
+     * admission already refused a blocked client in the same store step as
+     * the lockout and the window (one round trip to a shared store, not two).
+     */
+    const screen = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
       const assessment = yield* assess(ctx, tool, args)
       if (assessment.level === "high") {
         const names = Array.from(new Set(assessment.threats.map((threat) => threat.name)))
@@ -287,7 +296,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       for (const [clientId, profile] of profiles) if (isIdle(profile, now)) profiles.delete(clientId)
     }).pipe(Effect.catchAllCause(Effect.logError), Effect.repeat(Schedule.spaced("5 minutes")), Effect.forkScoped)
 
-    return { assess, guard, record, snapshot } as const
+    return { assess, guard, screen, record, snapshot } as const
   }),
   dependencies: [SecurityConfig.Default, ThreatConfig.Default]
 }) {}

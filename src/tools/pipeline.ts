@@ -170,7 +170,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       decoded = input
       facts = yield* tool.facts(input)
       for (const gate of gates) yield* access.check(ctx, gate, facts.hotelId)
-      const assessment = yield* threats.guard(ctx, tool, input)
+      // The block was checked with the lockout in limiter.take above.
+      const assessment = yield* threats.screen(ctx, tool, input)
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
       confirmedBy = yield* confirmation.gate(
         ctx,

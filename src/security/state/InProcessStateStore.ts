@@ -8,8 +8,8 @@ import { optionalText } from "../../config/settings.js"
 import { auditConfig, resolveAuditDbPath } from "../audit/AuditConfig.js"
 import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
 import { inProcessDecisions } from "./inProcessDecisions.js"
-import type { FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
-import { readsWhenUnavailable, StateStore } from "./StateStore.js"
+import type { Admission, FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
+import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 
 interface Once {
   readonly record: string
@@ -41,13 +41,26 @@ export const stateFilePath = Effect.gen(function*() {
  * file and read back at start-up, so a restart does not forget a client
  * locked out for an hour. A failing file write is logged and the decision
  * still holds in memory: the control stays in force in this process.
+ *
+ * Operator commands (`clients block`, `lockouts clear`…) open the same file
+ * from another process (`mode` "operator": the file must open and every write
+ * must land, or the command fails with `StateUnavailable`). The server sees
+ * their changes without a restart: before each decision on lockouts or blocks
+ * it reads `PRAGMA data_version` (it changes only when another connection
+ * committed) and, when it moved, reloads both tables from the file.
  */
-export const InProcessStateStore = Layer.scoped(
-  StateStore,
+const makeInProcessStateStore = (mode: "server" | "operator") =>
   Effect.gen(function*() {
     const reads = yield* readsWhenUnavailable
     const filename = yield* stateFilePath
-    const chosen = Option.isSome(yield* optionalText("OPERA_MCP_STATE_FILE"))
+    const chosen = mode === "operator" || Option.isSome(yield* optionalText("OPERA_MCP_STATE_FILE"))
+    if (mode === "operator" && filename === ":memory:") {
+      return yield* new StateUnavailable({
+        message: "the security state is kept in memory only (the audit log is in memory), so no other process can " +
+          "reach it: set OPERA_MCP_STATE_FILE (or OPERA_SECURITY_AUDIT_DB_PATH) for the server and this command alike"
+      })
+    }
+    let inMemory = filename === ":memory:"
     const open = (file: string) =>
       Effect.gen(function*() {
         if (file !== ":memory:") yield* Effect.try(() => mkdirSync(dirname(file), { recursive: true, mode: 0o700 }))
@@ -62,12 +75,17 @@ export const InProcessStateStore = Layer.scoped(
     const sql = yield* open(filename).pipe(
       Effect.catchAllCause((cause) => {
         const problem = Cause.squash(cause)
+        if (mode === "operator") {
+          return Effect.fail(new StateUnavailable({ message: `the security state file ${filename} cannot be opened` }))
+        }
         return chosen ? Effect.dieMessage(`OPERA_MCP_STATE_FILE: ${filename} cannot be opened`) : Effect.logWarning(
           "security state: the file beside the audit db cannot be opened; lockouts and blocks are kept in memory only",
           { reason: problem instanceof Error ? problem.message.slice(0, 200) : "unknown" }
-        ).pipe(Effect.zipRight(open(":memory:")))
+        ).pipe(Effect.zipRight(open(":memory:")), Effect.orDie, Effect.tap(() => {
+          inMemory = true
+        }))
       }),
-      Effect.orDie
+      Effect.catchIf((error) => !(error instanceof StateUnavailable), Effect.die)
     )
 
     const windows = new Map<string, SlidingWindow>()
@@ -86,8 +104,15 @@ export const InProcessStateStore = Layer.scoped(
       blocks.set(row.client_key, { clientId: row.client_key, until: Number(row.until), incidentId: row.incident_id })
     }
 
-    const persist = <A, E>(write: Effect.Effect<A, E>) =>
-      write.pipe(Effect.asVoid, Effect.catchAllCause((cause) => Effect.logError("security state file write failed", cause)))
+    const persist = <A, E>(write: Effect.Effect<A, E>): Effect.Effect<void, StateUnavailable> =>
+      mode === "operator"
+        ? write.pipe(
+          Effect.asVoid,
+          Effect.catchAllCause(() =>
+            Effect.fail(new StateUnavailable({ message: `the security state file ${filename} cannot be written` }))
+          )
+        )
+        : write.pipe(Effect.asVoid, Effect.catchAllCause((cause) => Effect.logError("security state file write failed", cause)))
     const saveLockout = (key: string, until: number) =>
       persist(sql`INSERT INTO lockouts (client_key, until) VALUES (${key}, ${until})
         ON CONFLICT (client_key) DO UPDATE SET until = excluded.until`)
@@ -108,7 +133,7 @@ export const InProcessStateStore = Layer.scoped(
       })
 
     const recordFailure = (key: string, policy: FailurePolicy, now: number) =>
-      Effect.suspend(() => {
+      Effect.suspend(() => refresh).pipe(Effect.zipRight(Effect.suspend(() => {
         const locked = lockoutUntil(key, now)
         if (locked !== undefined) return Effect.succeed<FailureTally>({ lockedOut: true, lockoutUntil: locked, newlyLockedOut: false })
         let window = failures.get(key)
@@ -124,14 +149,14 @@ export const InProcessStateStore = Layer.scoped(
         return saveLockout(key, until).pipe(
           Effect.as<FailureTally>({ lockedOut: true, lockoutUntil: until, newlyLockedOut: true })
         )
-      })
+      })))
 
     const lockOut = (key: string, until: number, now: number) =>
-      Effect.suspend(() => {
+      Effect.suspend(() => refresh).pipe(Effect.zipRight(Effect.suspend(() => {
         const longer = Math.max(lockoutUntil(key, now) ?? 0, until)
         lockouts.set(key, longer)
         return saveLockout(key, longer)
-      })
+      })))
 
     const sweep = (now: number) => {
       for (const [key, window] of windows) if (window.isIdle(now)) windows.delete(key)
@@ -150,11 +175,71 @@ export const InProcessStateStore = Layer.scoped(
       Effect.forkScoped
     )
 
+    // ---- One-trip admission, operator commands and their changes seen live (issue 14, part C) ----
+    // Every row (the decisions compare `until` with the caller's instant; the sweep removes expired rows).
+    const loadSaved = Effect.gen(function*() {
+      const savedLockouts = yield* sql<{ client_key: string; until: number }>`SELECT client_key, until FROM lockouts`
+      const savedBlocks = yield* sql<{ client_key: string; until: number; incident_id: string }>`SELECT client_key, until, incident_id FROM blocks`
+      lockouts.clear()
+      for (const row of savedLockouts) lockouts.set(row.client_key, Number(row.until))
+      blocks.clear()
+      for (const row of savedBlocks) {
+        blocks.set(row.client_key, { clientId: row.client_key, until: Number(row.until), incidentId: row.incident_id })
+      }
+    })
+    const readDataVersion = sql<{ data_version: number }>`PRAGMA data_version`.pipe(
+      Effect.map((rows) => Number(rows[0]?.data_version ?? 0))
+    )
+    // Unknown until the first decision reads it: that one reloads, so a commit since the start-up load is not missed.
+    let seenVersion = -1
+    // Another process (an operator command) committed since we last looked: the file is the truth again.
+    // A file that cannot be read leaves the decisions in memory in force (and says so).
+    const refresh: Effect.Effect<void> = inMemory ? Effect.void : readDataVersion.pipe(
+      Effect.flatMap((version) => {
+        if (version === seenVersion) return Effect.void
+        return loadSaved.pipe(Effect.tap(() => {
+          seenVersion = version
+        }))
+      }),
+      Effect.catchAllCause((cause) => Effect.logError("security state file could not be re-read", cause))
+    )
+    const afterRefresh = <A, E>(decide: Effect.Effect<A, E>) => Effect.zipRight(refresh, decide)
+
+    const admit = (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number) =>
+      afterRefresh(Effect.suspend(() => {
+        const block = blocks.get(clientKey)
+        if (block !== undefined && block.until > now) {
+          return Effect.succeed<Admission>({ _tag: "Blocked", until: block.until, incidentId: block.incidentId })
+        }
+        const locked = lockoutUntil(clientKey, now)
+        if (locked !== undefined) return Effect.succeed<Admission>({ _tag: "LockedOut", until: locked })
+        if (limit === 0) return Effect.succeed<Admission>({ _tag: "Admitted" })
+        return take(windowKey, limit, windowMs, now).pipe(
+          Effect.map((retryAfterMs): Admission => retryAfterMs > 0 ? { _tag: "Limited", retryAfterMs } : { _tag: "Admitted" })
+        )
+      }))
+
+    const operatorSection = {
+      admit,
+      heldLockouts: (now: number) =>
+        afterRefresh(Effect.sync(() =>
+          [...lockouts].filter(([, until]) => until > now).map(([clientId, until]) => ({ clientId, until, ref: clientId }))
+            .sort((a, b) => a.clientId.localeCompare(b.clientId))
+        )),
+      releaseLockout: (ref: string) =>
+        afterRefresh(Effect.suspend(() => {
+          const held = lockouts.has(ref)
+          lockouts.delete(ref)
+          failures.delete(ref)
+          return persist(sql`DELETE FROM lockouts WHERE client_key = ${ref}`).pipe(Effect.as(held))
+        }))
+    } as const
+
     return StateStore.of({
       kind: "in-process",
       take,
       recordFailure,
-      lockoutOf: (key, now) => Effect.sync(() => Option.fromNullable(lockoutUntil(key, now))),
+      lockoutOf: (key, now) => afterRefresh(Effect.sync(() => Option.fromNullable(lockoutUntil(key, now)))),
       lockOut,
       clearLockout: (key) =>
         Effect.suspend(() => {
@@ -163,26 +248,27 @@ export const InProcessStateStore = Layer.scoped(
           return persist(sql`DELETE FROM lockouts WHERE client_key = ${key}`)
         }),
       lockouts: (now) =>
-        Effect.sync((): ReadonlyArray<StoredLockout> =>
+        afterRefresh(Effect.sync((): ReadonlyArray<StoredLockout> =>
           [...lockouts].filter(([, until]) => until > now).map(([clientId, until]) => ({ clientId, until }))
             .sort((a, b) => a.clientId.localeCompare(b.clientId))
-        ),
+        )),
       setBlock: (key, block) =>
         Effect.suspend(() => {
           blocks.set(key, block)
           return persist(sql`INSERT INTO blocks (client_key, until, incident_id) VALUES (${key}, ${block.until}, ${block.incidentId})
             ON CONFLICT (client_key) DO UPDATE SET until = excluded.until, incident_id = excluded.incident_id`)
         }),
-      blockOf: (key, now) => Effect.sync(() => Option.filter(Option.fromNullable(blocks.get(key)), (block) => block.until > now)),
+      blockOf: (key, now) =>
+        afterRefresh(Effect.sync(() => Option.filter(Option.fromNullable(blocks.get(key)), (block) => block.until > now))),
       clearBlock: (key) =>
         Effect.suspend(() => {
           blocks.delete(key)
           return persist(sql`DELETE FROM blocks WHERE client_key = ${key}`)
         }),
       blocks: (now) =>
-        Effect.sync(() =>
+        afterRefresh(Effect.sync(() =>
           [...blocks.values()].filter((block) => block.until > now).sort((a, b) => a.clientId.localeCompare(b.clientId))
-        ),
+        )),
       putOnce: (key, record, expiresAt, keepUntil) =>
         Effect.sync(() => void once.set(key, { record, expiresAt, keepUntil, used: false })),
       consumeOnce: (key, claim, now) =>
@@ -195,10 +281,19 @@ export const InProcessStateStore = Layer.scoped(
         }),
       status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads }),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
-      ...(yield* inProcessDecisions)
+      ...(yield* inProcessDecisions),
+      ...operatorSection
     })
   })
+
+// The server never fails with StateUnavailable here (only an operator's open does).
+export const InProcessStateStore = Layer.scoped(
+  StateStore,
+  makeInProcessStateStore("server").pipe(Effect.catchIf((error) => error instanceof StateUnavailable, Effect.die))
 )
+
+/** The store as an operator command opens it, beside a running server (see `makeInProcessStateStore`). */
+export const InProcessStateStoreForOperators = Layer.scoped(StateStore, makeInProcessStateStore("operator"))
 
 /** The in-process store with its settings, as the services' default dependency (one instance per Layer build). */
 export const InProcessStateStoreDefault = InProcessStateStore.pipe(Layer.provide(SecurityConfig.Default))

@@ -1,10 +1,10 @@
 import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
 import { Redis } from "ioredis"
-import { createHmac, randomBytes } from "node:crypto"
+import { createHash, createHmac, randomBytes } from "node:crypto"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
 import { redisDecisions } from "./redisDecisions.js"
-import { consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
-import type { FailureTally, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
+import { admitScript, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
+import type { Admission, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeLabelSeal } from "./sealedLabels.js"
 
@@ -156,6 +156,50 @@ export const RedisStateStore = Layer.scoped(
         : { until: Number(until), incidentId, clientId: labels.open(blocksKey, field, label.join("|")) }
     }
 
+    // ---- One-trip admission and operator commands (issue 14, part C) ----
+    // EVALSHA sends the script's digest, not its text; Redis answers NOSCRIPT once after a restart or a
+    // SCRIPT FLUSH, and EVAL then loads it again (ioredis's defineCommand does the same, untyped).
+    const admitSha = createHash("sha1").update(admitScript, "utf8").digest("hex")
+    const evalAdmit = (keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
+      redis.evalsha(admitSha, keys.length, ...keys, ...args).catch((error: unknown) =>
+        error instanceof Error && error.message.startsWith("NOSCRIPT")
+          ? redis.eval(admitScript, keys.length, ...keys, ...args)
+          : Promise.reject(error)
+      )
+    const admissionOf = (reply: unknown): Admission => {
+      const [verdict, value, incidentId] = Array.isArray(reply) ? reply as [unknown, unknown, unknown] : [0, 0, ""]
+      switch (Number(verdict)) {
+        case 1:
+          return { _tag: "Blocked", until: Number(value), incidentId: String(incidentId) }
+        case 2:
+          return { _tag: "LockedOut", until: Number(value) }
+        case 3:
+          return { _tag: "Limited", retryAfterMs: Number(value) }
+        default:
+          return { _tag: "Admitted" }
+      }
+    }
+    const operatorSection = {
+      admit: (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number) =>
+        run("admit", () =>
+          evalAdmit(
+            [`${prefix}rl:${hash(windowKey)}`, lockoutsKey, blocksKey],
+            [now, windowMs, limit, member(now), hash(clientKey)]
+          )).pipe(Effect.map(admissionOf)),
+      heldLockouts: (now: number) =>
+        run("heldLockouts", () => redis.hgetall(lockoutsKey)).pipe(
+          Effect.map((all): ReadonlyArray<HeldLockout> =>
+            Object.entries(all).filter(([, held]) => untilOf(held) > now)
+              .map(([ref, held]) => ({ clientId: labels.open(lockoutsKey, ref, held.slice(held.indexOf("|") + 1)), until: untilOf(held), ref }))
+              .sort((a, b) => a.clientId.localeCompare(b.clientId))
+          )
+        ),
+      releaseLockout: (ref: string) =>
+        run("releaseLockout", () => redis.multi().hdel(lockoutsKey, ref).del(`${prefix}fail:${ref}`).exec()).pipe(
+          Effect.map((replies) => Number(replies?.[0]?.[1] ?? 0) > 0)
+        )
+    } as const
+
     return StateStore.of({
       kind: "redis",
       take: (key, limit, windowMs, now) =>
@@ -232,7 +276,8 @@ export const RedisStateStore = Layer.scoped(
         })
       ),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
-      ...redisDecisions({ redis, run, hash, hashKey, prefix })
+      ...redisDecisions({ redis, run, hash, hashKey, prefix }),
+      ...operatorSection
     })
   })
 )

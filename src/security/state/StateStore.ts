@@ -213,3 +213,46 @@ export interface StateStoreShape {
    */
   readonly claimOnce: (key: string, keepUntil: number, now: number) => Effect.Effect<boolean, StateUnavailable>
 }
+// ---- One-trip admission and operator commands (issue 14, part C) ----
+
+/**
+ * What `admit` decided for one tool call: a block, then a lockout, then the
+ * call window, checked in that order in one atomic step (one Redis round trip).
+ */
+export type Admission =
+  | { readonly _tag: "Admitted" }
+  | { readonly _tag: "Blocked"; readonly until: number; readonly incidentId: string }
+  | { readonly _tag: "LockedOut"; readonly until: number }
+  | { readonly _tag: "Limited"; readonly retryAfterMs: number }
+
+/** The incident id of a block an operator set (`opera-cloud-mcp clients block`). */
+export const operatorBlockId = "operator"
+
+/** A lockout as an operator command sees it: `ref` names it for `releaseLockout` whatever the label is. */
+export interface HeldLockout {
+  readonly clientId: string
+  readonly until: number
+  readonly ref: string
+}
+
+export interface AdmissionShape {
+  /**
+   * Refuse `clientKey` while it is blocked or locked out, else take one call
+   * of the window `windowKey` (`limit` calls in `windowMs`; `limit` 0 = no
+   * window, only the block and lockout checks). Atomic, like `take`.
+   */
+  readonly admit: (
+    clientKey: string,
+    windowKey: string,
+    limit: number,
+    windowMs: number,
+    now: number
+  ) => Effect.Effect<Admission, StateUnavailable>
+  /** Lockouts in force at `now`, each with the reference that releases it. */
+  readonly heldLockouts: (now: number) => Effect.Effect<ReadonlyArray<HeldLockout>, StateUnavailable>
+  /** End the lockout `ref` names (and its failure count); false when there was none. */
+  readonly releaseLockout: (ref: string) => Effect.Effect<boolean, StateUnavailable>
+}
+
+// Declaration merging: the two backends implement these beside the methods above.
+export interface StateStoreShape extends AdmissionShape {}

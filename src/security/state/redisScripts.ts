@@ -159,3 +159,47 @@ if raised - now > ttl then ttl = raised - now end
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
 return {generation, countA, countC, raised, reset, attempts, calls}
 `
+
+// ---- One-trip admission (issue 14, part C) ----
+
+/**
+ * A tool call's admission in one step: the block, then the lockout, then the
+ * exact sliding window of `takeScript` (not taken while blocked or locked out).
+ * KEYS[1] window, KEYS[2] lockouts hash, KEYS[3] blocks hash; ARGV now,
+ * windowMs, limit (0: no window), member, field (the client's keyed hash).
+ * Returns {0} admitted, {1, blockedUntil, incidentId}, {2, lockoutUntil} or
+ * {3, wait in ms}.
+ */
+export const admitScript = `
+local now = tonumber(ARGV[1])
+local block = redis.call('HGET', KEYS[3], ARGV[5])
+if block then
+  local bar = string.find(block, '|', 1, true)
+  local blockedUntil = tonumber(string.sub(block, 1, bar - 1))
+  if blockedUntil > now then
+    local rest = string.sub(block, bar + 1)
+    local next = string.find(rest, '|', 1, true)
+    if next then rest = string.sub(rest, 1, next - 1) end
+    return {1, blockedUntil, rest}
+  end
+end
+local held = redis.call('HGET', KEYS[2], ARGV[5])
+if held then
+  local lockedUntil = tonumber(string.sub(held, 1, string.find(held, '|', 1, true) - 1))
+  if lockedUntil > now then return {2, lockedUntil} end
+end
+local limit = tonumber(ARGV[3])
+if limit == 0 then return {0} end
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {0}
+end
+local blocking = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+local wait = tonumber(blocking[2]) + window - now
+if wait < 1 then wait = 1 end
+return {3, wait}
+`

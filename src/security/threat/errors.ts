@@ -33,4 +33,13 @@ export class ClientBlocked extends Schema.TaggedError<ClientBlocked>()("ClientBl
         "The security team has been alerted; wait until then or ask an administrator to review the incident."
     })
   }
+  /** A block an operator set (`opera-cloud-mcp clients block`). */
+  static byOperator(blockedUntil: number) {
+    return new ClientBlocked({
+      blockedUntil,
+      incidentId: "operator",
+      message: `This client is blocked by an administrator until ${isoInstant(blockedUntil)}. ` +
+        "Ask the security team to lift the block (opera-cloud-mcp clients unblock)."
+    })
+  }
 }

@@ -122,8 +122,11 @@ describe.skipIf(redisMissing !== undefined)("shared security state in a real Red
     )))
     await before.dispose()
     const after = redisReplica()
+    // The block is checked first (with the lockout and the window, in one step).
     const exit = await runExit(after, RateLimiter.pipe(Effect.flatMap((limiter) => limiter.take("blocked-client", "search_reservations"))))
-    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("ClientLockedOut")
+    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("ClientBlocked")
+    const lockout = await run(after, RateLimiter.pipe(Effect.flatMap((limiter) => limiter.lockoutOf("blocked-client"))))
+    expect(lockout).toEqual(Option.some(4_000_000_000_000))
     const block = await run(after, StateStore.pipe(Effect.flatMap((store) => store.blockOf("blocked-client", 1))))
     expect(Option.map(block, (found) => found.incidentId)).toEqual(Option.some("INC-1"))
   })

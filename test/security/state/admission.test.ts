@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Redis } from "ioredis"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { SecurityConfig } from "../../../src/config/SecurityConfig.js"
+import { InProcessStateStore, InProcessStateStoreForOperators } from "../../../src/security/state/InProcessStateStore.js"
+import { RedisStateStore } from "../../../src/security/state/RedisStateStore.js"
+import type { StateStoreShape } from "../../../src/security/state/StateStore.js"
+import { StateStore } from "../../../src/security/state/StateStore.js"
+import type { RedisServer } from "../../support/redisServer.js"
+import { redisMissing, startRedis } from "../../support/redisServer.js"
+
+type Store = ManagedRuntime.ManagedRuntime<StateStore, unknown>
+const stores: Array<Store> = []
+const open = (layer: Layer.Layer<StateStore, unknown, SecurityConfig>, settings: Record<string, string>): Store => {
+  const made = ManagedRuntime.make(layer.pipe(
+    Layer.provide(SecurityConfig.Default),
+    Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings)))))
+  ))
+  stores.push(made)
+  return made
+}
+const on = <A, E>(store: Store, use: (shape: StateStoreShape) => Effect.Effect<A, E>) =>
+  store.runPromise(StateStore.pipe(Effect.flatMap(use)))
+afterAll(() => Promise.all(stores.map((store) => store.dispose())))
+
+const later = 4_000_000_000_000
+const policy = { max: 2, windowMs: 60_000, lockoutMs: 3_600_000 }
+
+/** The admission laws, the same for both backends. */
+const admissionLaws = (name: string, makeStore: () => Store) =>
+  describe(`admit (${name})`, () => {
+    it("refuses a block first, then a lockout, then a full window; a refused call takes no place in it", async () => {
+      const store = makeStore()
+      const admit = (client: string, now: number, limit = 2) => on(store, (s) => s.admit(client, `${client}\u0000tool`, limit, 60_000, now))
+      expect(await admit("desk", 1000)).toEqual({ _tag: "Admitted" })
+      expect(await admit("desk", 1001)).toEqual({ _tag: "Admitted" })
+      expect(await admit("desk", 1002)).toEqual({ _tag: "Limited", retryAfterMs: 60_000 - 2 })
+      // No window (rate limiting off): still admitted while neither blocked nor locked out.
+      expect(await admit("desk", 1003, 0)).toEqual({ _tag: "Admitted" })
+
+      await on(store, (s) => s.lockOut("desk", later, 1004))
+      expect(await admit("desk", 1005)).toEqual({ _tag: "LockedOut", until: later })
+      await on(store, (s) => s.setBlock("desk", { clientId: "desk", until: later + 1, incidentId: "INC-7" }, 1006))
+      expect(await admit("desk", 1007, 0)).toEqual({ _tag: "Blocked", until: later + 1, incidentId: "INC-7" })
+
+      await on(store, (s) => s.clearBlock("desk"))
+      expect((await on(store, (s) => s.heldLockouts(1008))).map((held) => held.clientId)).toEqual(["desk"])
+      const [held] = await on(store, (s) => s.heldLockouts(1008))
+      expect(await on(store, (s) => s.releaseLockout(held?.ref ?? ""))).toBe(true)
+      expect(await on(store, (s) => s.releaseLockout(held?.ref ?? ""))).toBe(false)
+      // The window aged: the two admitted at 1000 and 1001 leave it after a minute, the refused ones never used it.
+      expect(await admit("desk", 61_001)).toEqual({ _tag: "Admitted" })
+      expect(await admit("desk", 61_002)).toEqual({ _tag: "Admitted" })
+    })
+
+    it("a lockout from failures is held with a reference that ends it and its count", async () => {
+      const store = makeStore()
+      await on(store, (s) => s.recordFailure("source:198.51.100.9", policy, 1))
+      await on(store, (s) => s.recordFailure("source:198.51.100.9", policy, 2))
+      const held = await on(store, (s) => s.heldLockouts(3))
+      expect(held).toHaveLength(1)
+      expect(await on(store, (s) => s.releaseLockout(held[0]?.ref ?? ""))).toBe(true)
+      // The failure count went with it: one more failure is the first of a new burst.
+      expect(await on(store, (s) => s.recordFailure("source:198.51.100.9", policy, 4))).toEqual({ lockedOut: false, failures: 1 })
+    })
+  })
+
+describe("in-process store beside an operator's process", () => {
+  const dir = mkdtempSync(join(tmpdir(), "opera-mcp-admission-"))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  let files = 0
+  const settings = () => ({ OPERA_SECURITY_AUDIT_DB_PATH: ":memory:", OPERA_MCP_STATE_FILE: join(dir, `state-${files++}.db`) })
+
+  admissionLaws("in-process", () => open(InProcessStateStore, settings()))
+
+  it("the running server sees an operator's block, unblock and cleared lockout without a restart", async () => {
+    const shared = settings()
+    const server = open(InProcessStateStore, shared)
+    const operator = open(InProcessStateStoreForOperators, shared)
+    const admit = (now: number) => on(server, (s) => s.admit("desk", "desk\u0000tool", 100, 60_000, now))
+    expect(await admit(1)).toEqual({ _tag: "Admitted" })
+
+    await on(operator, (s) => s.setBlock("desk", { clientId: "desk", until: later, incidentId: "operator" }, 2))
+    expect(await admit(3)).toEqual({ _tag: "Blocked", until: later, incidentId: "operator" })
+    await on(operator, (s) => s.clearBlock("desk"))
+    expect(await admit(4)).toEqual({ _tag: "Admitted" })
+
+    await on(server, (s) => s.recordFailure("desk", policy, 5))
+    await on(server, (s) => s.recordFailure("desk", policy, 6))
+    expect(await admit(7)).toEqual({ _tag: "LockedOut", until: 6 + policy.lockoutMs })
+    const held = await on(operator, (s) => s.heldLockouts(8))
+    expect(held.map((lockout) => lockout.clientId)).toEqual(["desk"])
+    expect(await on(operator, (s) => s.releaseLockout(held[0]?.ref ?? ""))).toBe(true)
+    expect(await admit(9)).toEqual({ _tag: "Admitted" })
+    expect(await on(server, (s) => s.lockouts(10))).toEqual([])
+  })
+
+  it("an operator cannot reach a store kept in memory: a clear error, not a silent no-op", async () => {
+    const operator = open(InProcessStateStoreForOperators, { OPERA_SECURITY_AUDIT_DB_PATH: ":memory:" })
+    const exit = await operator.runPromiseExit(StateStore)
+    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("kept in memory only")
+  })
+})
+
+describe.skipIf(redisMissing !== undefined)("Redis store (real redis-server)", () => {
+  let redis: RedisServer
+  let probe: Redis
+  beforeAll(async () => {
+    redis = await startRedis()
+    probe = new Redis({ host: "127.0.0.1", port: redis.port, lazyConnect: true })
+    await probe.connect()
+  })
+  afterAll(async () => {
+    probe.disconnect()
+    await redis.dispose()
+  })
+  const redisStore = () =>
+    open(RedisStateStore, {
+      OPERA_SECURITY_AUDIT_DB_PATH: ":memory:",
+      OPERA_MCP_STATE_URL: redis.url,
+      OPERA_MCP_STATE_KEY: "a-shared-key-of-the-replicas-0123456789abcdef"
+    })
+
+  admissionLaws("redis", redisStore)
+
+  // Commands clients sent (MONITOR shows each; the ones a script runs come from "lua" and are left out).
+  const countCommands = async <A>(work: () => Promise<A>): Promise<{ readonly sent: number; readonly names: Array<string> }> => {
+    const monitor = await probe.monitor()
+    const names: Array<string> = []
+    monitor.on("monitor", (_time: string, args: Array<string>, source: string) => {
+      if (!source.includes("lua")) names.push(String(args[0]).toLowerCase())
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await work()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    monitor.disconnect()
+    return { sent: names.length, names }
+  }
+
+  it("one admission is one command (EVALSHA), and it reloads its script after a SCRIPT FLUSH", async () => {
+    const store = redisStore()
+    const admit = (now: number) => on(store, (s) => s.admit("counted", "counted\u0000tool", 100, 60_000, now))
+    await admit(1)
+    const counted = await countCommands(async () => {
+      for (let call = 0; call < 10; call++) expect(await admit(2 + call)).toEqual({ _tag: "Admitted" })
+    })
+    expect(counted.names).toEqual(Array(10).fill("evalsha"))
+    await probe.script("FLUSH")
+    // Once after a flush (or a restart of Redis): NOSCRIPT, then EVAL loads it; then EVALSHA again.
+    const reloaded = await countCommands(async () => {
+      expect(await admit(20)).toEqual({ _tag: "Admitted" })
+      expect(await admit(21)).toEqual({ _tag: "Admitted" })
+    })
+    expect(reloaded.names).toEqual(["evalsha", "eval", "evalsha"])
+  })
+})
