@@ -27,8 +27,9 @@ interface Snapshot {
  * in the clients file and publishes its id to the `StateStore` (with Redis,
  * shared by the replicas); authentication refuses a key whose id is there.
  * The revocations are read at most every `revocationRefreshMs` per replica,
- * not on every request; when they cannot be read, keys are refused (fail
- * closed) until the store answers.
+ * not on every request; when they cannot be read, the revocations read
+ * last still hold, and a replica that has none refuses keys (fail closed)
+ * until the store answers.
  */
 export class KeyRevocations extends Effect.Service<KeyRevocations>()("opera/KeyRevocations", {
   effect: Effect.gen(function*() {
@@ -39,8 +40,19 @@ export class KeyRevocations extends Effect.Service<KeyRevocations>()("opera/KeyR
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         if (Option.isSome(held) && now - held.value.readAt < revocationRefreshMs) return [held.value.revoked, held] as const
-        const revoked = yield* store.revokedKeys
-        return [revoked, Option.some({ readAt: now, revoked })] as const
+        return yield* store.revokedKeys.pipe(
+          Effect.map((revoked) => [revoked, Option.some({ readAt: now, revoked })] as const),
+          // While the store is away, the revocations read before it went keep being refused: nothing can be
+          // published meanwhile (`clients revoke` fails and says to run it again), and calls that change data
+          // are refused by the pipeline then anyway. A replica that never read them refuses every key.
+          Effect.catchTag("StateUnavailable", (unavailable) =>
+            Option.isSome(held)
+              ? Effect.logWarning("http: the shared key revocations cannot be read; using those read before").pipe(
+                Effect.as([held.value.revoked, held] as const)
+              )
+              : Effect.fail(unavailable)
+          )
+        )
       }))
 
     /** Whether this client's key has been revoked anywhere (StateUnavailable when that cannot be told). */

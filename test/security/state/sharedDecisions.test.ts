@@ -283,6 +283,22 @@ describe.skipIf(redisMissing !== undefined)("shared decisions while Redis is awa
       const state = yield* confirmation.sealRound("binding-A")
       expect((yield* Effect.flip(confirmation.redeemRound(state, "binding-A")))._tag).toBe("StateUnavailable")
     }))
+
+  it.scoped("revocations read before Redis went away still hold while it is away", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(businessDayStart)
+      const own = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (server) => Effect.promise(() => server.dispose()))
+      const store = yield* Layer.build(RedisStateStore.pipe(Layer.provide(configured({ OPERA_MCP_STATE_URL: own.url }))))
+      const revocations = yield* KeyRevocations.pipe(
+        Effect.provide(yield* Layer.build(KeyRevocations.Default.pipe(Layer.provide(Layer.succeedContext(store)))))
+      )
+      yield* revocations.publish([{ keyHash: "revoked-before-the-outage" }])
+      expect(yield* revocations.isRevoked({ keyHash: "revoked-before-the-outage" })).toBe(true)
+      yield* Effect.promise(() => own.stop())
+      yield* TestClock.adjust(revocationRefreshMs * 4)
+      expect(yield* revocations.isRevoked({ keyHash: "revoked-before-the-outage" })).toBe(true)
+      expect(yield* revocations.isRevoked({ keyHash: "never-revoked" })).toBe(false)
+    }))
 })
 
 if (redisMissing !== undefined) {
