@@ -9,6 +9,7 @@ import { auditConfig, resolveAuditDbPath } from "../audit/AuditConfig.js"
 import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
 import type { FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore } from "./StateStore.js"
+import { makeInProcessUpstreamState } from "./upstreamState.js"
 
 interface Once {
   readonly record: string
@@ -192,7 +193,10 @@ export const InProcessStateStore = Layer.scoped(
           if (!entry.used && entry.expiresAt > now && entry.record === claim) entry.used = true
           return Option.some(before)
         }),
-      status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads })
+      status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads }),
+
+      // ── Upstream: the OPERA throttle and the shared OAuth token ──
+      upstream: makeInProcessUpstreamState()
     })
   })
 )

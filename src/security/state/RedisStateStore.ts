@@ -5,6 +5,7 @@ import { optionalSecret, optionalText, wholeNumber } from "../../config/settings
 import { consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
 import type { FailureTally, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
+import { makeRedisUpstreamState } from "./upstreamState.js"
 
 export class StateStoreMisconfigured extends Schema.TaggedError<StateStoreMisconfigured>()("StateStoreMisconfigured", {
   setting: Schema.String,
@@ -223,7 +224,10 @@ export const RedisStateStore = Layer.scoped(
           onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads }),
           onSuccess: () => ({ kind: "redis" as const, available: true, readsWhenUnavailable: reads })
         })
-      )
+      ),
+
+      // ── Upstream: the OPERA throttle and the shared OAuth token ──
+      upstream: makeRedisUpstreamState({ redis, run, hash, prefix })
     })
   })
 )
