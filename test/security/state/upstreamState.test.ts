@@ -1,8 +1,9 @@
 import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, FastCheck as fc, Layer, Logger, ManagedRuntime, Option, Redacted } from "effect"
+import { Clock, ConfigProvider, Context, Duration, Effect, Either, FastCheck as fc, Fiber, Layer, Logger, ManagedRuntime, Option, Redacted, TestClock } from "effect"
 import { Redis } from "ioredis"
 import { randomBytes } from "node:crypto"
+import type { OperaConnectionShape } from "../../../src/config/OperaConnection.js"
 import { OperaConnection } from "../../../src/config/OperaConnection.js"
 import { SecurityConfig } from "../../../src/config/SecurityConfig.js"
 import { TokenCache } from "../../../src/opera/TokenCache.js"
@@ -12,6 +13,8 @@ import { AuditLog } from "../../../src/security/AuditLog.js"
 import { InProcessStateStore } from "../../../src/security/state/InProcessStateStore.js"
 import { RedisStateStore } from "../../../src/security/state/RedisStateStore.js"
 import { StateStore } from "../../../src/security/state/StateStore.js"
+import { UpstreamThrottle } from "../../../src/security/UpstreamThrottle.js"
+import { breathe, eventually } from "../../opera/harness.js"
 import type { RedisServer } from "../../support/redisServer.js"
 import { redisMissing, startRedis } from "../../support/redisServer.js"
 
@@ -237,6 +240,99 @@ describe.skipIf(redisMissing !== undefined)("upstream state (the OPERA throttle 
         await client.quit()
       }))
   })
+})
+
+/** One replica's OPERA side over Redis: its TokenCache, its throttle and its store, under the caller's Clock. */
+const operaReplica = (connection: OperaConnectionShape, settings: Record<string, string>) =>
+  Layer.mergeAll(
+    TokenCache.Default.pipe(Layer.provide(TokenStoreForState), Layer.provide(AuditLog.Default)),
+    UpstreamThrottle.DefaultWithoutDependencies
+  ).pipe(
+    Layer.provideMerge(RedisStateStore),
+    Layer.provide(Layer.mergeAll(Layer.succeed(OperaConnection, connection), NodeHttpClient.layerUndici, NodeFileSystem.layer)),
+    Layer.provideMerge(SecurityConfig.Default),
+    Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries({
+      OPERA_SECURITY_AUDIT_DB_PATH: ":memory:",
+      OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
+      OPERA_MCP_STATE_KEY: stateKey,
+      OPERA_MCP_STATE_TIMEOUT_MS: "300",
+      ...settings
+    })))))
+  )
+
+describe.skipIf(redisMissing !== undefined)("the throttle and the token on replicas over Redis, under TestClock", () => {
+  let redis: RedisServer
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(() => redis.dispose())
+
+  it.scoped("UpstreamThrottle on two replicas: a burst of 12 at 5/s starts 5 now and 5 a second later; 2 are refused", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Layer.build(Sandbox.layer()).pipe(Effect.map(Context.get(Sandbox)))
+      const connection = { ...sandbox.connection, baseUrl: `${sandbox.baseUrl}/burst` }
+      const settings = { OPERA_MCP_STATE_URL: redis.url, OPERA_UPSTREAM_MAX_RPS: "5", OPERA_UPSTREAM_MAX_WAIT_MS: "1500" }
+      const replicas = [yield* Layer.build(operaReplica(connection, settings)), yield* Layer.build(operaReplica(connection, settings))]
+      const fiber = yield* Effect.forEach(
+        Array.from({ length: 12 }, (_, index) => index),
+        (index) =>
+          Effect.either(UpstreamThrottle.pipe(
+            Effect.flatMap((throttle) => throttle.take),
+            Effect.zipRight(Clock.currentTimeMillis),
+            Effect.provide(replicas[index % 2] as Context.Context<UpstreamThrottle>)
+          )),
+        { concurrency: "unbounded" }
+      ).pipe(Effect.fork)
+      for (let step = 0; step < 20; step++) {
+        yield* breathe(10)
+        yield* TestClock.adjust(250)
+      }
+      const outcomes = yield* Fiber.join(fiber)
+      const started = outcomes.filter(Either.isRight).map((outcome) => outcome.right)
+      expect(started.filter((at) => at === 0)).toHaveLength(5)
+      expect(started.filter((at) => at === 1000)).toHaveLength(5)
+      const refused = outcomes.filter(Either.isLeft).map((outcome) => outcome.left)
+      expect(refused.map((refusal) => refusal.retryAfterMs)).toEqual([2000, 2000])
+    }))
+
+  it.scoped("refresh ahead on two replicas due at the same instant: one token request; the other keeps its token, then adopts the new one", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Layer.build(Sandbox.layer()).pipe(Effect.map(Context.get(Sandbox)))
+      const settings = { OPERA_MCP_STATE_URL: redis.url, OPERA_SECURITY_TOKEN_REFRESH_THRESHOLD_MINUTES: "5" }
+      const a = yield* Layer.build(operaReplica(sandbox.connection, settings))
+      const b = yield* Layer.build(operaReplica(sandbox.connection, settings))
+      const tokenOn = (replica: Context.Context<TokenCache>) =>
+        TokenCache.pipe(Effect.flatMap((cache) => cache.get), Effect.map(Redacted.value), Effect.provide(replica))
+      const first = yield* tokenOn(a)
+      expect(yield* tokenOn(b)).toBe(first)
+      expect(yield* sandbox.tokenRequests).toBe(1)
+      // Both refresh fibers find the token due at 55 minutes: one claims and fetches, the other keeps the old one.
+      yield* TestClock.adjust(Duration.minutes(55))
+      yield* TestClock.adjust(Duration.seconds(15))
+      yield* eventually(sandbox.tokenRequests, (n) => n === 2)
+      yield* breathe(100)
+      // At the next check the other replica adopts the new token from the store, without a request of its own.
+      yield* TestClock.adjust(Duration.seconds(15))
+      yield* eventually(Effect.all([tokenOn(a), tokenOn(b)]), ([onA, onB]) => onA === onB && onA !== first)
+      expect(yield* sandbox.tokenRequests).toBe(2)
+    }))
+
+  it.scopedLive("Redis away: a cold replica still gets a token (its own) and paces its own OPERA traffic, and says so", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Layer.build(Sandbox.layer()).pipe(Effect.map(Context.get(Sandbox)))
+      const logs: Array<string> = []
+      yield* Effect.promise(() => redis.stop())
+      const replica = yield* Layer.build(operaReplica(sandbox.connection, { OPERA_MCP_STATE_URL: redis.url }).pipe(
+        Layer.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(String(message)))))
+      ))
+      const token = yield* TokenCache.pipe(Effect.flatMap((cache) => cache.get), Effect.provide(replica))
+      yield* UpstreamThrottle.pipe(Effect.flatMap((throttle) => throttle.take), Effect.provide(replica))
+      expect(yield* sandbox.tokenRequests).toBe(1)
+      expect(logs.join("\n")).toContain("this replica goes on with its own")
+      expect(logs.join("\n")).toContain("pacing this replica alone")
+      expect(logs.join("\n")).not.toContain(Redacted.value(token))
+      yield* Effect.promise(() => redis.start())
+    }), 30_000)
 })
 
 if (redisMissing !== undefined) {
