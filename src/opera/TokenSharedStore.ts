@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Exit, Layer, Option, Redacted, Schema } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { openAesGcm, sealAesGcm } from "../crypto/aead.js"
@@ -92,11 +92,13 @@ export const makeSharedTokenStore = (store: UpstreamStateShape, settings: Shared
             yield* store.releaseTokenRefresh(slot, fence).pipe(Effect.catchAll(unshared("claim not released")))
             return again.value[1]
           }
+          // Published on success; released on failure or interruption, so the others need not wait for the lapse.
           return yield* fetch.pipe(
-            Effect.tapBoth({
-              onSuccess: (token) => publish(token, Option.some(fence)),
-              onFailure: () => store.releaseTokenRefresh(slot, fence).pipe(Effect.catchAll(unshared("claim not released")))
-            }),
+            Effect.onExit((exit) =>
+              Exit.isSuccess(exit)
+                ? publish(exit.value, Option.some(fence))
+                : store.releaseTokenRefresh(slot, fence).pipe(Effect.catchAll(unshared("claim not released")))
+            ),
             Effect.mapError((error) => ({ fetchFailed: error }))
           )
         }

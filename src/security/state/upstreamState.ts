@@ -74,7 +74,9 @@ export const reserveSlot = (
 /**
  * One server's upstream state: maps owned by the store's layer, touched only
  * synchronously (each decision is atomic), with lock expiry by the callers'
- * instants so TestClock drives it.
+ * instants so TestClock drives it. The throttle paces through it; a single
+ * server keeps its token in TokenCache (and the token file) as before, so the
+ * token operations here are the reference the Redis scripts are tested against.
  */
 export const makeInProcessUpstreamState = (): UpstreamStateShape => {
   const paces = new Map<string, ReadonlyArray<number>>()

@@ -1,18 +1,20 @@
 import { NodeFileSystem, NodeHttpClient } from "@effect/platform-node"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Clock, ConfigProvider, Context, Duration, Effect, Either, FastCheck as fc, Fiber, Layer, Logger, ManagedRuntime, Option, Redacted, TestClock } from "effect"
+import { Clock, ConfigProvider, Context, Deferred, Duration, Effect, Either, FastCheck as fc, Fiber, Layer, Logger, ManagedRuntime, Option, Redacted, TestClock } from "effect"
 import { Redis } from "ioredis"
 import { randomBytes } from "node:crypto"
 import type { OperaConnectionShape } from "../../../src/config/OperaConnection.js"
 import { OperaConnection } from "../../../src/config/OperaConnection.js"
 import { SecurityConfig } from "../../../src/config/SecurityConfig.js"
 import { TokenCache } from "../../../src/opera/TokenCache.js"
-import { TokenStoreForState } from "../../../src/opera/TokenSharedStore.js"
+import { makeSharedTokenStore, TokenStoreForState } from "../../../src/opera/TokenSharedStore.js"
+import type { CachedToken } from "../../../src/opera/TokenStore.js"
 import { Sandbox } from "../../../src/sandbox/Sandbox.js"
 import { AuditLog } from "../../../src/security/AuditLog.js"
 import { InProcessStateStore } from "../../../src/security/state/InProcessStateStore.js"
 import { RedisStateStore } from "../../../src/security/state/RedisStateStore.js"
 import { StateStore } from "../../../src/security/state/StateStore.js"
+import { makeInProcessUpstreamState } from "../../../src/security/state/upstreamState.js"
 import { UpstreamThrottle } from "../../../src/security/UpstreamThrottle.js"
 import { breathe, eventually } from "../../opera/harness.js"
 import type { RedisServer } from "../../support/redisServer.js"
@@ -333,6 +335,52 @@ describe.skipIf(redisMissing !== undefined)("the throttle and the token on repli
       expect(logs.join("\n")).not.toContain(Redacted.value(token))
       yield* Effect.promise(() => redis.start())
     }), 30_000)
+})
+
+describe("the shared token's refresh claim (in-process reference store, TestClock)", () => {
+  const settings = { key: randomBytes(32), binding: Buffer.alloc(32, 1), holdMs: 60_000 }
+  const slot = settings.binding.toString("hex")
+  const issued = (accessToken: string): CachedToken => ({ accessToken: Redacted.make(accessToken), fetchedAt: 0, expiresAt: 3_600_000 })
+  const anyUsable = { adopt: (token: CachedToken, now: number) => now < token.expiresAt, meanwhile: Option.none<CachedToken>() }
+
+  it.effect("a waiting replica fetches nothing: it adopts the holder's token once published", () =>
+    Effect.gen(function*() {
+      const upstream = makeInProcessUpstreamState()
+      const [a, b] = [makeSharedTokenStore(upstream, settings), makeSharedTokenStore(upstream, settings)]
+      const release = yield* Deferred.make<void>()
+      const holder = yield* a.refresh(Deferred.await(release).pipe(Effect.as(issued("token-from-a"))), anyUsable).pipe(Effect.fork)
+      yield* TestClock.adjust(1)
+      const waiter = yield* b.refresh(Effect.dieMessage("the waiter must not ask OPERA"), anyUsable).pipe(Effect.fork)
+      yield* TestClock.adjust(200)
+      expect(Option.isNone(yield* Fiber.poll(waiter))).toBe(true)
+      yield* Deferred.succeed(release, undefined)
+      expect(Redacted.value((yield* Fiber.join(holder)).accessToken)).toBe("token-from-a")
+      yield* TestClock.adjust(50)
+      expect(Redacted.value((yield* Fiber.join(waiter)).accessToken)).toBe("token-from-a")
+      // In the store it is sealed, not in clear.
+      const held = Option.getOrThrow(yield* upstream.sharedToken(slot, 0))
+      expect(held.sealed).not.toContain("token-from-a")
+    }))
+
+  it.effect("a holder that fails or is interrupted releases the claim at once; one with a valid token does not wait", () =>
+    Effect.gen(function*() {
+      const upstream = makeInProcessUpstreamState()
+      const store = makeSharedTokenStore(upstream, settings)
+      const failed = yield* Effect.flip(store.refresh(Effect.fail("token endpoint down" as const), anyUsable))
+      expect(failed).toBe("token endpoint down")
+      const hung = yield* store.refresh(Effect.never, anyUsable).pipe(Effect.fork)
+      yield* TestClock.adjust(1)
+      expect(Option.isNone(yield* upstream.claimTokenRefresh(slot, 1000, 1))).toBe(true)
+      yield* Fiber.interrupt(hung)
+      const claim = yield* upstream.claimTokenRefresh(slot, 1000, 2)
+      expect(Option.isSome(claim)).toBe(true)
+      // While someone holds the claim, a refresh ahead keeps the still-valid token instead of waiting.
+      const kept = yield* store.refresh(Effect.dieMessage("no second request"), {
+        adopt: () => false,
+        meanwhile: Option.some(issued("still-valid"))
+      })
+      expect(Redacted.value(kept.accessToken)).toBe("still-valid")
+    }))
 })
 
 if (redisMissing !== undefined) {
