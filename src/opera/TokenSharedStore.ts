@@ -22,6 +22,8 @@ export interface SharedTokenSettings {
   readonly binding: Buffer
   /** How long one replica may hold the refresh claim: its token request with retries, then the claim lapses. */
   readonly holdMs: number
+  /** How long a replica without a valid token waits for the holder's before it asks OPERA itself. */
+  readonly waitMs: number
 }
 
 /**
@@ -69,16 +71,21 @@ export const makeSharedTokenStore = (store: UpstreamStateShape, settings: Shared
   const unshared = (what: string) => (error: StateUnavailable) =>
     Effect.logWarning(`shared OPERA token: ${what}; this replica goes on with its own`, { reason: error._tag })
 
+  const release = (fence: number) => store.releaseTokenRefresh(slot, fence).pipe(Effect.catchAll(unshared("claim not released")))
+
+  // Publishing releases the claim too; when it fails, the claim is given up on its own so nobody waits for the lapse.
   const publish = (token: CachedToken, fence: Option.Option<number>) =>
     Clock.currentTimeMillis.pipe(
       Effect.flatMap((now) => store.publishToken(slot, seal(token), fence, token.expiresAt, now)),
       Effect.asVoid,
-      Effect.catchAll(unshared("not stored"))
+      Effect.catchAll((error) =>
+        unshared("not stored")(error).pipe(Effect.zipRight(Option.match(fence, { onNone: () => Effect.void, onSome: release })))
+      )
     )
 
   const refresh = <E>(fetch: Effect.Effect<CachedToken, E>, terms: RefreshTerms): Effect.Effect<CachedToken, E> =>
     Effect.gen(function*() {
-      const deadline = (yield* Clock.currentTimeMillis) + settings.holdMs + 1000
+      const deadline = (yield* Clock.currentTimeMillis) + settings.waitMs
       for (;;) {
         const now = yield* Clock.currentTimeMillis
         const shared = yield* read(now)
@@ -89,7 +96,7 @@ export const makeSharedTokenStore = (store: UpstreamStateShape, settings: Shared
           // Re-read under the claim: the previous holder may have published just before releasing.
           const again = yield* read(now)
           if (Option.isSome(again) && terms.adopt(again.value[1], now)) {
-            yield* store.releaseTokenRefresh(slot, fence).pipe(Effect.catchAll(unshared("claim not released")))
+            yield* release(fence)
             return again.value[1]
           }
           // Published on success; released on failure or interruption, so the others need not wait for the lapse.
@@ -97,7 +104,7 @@ export const makeSharedTokenStore = (store: UpstreamStateShape, settings: Shared
             Effect.onExit((exit) =>
               Exit.isSuccess(exit)
                 ? publish(exit.value, Option.some(fence))
-                : store.releaseTokenRefresh(slot, fence).pipe(Effect.catchAll(unshared("claim not released")))
+                : release(fence)
             ),
             Effect.mapError((error) => ({ fetchFailed: error }))
           )
@@ -167,7 +174,8 @@ export const TokenStoreForState = Layer.unwrapEffect(Effect.gen(function*() {
       key: deriveKey(master, "opera-cloud-mcp", "shared-token/v1"),
       binding: bindingOf(connection.baseUrl, connection.clientId, connection.enterpriseId),
       // The token request has OPERA_TIMEOUT_MS and is retried twice with a short backoff.
-      holdMs: connection.timeoutMs * 3 + 2000
+      holdMs: connection.timeoutMs * 3 + 2000,
+      waitMs: connection.timeoutMs + 2000
     })
   )
 }))

@@ -61,7 +61,11 @@ local fence = tonumber(ARGV[1])
 if fence == 0 then fence = redis.call('INCR', KEYS[3]) end
 local stored = 0
 local held = redis.call('GET', KEYS[1])
-if held then stored = tonumber(string.sub(held, 1, string.find(held, '|', 1, true) - 1)) end
+-- A value that is not "fence|sealed" (changed in Redis) counts as absent, so it is replaced.
+if held then
+  local bar = string.find(held, '|', 1, true)
+  if bar then stored = tonumber(string.sub(held, 1, bar - 1)) or 0 end
+end
 local accepted = 0
 if fence > stored then
   redis.call('SET', KEYS[1], fence .. '|' .. ARGV[2], 'PX', tonumber(ARGV[3]))

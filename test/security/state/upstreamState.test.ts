@@ -213,6 +213,7 @@ describe.skipIf(redisMissing !== undefined)("upstream state (the OPERA throttle 
 
     it.live("a sealed token that does not open (tampered, or another key) is treated as absent, logged without secrets, and replaced", () =>
       Effect.promise(async () => {
+        await tokenOf(await tokenReplica())
         const [key] = tokenKeys()
         if (key === undefined) throw new Error("no shared token in Redis")
         const client = new Redis({ host: "127.0.0.1", port: redis.port, lazyConnect: true })
@@ -239,6 +240,12 @@ describe.skipIf(redisMissing !== undefined)("upstream state (the OPERA throttle 
         expect((await client.get(key))?.includes(foreignToken)).toBe(false)
         expect(logs.join("\n")).not.toContain(token)
         expect(logs.join("\n")).not.toContain(foreignToken)
+        // A value that is not even a sealed record is replaced too.
+        await client.set(key, "garbage without a fence", "PX", 600_000)
+        const afterGarbage = await tokenOf(await tokenReplica())
+        expect(await sandboxTokenRequests()).toBe(before + 3)
+        expect(await tokenOf(await tokenReplica())).toBe(afterGarbage)
+        expect(await sandboxTokenRequests()).toBe(before + 3)
         await client.quit()
       }))
   })
@@ -338,7 +345,7 @@ describe.skipIf(redisMissing !== undefined)("the throttle and the token on repli
 })
 
 describe("the shared token's refresh claim (in-process reference store, TestClock)", () => {
-  const settings = { key: randomBytes(32), binding: Buffer.alloc(32, 1), holdMs: 60_000 }
+  const settings = { key: randomBytes(32), binding: Buffer.alloc(32, 1), holdMs: 60_000, waitMs: 5_000 }
   const slot = settings.binding.toString("hex")
   const issued = (accessToken: string): CachedToken => ({ accessToken: Redacted.make(accessToken), fetchedAt: 0, expiresAt: 3_600_000 })
   const anyUsable = { adopt: (token: CachedToken, now: number) => now < token.expiresAt, meanwhile: Option.none<CachedToken>() }
@@ -360,6 +367,19 @@ describe("the shared token's refresh claim (in-process reference store, TestCloc
       // In the store it is sealed, not in clear.
       const held = Option.getOrThrow(yield* upstream.sharedToken(slot, 0))
       expect(held.sealed).not.toContain("token-from-a")
+    }))
+
+  it.effect("a holder that never finishes holds nobody up past waitMs: the waiter then asks OPERA itself", () =>
+    Effect.gen(function*() {
+      const upstream = makeInProcessUpstreamState()
+      const [a, b] = [makeSharedTokenStore(upstream, settings), makeSharedTokenStore(upstream, settings)]
+      yield* a.refresh(Effect.never, anyUsable).pipe(Effect.fork)
+      yield* TestClock.adjust(1)
+      const waiter = yield* b.refresh(Effect.succeed(issued("token-from-b")), anyUsable).pipe(Effect.fork)
+      yield* TestClock.adjust(settings.waitMs - 100)
+      expect(Option.isNone(yield* Fiber.poll(waiter))).toBe(true)
+      yield* TestClock.adjust(200)
+      expect(Redacted.value((yield* Fiber.join(waiter)).accessToken)).toBe("token-from-b")
     }))
 
   it.effect("a holder that fails or is interrupted releases the claim at once; one with a valid token does not wait", () =>
