@@ -132,7 +132,7 @@ const sharedState: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_STATE_URL", undefined, "Redis shared by every replica for limits, lockouts, blocks, confirmation tokens, the OPERA throttle and the OAuth token (`redis://` or `rediss://` for TLS; secret: it may carry the password); unset: this process's own store"),
   doc("OPERA_MCP_STATE_USERNAME", undefined, "Redis ACL user (or in the URL)"),
   doc("OPERA_MCP_STATE_PASSWORD", undefined, "Redis ACL password (secret; or in the URL)"),
-  doc("OPERA_MCP_STATE_KEY", undefined, "Key of the hashes that stand for client ids in Redis, the same on every replica (secret; required with OPERA_MCP_STATE_URL)"),
+  doc("OPERA_MCP_STATE_KEY", undefined, "Key of the hashes that stand for client ids in Redis and of the sealed labels of lockouts and blocks, the same on every replica (secret; required with OPERA_MCP_STATE_URL)"),
   doc("OPERA_MCP_STATE_TIMEOUT_MS", "1000", "Timeout of one Redis command; past it the call is refused"),
   doc("OPERA_MCP_STATE_READS_WHEN_UNAVAILABLE", "refuse", "While the shared state is unreachable: `refuse` read-only calls too, or `allow` them (calls that change data are always refused)"),
   doc("OPERA_MCP_STATE_FILE", "next to the audit database", "Without Redis: the SQLite file that keeps lockouts and blocks across restarts (`security-state.db` beside the audit database; in memory when the audit log is)")

@@ -43,23 +43,30 @@ const answers = (port: number) =>
     socket.once("error", () => resolve(false))
   })
 
-/** A real redis-server on a free loopback port, in a temp dir, with no persistence; stop() ends it. */
+/**
+ * A real redis-server on a free loopback port, in a temp dir; stop() kills it (SIGKILL) and start() brings it
+ * back on the same port and dir. No persistence unless `appendOnly` (every write fsynced to the AOF, as a
+ * deployment that must keep lockouts over a Redis restart runs it).
+ */
 export interface RedisServer {
   readonly port: number
   readonly url: string
   readonly start: () => Promise<void>
   readonly stop: () => Promise<void>
-  /** Every key and its value (strings, hashes, sorted sets), through redis-cli --scan. */
+  /** Every key and its value, each read with its type's command, through redis-cli --scan. */
   readonly dump: () => string
+  /** redis-cli against this server, e.g. `cli("DBSIZE")`. */
+  readonly cli: (...args: Array<string>) => string
   readonly dispose: () => Promise<void>
 }
 
-export const startRedis = async (): Promise<RedisServer> => {
+export const startRedis = async (options: { readonly appendOnly?: boolean } = {}): Promise<RedisServer> => {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), "opera-mcp-redis-"))
   let child: ChildProcess | undefined
+  const persistence = options.appendOnly === true ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]
   const start = async () => {
-    child = spawn(redisServerPath, ["--save", "", "--appendonly", "no", "--port", String(port), "--bind", "127.0.0.1", "--dir", dir], {
+    child = spawn(redisServerPath, ["--save", "", ...persistence, "--port", String(port), "--bind", "127.0.0.1", "--dir", dir], {
       stdio: "ignore"
     })
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -79,15 +86,23 @@ export const startRedis = async (): Promise<RedisServer> => {
   }
   const cli = (...args: Array<string>) =>
     execFileSync(redisCliPath, ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" })
+  const readers: Record<string, (key: string) => Array<string>> = {
+    string: (key) => ["GET", key],
+    hash: (key) => ["HGETALL", key],
+    zset: (key) => ["ZRANGE", key, "0", "-1", "WITHSCORES"],
+    set: (key) => ["SMEMBERS", key],
+    list: (key) => ["LRANGE", key, "0", "-1"],
+    stream: (key) => ["XRANGE", key, "-", "+"]
+  }
   const dump = () =>
     cli("--scan").split("\n").filter((key) => key !== "").map((key) => {
       const type = cli("TYPE", key).trim()
-      const value = type === "hash"
-        ? cli("HGETALL", key)
-        : type === "zset"
-        ? cli("ZRANGE", key, "0", "-1", "WITHSCORES")
-        : cli("GET", key)
-      return `${key}\n${value}`
+      // Expired between the scan and the read.
+      if (type === "none") return ""
+      const read = readers[type]
+      // A type no reader knows would escape the leak scans: that is a failure, never a skip.
+      if (read === undefined) throw new Error(`redis dump: key ${key} has type ${type}, which dump() cannot read`)
+      return `${key}\n${cli(...read(key))}`
     }).join("\n")
   await start()
   return {
@@ -96,6 +111,7 @@ export const startRedis = async (): Promise<RedisServer> => {
     start,
     stop,
     dump,
+    cli,
     dispose: async () => {
       await stop()
       rmSync(dir, { recursive: true, force: true })

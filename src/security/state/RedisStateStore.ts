@@ -5,6 +5,7 @@ import { optionalSecret, optionalText, wholeNumber } from "../../config/settings
 import { consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
 import type { FailureTally, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
+import { makeLabelSeal } from "./sealedLabels.js"
 import { makeRedisUpstreamState } from "./upstreamState.js"
 
 export class StateStoreMisconfigured extends Schema.TaggedError<StateStoreMisconfigured>()("StateStoreMisconfigured", {
@@ -50,8 +51,8 @@ const parseUrl = (url: Redacted.Redacted<string>) =>
  * Redis is away (`enableOfflineQueue: false`), so a call never hangs: it is
  * refused with `StateUnavailable`, and the store answers again by itself once
  * ioredis has reconnected. Client ids appear in Redis only as keyed hashes;
- * lockout and block entries carry a label for the health check, which is the
- * client's name, or the hash for source addresses (personal data).
+ * lockout and block entries carry a label for the health check (the client's
+ * name, or the hash for source addresses), sealed (`sealedLabels.ts`).
  */
 export const RedisStateStore = Layer.scoped(
   StateStore,
@@ -108,9 +109,11 @@ export const RedisStateStore = Layer.scoped(
     const available = yield* Ref.make(connected)
 
     const hash = (id: string) => createHmac("sha256", hashKey).update(id, "utf8").digest("base64url").slice(0, 32)
-    const labelOf = (id: string) => id.startsWith("source:") ? `source:${hash(id).slice(0, 16)}` : id
     const lockoutsKey = `${prefix}lockouts`
     const blocksKey = `${prefix}blocks`
+    const labels = makeLabelSeal(hashKey)
+    const labelOf = (place: string, id: string) =>
+      labels.seal(place, hash(id), id.startsWith("source:") ? `source:${hash(id).slice(0, 16)}` : id)
 
     const run = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, StateUnavailable> =>
       Effect.tryPromise({ try: call, catch: (cause) => cause }).pipe(
@@ -137,17 +140,20 @@ export const RedisStateStore = Layer.scoped(
     const lockouts = (now: number) =>
       run("lockouts", () => redis.hgetall(lockoutsKey)).pipe(
         Effect.map((all): ReadonlyArray<StoredLockout> =>
-          Object.values(all).filter((held) => untilOf(held) > now)
-            .map((held) => ({ clientId: held.slice(held.indexOf("|") + 1), until: untilOf(held) }))
+          Object.entries(all).filter(([, held]) => untilOf(held) > now)
+            .map(([field, held]) => ({
+              clientId: labels.open(lockoutsKey, field, held.slice(held.indexOf("|") + 1)),
+              until: untilOf(held)
+            }))
             .sort((a, b) => a.clientId.localeCompare(b.clientId))
         )
       )
 
-    const decodeBlock = (held: string): StoredBlock | undefined => {
+    const decodeBlock = (field: string, held: string): StoredBlock | undefined => {
       const [until, incidentId, ...label] = held.split("|")
       return until === undefined || incidentId === undefined
         ? undefined
-        : { until: Number(until), incidentId, clientId: label.join("|") }
+        : { until: Number(until), incidentId, clientId: labels.open(blocksKey, field, label.join("|")) }
     }
 
     return StateStore.of({
@@ -168,7 +174,7 @@ export const RedisStateStore = Layer.scoped(
             policy.lockoutMs,
             member(now),
             hash(key),
-            labelOf(key)
+            labelOf(lockoutsKey, key)
           )).pipe(Effect.map((reply): FailureTally => {
             const [locked, value, fresh] = reply as [number, number, number]
             return locked === 1
@@ -180,25 +186,25 @@ export const RedisStateStore = Layer.scoped(
           Effect.map((held) => Option.filter(Option.map(Option.fromNullable(held), untilOf), (until) => until > now))
         ),
       lockOut: (key, until) =>
-        run("lockOut", () => redis.eval(lockOutScript, 1, lockoutsKey, hash(key), until, labelOf(key))).pipe(Effect.asVoid),
+        run("lockOut", () => redis.eval(lockOutScript, 1, lockoutsKey, hash(key), until, labelOf(lockoutsKey, key))).pipe(Effect.asVoid),
       clearLockout: (key) =>
         run("clearLockout", () => redis.multi().hdel(lockoutsKey, hash(key)).del(`${prefix}fail:${hash(key)}`).exec())
           .pipe(Effect.asVoid),
       lockouts,
       setBlock: (key, block) =>
-        run("setBlock", () => redis.hset(blocksKey, hash(key), `${block.until}|${block.incidentId}|${labelOf(key)}`))
+        run("setBlock", () => redis.hset(blocksKey, hash(key), `${block.until}|${block.incidentId}|${labelOf(blocksKey, key)}`))
           .pipe(Effect.asVoid),
       blockOf: (key, now) =>
         run("blockOf", () => redis.hget(blocksKey, hash(key))).pipe(
           Effect.map((held) =>
-            Option.filter(Option.fromNullable(held === null ? undefined : decodeBlock(held)), (block) => block.until > now)
+            Option.filter(Option.fromNullable(held === null ? undefined : decodeBlock(hash(key), held)), (block) => block.until > now)
           )
         ),
       clearBlock: (key) => run("clearBlock", () => redis.hdel(blocksKey, hash(key))).pipe(Effect.asVoid),
       blocks: (now) =>
         run("blocks", () => redis.hgetall(blocksKey)).pipe(
           Effect.map((all) =>
-            Object.values(all).map(decodeBlock).filter((block): block is StoredBlock =>
+            Object.entries(all).map(([field, held]) => decodeBlock(field, held)).filter((block): block is StoredBlock =>
               block !== undefined && block.until > now
             ).sort((a, b) => a.clientId.localeCompare(b.clientId))
           )

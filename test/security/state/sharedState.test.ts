@@ -141,6 +141,25 @@ describe.skipIf(redisMissing !== undefined)("shared security state in a real Red
     for (const secret of [answer.token, stateKey, "203.0.113.77", "123456", "HOTEL1"]) expect(contents).not.toContain(secret)
   })
 
+  it("lockout and block labels are sealed in Redis: every replica with the key reads the name, Redis holds none", async () => {
+    const [a, b] = [redisReplica(), redisReplica()]
+    const other = redisReplica({ OPERA_MCP_STATE_KEY: "another-key-of-another-deployment-0123456789" })
+    const name = "oauth:ada.lovelace@hotel.example"
+    await run(a, RateLimiter.pipe(Effect.flatMap((limiter) => limiter.lockOut(name, 4_000_000_000_000))))
+    await run(a, StateStore.pipe(Effect.flatMap((store) =>
+      store.setBlock(name, { clientId: name, until: 4_000_000_000_000, incidentId: "INC-7" }, 0)
+    )))
+    const lockouts = await run(b, StateStore.pipe(Effect.flatMap((store) => store.lockouts(1))))
+    expect(lockouts.map((lockout) => lockout.clientId)).toContain(name)
+    const block = await run(b, StateStore.pipe(Effect.flatMap((store) => store.blockOf(name, 1))))
+    expect(Option.map(block, (found) => found.clientId)).toEqual(Option.some(name))
+    expect(redis.dump()).not.toContain("ada.lovelace")
+    // Another key hashes the name elsewhere and cannot open the labels: it reads them as unreadable, not as names.
+    const foreign = await run(other, StateStore.pipe(Effect.flatMap((store) => store.blocks(1))))
+    expect(foreign.length).toBeGreaterThan(0)
+    for (const entry of foreign) expect(entry.clientId).toMatch(/^unreadable:/)
+  })
+
   it("Redis killed mid-run: writes refused with a clear message, health degraded, recovery by itself", async () => {
     const a = redisReplica()
     const take = (readOnly: boolean) =>
