@@ -24,7 +24,7 @@ const connection: ReadonlyArray<SettingDoc> = [
   doc("OPERA_USERNAME", undefined, "Integration user for the password grant (with OPERA_PASSWORD)"),
   doc("OPERA_PASSWORD", undefined, "Integration user's password (secret)"),
   doc("OPERA_TIMEOUT_MS", "30000", "Timeout of one OPERA request"),
-  doc("OPERA_UPSTREAM_MAX_RPS", "50", "Most OPERA requests per second from this process (OHIP throttles above ~50)"),
+  doc("OPERA_UPSTREAM_MAX_RPS", "50", "Most OPERA requests per second from this application: this process, or every replica together with OPERA_MCP_STATE_URL (OHIP throttles above ~50 per application and environment)"),
   doc("OPERA_UPSTREAM_MAX_WAIT_MS", "1000", "Longest a request waits for its turn before it is refused")
 ]
 
@@ -129,7 +129,7 @@ const security: ReadonlyArray<SettingDoc> = [
 ]
 
 const sharedState: ReadonlyArray<SettingDoc> = [
-  doc("OPERA_MCP_STATE_URL", undefined, "Redis shared by every replica for limits, lockouts, blocks, confirmation tokens and rounds, threat profiles and key revocations (`redis://` or `rediss://` for TLS; secret: it may carry the password); unset: this process's own store"),
+  doc("OPERA_MCP_STATE_URL", undefined, "Redis shared by every replica for limits, lockouts, blocks, confirmation tokens and rounds, threat profiles, key revocations, the OPERA throttle and the OAuth token (`redis://` or `rediss://` for TLS; secret: it may carry the password); unset: this process's own store"),
   doc("OPERA_MCP_STATE_USERNAME", undefined, "Redis ACL user (or in the URL)"),
   doc("OPERA_MCP_STATE_PASSWORD", undefined, "Redis ACL password (secret; or in the URL)"),
   doc("OPERA_MCP_STATE_KEY", undefined, "Key of the hashes that stand for client ids, guest ids and key ids in Redis and of the sealed labels of lockouts and blocks, the same on every replica (secret; required with OPERA_MCP_STATE_URL)"),

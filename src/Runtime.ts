@@ -6,7 +6,7 @@ import { OperaConnectionFromEnv } from "./config/OperaConnection.js"
 import { SecurityConfig } from "./config/SecurityConfig.js"
 import { OperaClient } from "./opera/OperaClient.js"
 import { TokenCache } from "./opera/TokenCache.js"
-import { TokenStoreLive } from "./opera/TokenFileStore.js"
+import { TokenStoreForState } from "./opera/TokenSharedStore.js"
 import type { SandboxOptions } from "./sandbox/Sandbox.js"
 import { Sandbox } from "./sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./sandbox/SandboxConnection.js"
@@ -41,13 +41,6 @@ export const HttpClientLive = Layer.unwrapEffect(
   )
 )
 
-const OperaLive = OperaClient.Default.pipe(
-  Layer.provideMerge(TokenCache.Default),
-  Layer.provide(AuditLog.Default),
-  Layer.provideMerge(UpstreamThrottle.Default),
-  Layer.provide(TokenStoreLive.pipe(Layer.provide(NodeFileSystem.layer))),
-  Layer.provide(HttpClientLive)
-)
 
 /** Settings that make `--sandbox` work out of the box; the environment still wins. */
 const sandboxDefaults: ReadonlyArray<readonly [string, string]> = [
@@ -78,6 +71,17 @@ const configFor = (mode: Mode) =>
 // The security state: Redis shared by every replica when OPERA_MCP_STATE_URL is set, else this process's own.
 const StateStoreLive = Layer.unwrapEffect(
   stateUrlIsSet.pipe(Effect.map((shared) => shared ? RedisStateStore : InProcessStateStore))
+)
+
+// OPERA: the throttle and the OAuth token go through the same state store as the security services
+// (one instance: layers are shared by reference), so with Redis they hold for every replica together.
+const OperaLive = OperaClient.Default.pipe(
+  Layer.provideMerge(TokenCache.Default),
+  Layer.provide(AuditLog.Default),
+  Layer.provideMerge(UpstreamThrottle.DefaultWithoutDependencies),
+  Layer.provide(TokenStoreForState.pipe(Layer.provide(NodeFileSystem.layer))),
+  Layer.provide(HttpClientLive),
+  Layer.provide(StateStoreLive)
 )
 
 // Threat monitoring: the built-in detectors, events into the audit log, incidents alerted over HTTP and SMTP.

@@ -8,7 +8,7 @@ import { KnownSecrets } from "../security/redaction/KnownSecrets.js"
 import type { OperaError } from "./errors.js"
 import type { TokenCredentials } from "./OAuth.js"
 import { requestToken } from "./OAuth.js"
-import type { CachedToken } from "./TokenStore.js"
+import type { CachedToken, RefreshTerms } from "./TokenStore.js"
 import { TokenStore } from "./TokenStore.js"
 
 
@@ -91,10 +91,8 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
         schedule: Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(2))),
         while: (error: OperaError) => error._tag === "OperaUnavailable"
       }),
-      Effect.tap((token) =>
-        Ref.set(current, Option.some(token)).pipe(
-          Effect.zipRight(Ref.set(lastFailure, Option.none())),
-          Effect.zipRight(store.save(token)),
+      Effect.tap(() =>
+        Ref.set(lastFailure, Option.none()).pipe(
           Effect.zipRight(recordAuth("success", `OPERA token fetched (${grant} grant)`))
         )
       ),
@@ -104,6 +102,17 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
         )
       )
     )
+
+    /**
+     * A new token through the store: fetched here, or (with a store the replicas share) the one another
+     * replica fetched meanwhile. Every token this cache hands out is known to the redaction.
+     */
+    const renew = (terms: RefreshTerms) =>
+      store.refresh(fetchFresh, terms).pipe(
+        Effect.tap((token) =>
+          secrets.remember("OPERA_TOKEN", token.accessToken).pipe(Effect.zipRight(Ref.set(current, Option.some(token))))
+        )
+      )
 
     const restored = yield* store.load
     if (Option.isSome(restored) && usable(restored.value, yield* Clock.currentTimeMillis)) {
@@ -116,11 +125,13 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           const cached = yield* Ref.get(current)
-          const due = Option.match(cached, {
-            onNone: () => true,
-            onSome: (token) => force || now >= token.expiresAt - refreshAheadMs || !usable(token, now)
+          const dueAt = (token: CachedToken, at: number) => at >= token.expiresAt - refreshAheadMs || !usable(token, at)
+          const due = Option.match(cached, { onNone: () => true, onSome: (token) => force || dueAt(token, now) })
+          if (!due) return Option.getOrThrow(cached)
+          return yield* renew({
+            adopt: (token, at) => !force && !dueAt(token, at),
+            meanwhile: Option.filter(cached, (token) => !force && usable(token, now))
           })
-          return due ? yield* fetchFresh : Option.getOrThrow(cached)
         })
       )
 
@@ -134,7 +145,9 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
           // Re-read under the permit: the caller before us may have fetched it already.
           const again = yield* Ref.get(current)
           const at = yield* Clock.currentTimeMillis
-          return Option.isSome(again) && usable(again.value, at) ? again.value : yield* fetchFresh
+          return Option.isSome(again) && usable(again.value, at)
+            ? again.value
+            : yield* renew({ adopt: usable, meanwhile: Option.none() })
         })
       )
       return token.accessToken
@@ -142,11 +155,11 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
 
     /** Drops the token a request was refused with, unless a newer one has replaced it already. */
     const invalidate = (rejected: Redacted.Redacted<string>) =>
-      Ref.update(current, (cached) =>
+      Ref.modify(current, (cached): readonly [Option.Option<CachedToken>, Option.Option<CachedToken>] =>
         Option.isSome(cached) && Redacted.value(cached.value.accessToken) === Redacted.value(rejected)
-          ? Option.none()
-          : cached
-      ).pipe(Effect.zipRight(store.clear))
+          ? [cached, Option.none()]
+          : [Option.none(), cached]
+      ).pipe(Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: store.discard })))
 
     /**
      * Switches to a new client secret after proving it works: a token is fetched

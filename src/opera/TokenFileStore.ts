@@ -10,10 +10,11 @@ import { decodeKeySetting, KeyMisconfigured } from "../crypto/keyMaterial.js"
 import { masterKeySetting } from "../crypto/Keyring.js"
 import { deriveKey } from "../crypto/mac.js"
 import type { CachedToken } from "./TokenStore.js"
-import { TokenStore } from "./TokenStore.js"
+import { localTokenStore, TokenStore } from "./TokenStore.js"
 
 const CacheFile = Schema.parseJson(Schema.Struct({ version: Schema.Literal(1), sealed: Schema.String }))
-const CachedPlain = Schema.parseJson(Schema.Struct({
+/** A token as sealed: the access token in clear only inside the AEAD. */
+export const CachedPlain = Schema.parseJson(Schema.Struct({
   accessToken: Schema.String,
   fetchedAt: Schema.Number,
   expiresAt: Schema.Number
@@ -95,5 +96,5 @@ export const TokenStoreLive = Layer.unwrapEffect(Effect.gen(function*() {
 
   const clear = fs.remove(file).pipe(Effect.ignore)
 
-  return Layer.succeed(TokenStore, { load, save, clear })
+  return Layer.succeed(TokenStore, localTokenStore({ load, save, clear }))
 }))

@@ -1,8 +1,11 @@
-import { Clock, Config, Effect, Ref } from "effect"
+import { Clock, Config, Effect, Redacted, Ref } from "effect"
+import { createHash } from "node:crypto"
+import { OperaConnection } from "../config/OperaConnection.js"
 import { wholeNumber } from "../config/settings.js"
 import { UpstreamThrottled } from "./errors.js"
-import { recent } from "./rateLimit/slidingLog.js"
-import type { SlidingLog } from "./rateLimit/slidingLog.js"
+import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
+import { StateStore } from "./state/StateStore.js"
+import { reserveSlot } from "./state/upstreamState.js"
 
 /**
  * `OPERA_UPSTREAM_MAX_RPS` (default 50, OHIP's documented throttle per
@@ -14,40 +17,55 @@ export const upstreamThrottleConfig = Config.all({
   maxWaitMs: wholeNumber("OPERA_UPSTREAM_MAX_WAIT_MS", { min: 0, max: 60_000 }).pipe(Config.withDefault(1000))
 })
 
-const second = 1000
-
 /**
- * The pace of all OPERA traffic from this process: at most `maxRps` requests
- * start in any one-second window, whichever tool sends them.
+ * The pace of all OPERA traffic of this application: at most `maxRps`
+ * requests start in any one-second window, whichever tool and, with Redis,
+ * whichever replica sends them (OHIP throttles per application and
+ * environment, so the bound is keyed by OPERA's URL and the app key).
  *
  * Each request reserves the earliest start instant (a "slot") that keeps the
- * bound: now, or one second after the slot `maxRps` places back. Slots are
- * handed out in non-decreasing order, so the reservation log stays sorted and
- * the newest slot only has to be checked against the window ending at it. A
- * request waits for its slot (our own pacing, so a short delay is fine) unless
- * the wait would exceed `maxWaitMs`; then it is refused without reserving.
- * A request interrupted while waiting keeps its slot: the pace only gets slower.
+ * bound: now, or one second after the slot `maxRps` places back, in one
+ * atomic step of the state store (one Redis round trip). A request waits for
+ * its slot (our own pacing, so a short delay is fine) unless the wait would
+ * exceed `maxWaitMs`; then it is refused without reserving. A request
+ * interrupted while waiting keeps its slot: the pace only gets slower.
+ *
+ * While the shared state is unreachable, each replica paces its own traffic
+ * (the calls that get this far are reads the operator allows then; writes
+ * were refused before reaching OPERA).
  */
 export class UpstreamThrottle extends Effect.Service<UpstreamThrottle>()("opera/UpstreamThrottle", {
   effect: Effect.gen(function*() {
     const { maxRps, maxWaitMs } = yield* upstreamThrottleConfig
-    const slots = yield* Ref.make<SlidingLog>([])
+    const store = yield* StateStore
+    const connection = yield* OperaConnection
+    // The application and environment, never the app key itself (the store hashes what it is given again).
+    const key = createHash("sha256")
+      .update(["opera-upstream/v1", connection.baseUrl, Redacted.value(connection.appKey)].join("\u0000"))
+      .digest("hex")
+    const ownSlots = yield* Ref.make<ReadonlyArray<number>>([])
+    const warned = yield* Ref.make(false)
+
+    const paceHere = (now: number) =>
+      Ref.getAndSet(warned, true).pipe(
+        Effect.flatMap((was) =>
+          was ? Effect.void : Effect.logWarning("OPERA throttle: the shared state is unreachable; pacing this replica alone")
+        ),
+        Effect.zipRight(Ref.modify(ownSlots, (log) => reserveSlot(log, now, maxRps, maxWaitMs)))
+      )
 
     /** Wait for this request's turn toward OHIP, or fail at once when the wait would be too long. */
     const take = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const waitMs = yield* Ref.modify(slots, (log): readonly [number, SlidingLog] => {
-        const counted = recent(log, now, second)
-        const blocking = counted.length < maxRps ? undefined : counted[counted.length - maxRps]
-        const slot = blocking === undefined ? now : Math.max(now, blocking + second)
-        if (slot - now > maxWaitMs) return [slot - now, counted]
-        const next = [...counted, slot]
-        return [slot - now, next.length > maxRps ? next.slice(next.length - maxRps) : next]
-      })
+      const waitMs = yield* store.upstream.pace(key, maxRps, maxWaitMs, now).pipe(
+        Effect.tap(() => Ref.set(warned, false)),
+        Effect.catchTag("StateUnavailable", () => paceHere(now))
+      )
       if (waitMs > maxWaitMs) return yield* UpstreamThrottled.after(waitMs, maxRps)
       if (waitMs > 0) yield* Effect.sleep(waitMs)
     }).pipe(Effect.withSpan("UpstreamThrottle.take"))
 
     return { take, maxRps, maxWaitMs } as const
-  })
+  }),
+  dependencies: [InProcessStateStoreDefault]
 }) {}

@@ -50,8 +50,8 @@ export const operaLayers = (
     Layer.provideMerge(base)
   )
   return OperaClient.Default.pipe(
-    Layer.provideMerge(tokens),
     Layer.provideMerge(UpstreamThrottle.Default),
+    Layer.provideMerge(tokens),
     Layer.provide(config)
   )
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, ConfigProvider, Effect, Either, FastCheck as fc, Fiber, TestClock } from "effect"
+import { Clock, ConfigProvider, Effect, Either, FastCheck as fc, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import type { OperaConnectionShape } from "../../src/config/OperaConnection.js"
+import { OperaConnection } from "../../src/config/OperaConnection.js"
 import { RateLimiter } from "../../src/security/RateLimiter.js"
 import { UpstreamThrottle } from "../../src/security/UpstreamThrottle.js"
 
@@ -170,11 +172,25 @@ describe("RateLimiter lockout", () => {
     ))
 })
 
+const throttledConnection: OperaConnectionShape = {
+  baseUrl: "https://opera.example.test",
+  clientId: "hotel-app",
+  clientSecret: Redacted.make("not-a-real-secret"),
+  clientSecretFile: Option.none(),
+  appKey: Redacted.make("not-a-real-app-key"),
+  enterpriseId: Option.none(),
+  hotelId: "HOTEL1",
+  scope: Option.none(),
+  username: Option.none(),
+  password: Option.none(),
+  timeoutMs: 30_000
+}
+
 describe("UpstreamThrottle", () => {
   const withThrottle = <A, E>(program: (throttle: UpstreamThrottle) => Effect.Effect<A, E>, maxRps: number, maxWaitMs: number) =>
     UpstreamThrottle.pipe(
       Effect.flatMap(program),
-      Effect.provide(UpstreamThrottle.Default),
+      Effect.provide(UpstreamThrottle.Default.pipe(Layer.provide(Layer.succeed(OperaConnection, throttledConnection)))),
       withSettings({ OPERA_UPSTREAM_MAX_RPS: maxRps, OPERA_UPSTREAM_MAX_WAIT_MS: maxWaitMs })
     )
 

@@ -10,6 +10,7 @@ import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
 import { inProcessDecisions } from "./inProcessDecisions.js"
 import type { Admission, FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
+import { makeInProcessUpstreamState } from "./upstreamState.js"
 
 interface Once {
   readonly record: string
@@ -282,7 +283,10 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
       status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads }),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
       ...(yield* inProcessDecisions),
-      ...operatorSection
+      ...operatorSection,
+
+      // ── Upstream: the OPERA throttle and the shared OAuth token ──
+      upstream: makeInProcessUpstreamState()
     })
   })
 

@@ -7,6 +7,7 @@ import { admitScript, consumeScript, failureScript, lockOutScript, takeScript } 
 import type { Admission, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeLabelSeal } from "./sealedLabels.js"
+import { makeRedisUpstreamState } from "./upstreamState.js"
 
 export class StateStoreMisconfigured extends Schema.TaggedError<StateStoreMisconfigured>()("StateStoreMisconfigured", {
   setting: Schema.String,
@@ -277,7 +278,10 @@ export const RedisStateStore = Layer.scoped(
       ),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
       ...redisDecisions({ redis, run, hash, hashKey, prefix }),
-      ...operatorSection
+      ...operatorSection,
+
+      // ── Upstream: the OPERA throttle and the shared OAuth token ──
+      upstream: makeRedisUpstreamState({ redis, run, hash, prefix })
     })
   })
 )

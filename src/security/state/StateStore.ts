@@ -1,6 +1,7 @@
 import { Config, Context, Effect, Schema } from "effect"
 import type { Option } from "effect"
 import type { RecordedCall } from "../threat/model.js"
+import type { UpstreamStateShape } from "./upstreamState.js"
 
 /**
  * The store that holds the security decisions every replica must share:
@@ -59,6 +60,9 @@ export interface StateStoreShape {
   readonly consumeOnce: (key: string, claim: string, now: number) => Effect.Effect<Option.Option<OnceRecord>, StateUnavailable>
   /** Whether the store answers now, for the health check and readiness. */
   readonly status: Effect.Effect<StateStatus>
+
+  // ── Upstream: the OPERA throttle and the shared OAuth token (see upstreamState.ts) ──
+  readonly upstream: UpstreamStateShape
 }
 
 /** A single-use record as it was before `consumeOnce` looked at it. */
