@@ -19,7 +19,6 @@ import { cleanup } from "./audit/retention.js"
 import { openRow, toStoredRow } from "./audit/rows.js"
 import { shredExpired } from "./audit/shred.js"
 import { personalDataSummary } from "./audit/shredReport.js"
-import { auditUnavailable } from "./audit/sqliteFailure.js"
 import { verifyAgainstHistory } from "./audit/verifyHistory.js"
 
 type Role = "server" | "maintenance"
@@ -296,11 +295,7 @@ const makeAuditLog = (role: Role) =>
       yield* Effect.gen(function*() {
         const state = yield* Ref.get(connection)
         if (state._tag !== "Open") return
-        const notOk = auditUnavailable(path, "pass its integrity check")
-        const rows = yield* state.open.context.store.sql.unsafe<{ readonly quick_check?: unknown }>(
-          "PRAGMA quick_check(1)"
-        ).pipe(Effect.mapError(notOk))
-        if (rows[0]?.quick_check !== "ok") return yield* notOk({ code: "SQLITE_CORRUPT" })
+        yield* state.open.context.store.integrityCheck
       }).pipe(Effect.tapError(noteDamage), quietly("integrity check"), Effect.forkScoped)
       yield* shape.checkpoint.pipe(
         quietly("checkpoint"),

@@ -59,15 +59,16 @@ export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
     // Shredded period keys come header-only: their rows are vouched for by the chain MAC alone.
     const openingKeys = context.periodKeys.openingKeys((yield* context.store.keys).map((row) => row.generation))
     const sealedOpens = makeRowSealedCheck(context.logId, aadDomain, makeSealedCheck(openingKeys, { createDecipheriv }), deps)
-    const useWorkers = threads.workers > 0 && total >= threads.minRows && context.store.path !== ":memory:"
-    if (!useWorkers) {
+    const scanFile = context.store.scanFile
+    const useWorkers = threads.workers > 0 && total >= threads.minRows && Option.isSome(scanFile)
+    if (!useWorkers || Option.isNone(scanFile)) {
       const [whole] = splitRange(options, total)
       return Option.fromNullable(yield* scanInThread(context, whole!, sealedOpens, report))
     }
     const jobs = splitRange(options, threads.chunkRows)
     return yield* Effect.scoped(Effect.gen(function*() {
       const pool = yield* makeScanPool({
-        dbPath: context.store.path,
+        dbPath: scanFile.value,
         // KeyObjects, not bytes: what a worker is handed prints as `SecretKeyObject {}` if anything ever logs it.
         chainKey: createSecretKey(context.chainKey),
         rowDomain,

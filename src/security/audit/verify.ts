@@ -241,12 +241,7 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
 /** Rows in (after, through] sealed under a shredded key (their header matched it, and their MAC held). */
 const countShredded = (context: AuditContext, after: number, through: number) => {
   const keyIds = context.periodKeys.shreddedKeyIds()
-  const { sql } = context.store
-  return keyIds.length === 0 ? Effect.succeed(0) : sql<{ readonly n: number }>`SELECT count(*) AS n FROM audit_events
-    WHERE sequence > ${after} AND sequence <= ${through} AND ${sql.in("key_id", keyIds)}`.pipe(
-    Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-    context.store.failed("count shredded rows")
-  )
+  return keyIds.length === 0 ? Effect.succeed(0) : context.store.countUnderKeys(after, through, keyIds)
 }
 
 /** The stored MAC of one row (None if it is gone or unreadable: the walk then starts over from the anchor). */
