@@ -39,6 +39,18 @@ export interface VerifyResult {
   /** Rows whose personal fields were shredded by personal-data retention (signed shred record; chain verified). */
   readonly shreddedRows: number
   readonly failure?: VerifyFailure
+  /** PostgreSQL: the verdict of each chain (the figures above are their sums, the failure the first chain's). */
+  readonly chains?: ReadonlyArray<ChainVerdict>
+}
+
+export interface ChainVerdict {
+  readonly chainId: number
+  readonly ok: boolean
+  readonly rowsChecked: number
+  readonly firstSequence: number
+  readonly lastSequence: number
+  readonly checkpointsChecked: number
+  readonly failure?: VerifyFailure
 }
 
 export interface VerifyOptions {
