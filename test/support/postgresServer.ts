@@ -59,6 +59,8 @@ export interface PostgresServer {
   readonly psql: (sql: string, database?: string) => string
   /** pg_dump of a database in the custom format, to the given file. */
   readonly dump: (database: string, file: string) => void
+  /** The data of a database as pg_dump prints it (plain SQL), for leak scans. */
+  readonly dumpText: (database: string) => string
   /** Drops and recreates the database from a dump made by `dump`. */
   readonly restore: (database: string, file: string) => void
   readonly dir: string
@@ -119,6 +121,7 @@ export const startPostgres = async (): Promise<PostgresServer> => {
     dump: (database, file) => {
       client("pg_dump", ["-d", database, "-Fc", "-f", file])
     },
+    dumpText: (database) => client("pg_dump", ["-d", database, "--data-only"]),
     restore: (database, file) => {
       psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}' AND pid <> pg_backend_pid()`)
       psql(`DROP DATABASE ${database}`)

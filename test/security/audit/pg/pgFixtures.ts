@@ -22,7 +22,6 @@ export const freshDatabase = (server: PostgresServer) => {
         .replaceAll("opera_audit_writer", `writer_${suffix}`)
         .replaceAll("opera_audit_maintenance", `maint_${suffix}`)
         .replaceAll("opera_audit_reader", `reader_${suffix}`)
-      server.psql(sql.replace(/^CREATE ROLE .*$/gm, ""), name)
       for (const [role, password] of [["writer", passwords.writer], ["maint", passwords.maintenance], ["reader", passwords.reader]] as const) {
         server.psql(`CREATE ROLE ${role}_${suffix} LOGIN PASSWORD '${password}' NOSUPERUSER NOINHERIT`)
       }
