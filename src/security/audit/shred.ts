@@ -82,7 +82,12 @@ export const shredExpired = (context: AuditContext, options: ShredOptions) =>
     )
     const walCleared = options.dryRun || recent === 0 ? !options.dryRun : yield* context.store.clearWal
     if (!walCleared && !options.dryRun) {
-      yield* Effect.logWarning("audit: shredded data keys may still be in the WAL (a reader held it); retried next run")
+      yield* Effect.logWarning(
+        context.store.dialect === "postgresql"
+          ? "audit: shredded data keys stay in PostgreSQL's WAL and dead tuples until the tables' owner runs " +
+            "VACUUM audit_period_keys"
+          : "audit: shredded data keys may still be in the WAL (a reader held it); retried next run"
+      )
     }
 
     const legacyRowsPastWindow = yield* sql`SELECT count(*) AS n FROM audit_events
