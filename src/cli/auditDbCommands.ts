@@ -5,7 +5,6 @@ import { Console, Effect, Layer, Option, Redacted } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AuditConfig } from "../security/audit/AuditConfig.js"
 import { resolveAuditKeys } from "../security/audit/auditKeys.js"
-import { initPgAuditDb, migrateSqliteToPg } from "../security/audit/pg/pgAdmin.js"
 import { isPostgresUrl, parsePgUrl } from "../security/audit/pg/pgSettings.js"
 import { rolesSql } from "../security/audit/pg/roles.js"
 import { AuditCommandFailed } from "./auditCommands.js"
@@ -51,6 +50,7 @@ const initDb = Command.make("init-db", {
       })
     }
     const settings = yield* adminSettings(yield* displayOf(audit.dbUrl.value))
+    const { initPgAuditDb } = yield* Effect.promise(() => import("../security/audit/pg/pgAdmin.js"))
     const result = yield* initPgAuditDb({ url: audit.dbUrl.value, ...settings })
     yield* Console.log(json ? JSON.stringify(result) : [
       `audit schema of ${result.database} is at version ${result.schemaVersion}; log id ${result.logId}`,
@@ -76,6 +76,7 @@ const migrate = Command.make("migrate", {
     }
     const display = yield* displayOf(to)
     const settings = yield* adminSettings(display)
+    const { migrateSqliteToPg } = yield* Effect.promise(() => import("../security/audit/pg/pgAdmin.js"))
     const result = yield* migrateSqliteToPg({ url: to, from: source, ...settings })
     yield* Console.log(json ? JSON.stringify(result) : [
       `moved ${result.rows} rows of ${source} into ${result.database}`,

@@ -9,7 +9,6 @@ import type { AuditLogShape, CleanupRequest, ExportRequest, ShredRequest, Verify
 import { disabledAuditLog } from "./audit/AuditLogShape.js"
 import type { AuditConnection } from "./audit/connect.js"
 import { connectAuditLog } from "./audit/connect.js"
-import { connectPgAuditLog } from "./audit/pg/connectPg.js"
 import { parsePgUrl } from "./audit/pg/pgSettings.js"
 import { verifyEveryChain } from "./audit/verifyChains.js"
 import { AuditEventInvalid, AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
@@ -74,8 +73,9 @@ const makeAuditLog = (role: Role) =>
     const scope = yield* Effect.scope
     const connectOnce = Effect.gen(function*() {
       const child = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+      // The PostgreSQL driver is loaded only when a URL is set (a chunk of its own: SQLite start-up stays as fast).
       const connecting: Effect.Effect<AuditConnection, AuditUnavailable, Scope.Scope> = Option.isSome(pgUrl)
-        ? connectPgAuditLog({
+        ? Effect.flatMap(Effect.promise(() => import("./audit/pg/connectPg.js")), ({ connectPgAuditLog }) => connectPgAuditLog({
           url: pgUrl.value,
           caFile: audit.dbCaFile,
           keys,
@@ -86,7 +86,7 @@ const makeAuditLog = (role: Role) =>
           writerId: audit.writerId,
           leaseMs: audit.writerLeaseSeconds * 1000,
           writes: true
-        })
+        }))
         : connectAuditLog({
           path,
           keys,
