@@ -236,6 +236,40 @@ describe.skipIf(postgresMissing !== undefined)("audit log on PostgreSQL", () => 
       expect(trail[0]?.sensitive.emails).toEqual([guest.email])
     }).pipe(Effect.provide(NodeFileSystem.layer)), 60_000)
 
+  it.live("retention as the maintenance role removes an old prefix of each chain behind a signed anchor; the rest verifies", () =>
+    Effect.gen(function*() {
+      const db = freshDatabase(server)
+      const key = freshKey()
+      yield* Effect.flatMap(AuditLog, (audit) =>
+        Effect.forEach(Array.from({ length: 3000 }, (_, i) => i), (i) => audit.append(toolCall({ correlationId: `r-${i}` })), {
+          concurrency: 64,
+          discard: true
+        })
+      ).pipe(
+        withAuditLog({ OPERA_SECURITY_AUDIT_DB_URL: db.ownerUrl, OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: key }),
+        Effect.scoped
+      )
+      const roles = db.grantRoles()
+      const capped = { OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: key, OPERA_SECURITY_AUDIT_DB_MAX_SIZE_MB: "1" }
+      // The writer role has no DELETE: retention is refused, nothing is removed.
+      const refused = yield* Effect.flip(Effect.flatMap(AuditLog, (audit) => audit.cleanup()).pipe(
+        withMaintenanceLog({ ...capped, OPERA_SECURITY_AUDIT_DB_URL: roles.writerUrl }),
+        Effect.scoped
+      ))
+      expect(refused.message).toMatch(/permission denied \(SQLSTATE 42501\)/)
+      const cleaned = yield* Effect.flatMap(AuditLog, (audit) => audit.cleanup()).pipe(
+        withMaintenanceLog({ ...capped, OPERA_SECURITY_AUDIT_DB_URL: roles.maintenanceUrl }),
+        Effect.scoped
+      )
+      expect(cleaned.removedForSize).toBeGreaterThan(0)
+      expect(cleaned.anchorSequence).not.toBeNull()
+      const verdict = yield* verifyWith({ ...capped, OPERA_SECURITY_AUDIT_DB_URL: roles.readerUrl })
+      expect(verdict.failure).toBeUndefined()
+      expect(verdict.ok).toBe(true)
+      // The rows left, plus the admin row that recorded the cleanup.
+      expect(verdict.rowsChecked).toBe(3000 - cleaned.removedRows + 1)
+    }), 120_000)
+
   it.live("leak scan: no personal data, key or password in clear in the database", () =>
     Effect.gen(function*() {
       const db = freshDatabase(server)
