@@ -1,4 +1,4 @@
-import { Effect, Option, Ref } from "effect"
+import { Effect, Fiber, Option, Ref } from "effect"
 import { createDecipheriv, createHmac, createSecretKey, timingSafeEqual } from "node:crypto"
 import { availableParallelism } from "node:os"
 import { makeSealedCheck } from "../../crypto/sealedCheck.js"
@@ -119,14 +119,26 @@ const scanInThread = (
     const scanner: ChainScanner = makeChainScanner(job, context.chainKey, rowDomain, deps, sealedOpens)
     // Without a given start value the scanner first reads row `after` for its MAC.
     let cursor = job.previous === undefined ? job.after - 1 : job.after
+    // Over a network (PostgreSQL) the next page is asked for before this one is scanned, so the server
+    // reads it while this thread checks MACs; an SQLite read is synchronous and gains nothing from it.
+    const prefetch = context.store.dialect === "postgresql"
+    let next: Fiber.Fiber<ReadonlyArray<ReadonlyArray<unknown>>, AuditUnavailable> | undefined
     while (cursor < job.through) {
-      const rows = yield* context.store.valuesPage(cursor, job.through, pageRows)
+      const rows = next === undefined
+        ? yield* context.store.valuesPage(cursor, job.through, pageRows)
+        : yield* Fiber.join(next)
+      next = undefined
       if (rows.length === 0) break
+      const last = Number(rows[rows.length - 1]![0])
+      if (prefetch && last < job.through) next = yield* Effect.fork(context.store.valuesPage(last, job.through, pageRows))
       for (const raw of rows) {
         const suspect = scanner.feed(raw)
-        if (suspect !== undefined) return suspect
+        if (suspect !== undefined) {
+          if (next !== undefined) yield* Fiber.interrupt(next)
+          return suspect
+        }
       }
-      cursor = Number(rows[rows.length - 1]![0])
+      cursor = last
       yield* onPage(rows.length)
     }
     return scanner.finish() ?? null

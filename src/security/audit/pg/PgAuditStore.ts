@@ -1,10 +1,11 @@
 import type { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Either, Option, Schema } from "effect"
 import type { AnchorRow, AuditStore, PagedRow } from "../AuditStore.js"
-import { SequenceTaken, SignedRow } from "../AuditStore.js"
+import type { SequenceTaken } from "../AuditStore.js"
+import { SignedRow } from "../AuditStore.js"
 import { exportedMetaName } from "../checkpointHistory.js"
 import type { StoredRow } from "../chain.js"
-import type { AuditUnavailable } from "../errors.js"
+import { AuditUnavailable } from "../errors.js"
 import { decodeEventRow, eventColumns } from "../rows.js"
 import { pgUnavailable, sqlState } from "./pgFailure.js"
 
@@ -73,11 +74,17 @@ export const makePgAuditStore = (sql: SqlClient, where: string, chainId: number)
     }
     return sql.unsafe(insertSql(rows.length), params).raw.pipe(
       Effect.asVoid,
-      Effect.mapError((error) =>
-        // A unique violation on (chain, sequence): another process extended this chain (only after our
-        // lease ran out). The primary key keeps the chain linear; the journal re-reads the head.
+      Effect.mapError((error): AuditUnavailable | SequenceTaken =>
+        // A unique violation on (chain, sequence): another writer extended this chain, which it may only do
+        // once this writer's lease ran out. The primary key kept the chain linear; this writer stops here
+        // (it does not re-read the head and go on, as two processes on one SQLite file do), so two live
+        // processes never keep extending one chain.
         sqlState(error) === "23505"
-          ? new SequenceTaken({ sequence: rows[0]?.sequence ?? 0 })
+          ? new AuditUnavailable({
+            reason: "busy",
+            message: `audit log ${path}: another writer extended this chain at sequence ${rows[0]?.sequence ?? 0} ` +
+              `(this writer's lease on chain ${chainId} ran out); appends are refused until the server restarts`
+          })
           : unavailable(rows.length === 1 ? "record the event" : "record the events")(error)
       )
     )

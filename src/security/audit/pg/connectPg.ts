@@ -189,8 +189,8 @@ interface Lease {
  * and only those) or makes a new chain, and renews its lease every third of its length. Two live
  * processes never extend the same chain: a chain is taken only once its lease has run out, and a
  * writer that could not renew in time stops appending (fail closed) before that. Should a paused
- * process wake up after its chain was taken over, the (chain, sequence) primary key still keeps
- * the chain linear: its insert is refused and it re-reads the head.
+ * process wake up after its chain was taken over, the (chain, sequence) primary key refuses its
+ * next insert, and it stops appending (PgAuditStore.insertEvents): the chain stays linear.
  */
 const takeChain = (statements: ReturnType<typeof makePgLogStatements>, logId: string, options: PgConnectOptions) =>
   Effect.gen(function*() {

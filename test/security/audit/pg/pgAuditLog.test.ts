@@ -154,8 +154,8 @@ describe.skipIf(postgresMissing !== undefined)("audit log on PostgreSQL", () => 
         const seenByThird = yield* Effect.flatMap(AuditLog, unknownOutcomes).pipe(withAuditLog(settings), Effect.scoped)
         expect(seenByThird).toBe(1)
         // The first writer's lease is gone: it refuses to append rather than race the writer that took over.
-        const late = yield* Effect.flip(Effect.zipRight(Effect.sleep("1200 millis"), live.append(toolCall())))
-        expect(late.message).toMatch(/lease on chain 1/)
+        const late = yield* Effect.flip(live.append(toolCall()))
+        expect(late.message).toMatch(/another writer extended this chain .*lease on chain 1 ran out/)
       }).pipe(withAuditLog({ ...settings, OPERA_SECURITY_AUDIT_WRITER_LEASE_SECONDS: "5" }), Effect.scoped)
       expect((yield* verifyWith(settings)).ok).toBe(true)
     }), 60_000)
