@@ -92,6 +92,10 @@ const security: ReadonlyArray<SettingDoc> = [
   S("AUDIT_RETENTION_EVERY_MINUTES", "60", "How often the retention job runs"),
   S("AUDIT_FSYNC_EVERY_WRITE", "false", "fsync each append (slower; survives power loss)"),
   S("AUDIT_BUSY_TIMEOUT_MS", "5000", "Wait for a locked audit db before reporting it busy"),
+  S("AUDIT_DB_URL", undefined, "postgres://user:password@host:port/db?sslmode=verify-full: the audit log on PostgreSQL (several writers, one chain each) instead of SQLite (secret)"),
+  S("AUDIT_DB_CA_FILE", undefined, "PEM file of the CA that signed the PostgreSQL server's certificate (sslmode=verify-full or verify-ca)"),
+  S("AUDIT_WRITER_LEASE_SECONDS", "30", "PostgreSQL: a writer's lease on its chain; a chain whose lease ran out is taken over (and its open intents resolved) by the next writer that starts"),
+  S("AUDIT_WRITER_ID", "host name and process id", "PostgreSQL: the name this writer holds its chain lease under"),
   S("SECURITY_EVENT_RETENTION_DAYS", "90", "Audit rows older than this are removed (leaving a signed anchor)"),
   S("AUDIT_DB_MAX_SIZE_MB", "512", "Size cap of the audit db; the oldest rows go first"),
   S("ENABLE_ANOMALY_DETECTION", "true", "Behavioural threat detectors"),
@@ -139,7 +143,7 @@ const sharedState: ReadonlyArray<SettingDoc> = [
 ]
 
 const process: ReadonlyArray<SettingDoc> = [
-  doc("NODE_ENV", "development", "`production` runs the production checklist before serving")
+  doc("NODE_ENV", "development", "`production` runs the production checklist before serving, and makes a PostgreSQL audit log refuse a superuser or the tables' owner")
 ]
 
 export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...http, ...sharedState, ...security, ...process]

@@ -25,7 +25,7 @@ export interface AuditResult {
 }
 
 // A tool-call row as the pipeline writes it: every encrypted field filled.
-const event = (index: number): AuditEventInput => ({
+export const event = (index: number): AuditEventInput => ({
   kind: "tool_call",
   clientId: "bench-client#0001",
   tool: "get_reservation",

@@ -8,7 +8,8 @@
  *   --rss-calls N      calls before RSS is read (default 10000; full figure 100000)
  *   --decisions N      rate limiter decisions per run (default 200000)
  *   --step-runs N      operations per pipeline step in the steps breakdown (default 2000)
- *   --only a,b         some of: ratio, audit, ratelimiter, tokens, spawn, rss, steps, state
+ *   --only a,b         some of: ratio, audit, auditpg, ratelimiter, tokens, spawn, rss, steps, state
+ *                      (auditpg: the audit log on a PostgreSQL 15 started for the run; skipped when not installed)
  *   --state-calls N    calls per run of the shared-state latency figure (default 2000)
  *   --profile          run the pipeline server with --cpu-prof into .bench/profiles
  *   --out FILE         JSON output (default .bench/results.json)
@@ -18,6 +19,7 @@ import os from "node:os"
 import path from "node:path"
 import { parseArgs } from "node:util"
 import { auditBench } from "./audit.js"
+import { auditPgBench } from "./auditPg.js"
 import { pipelineRatio, rssOverCalls } from "./pipeline.js"
 import { startBenchSandbox } from "./processes.js"
 import { rateLimiterBench } from "./rateLimiter.js"
@@ -31,7 +33,7 @@ import { tokenBench } from "./tokens.js"
 /** The V8 settings an operator can give the server in NODE_OPTIONS to keep its heap small. */
 const rssCappedOptions = ["--max-old-space-size=128", "--max-semi-space-size=4"]
 
-const sections = ["ratio", "audit", "ratelimiter", "tokens", "spawn", "rss", "steps", "state"] as const
+const sections = ["ratio", "audit", "auditpg", "ratelimiter", "tokens", "spawn", "rss", "steps", "state"] as const
 type Section = typeof sections[number]
 
 const { values } = parseArgs({
@@ -109,6 +111,11 @@ const main = async () => {
   if (wanted("audit")) {
     log(`audit append and verify (${values["verify-rows"]} rows) …`)
     results.audit = await auditBench({ runs, verifyRows: count("verify-rows", values["verify-rows"]) })
+  }
+  if (wanted("auditpg")) {
+    log(`audit on PostgreSQL: append, three writers, verify (${values["verify-rows"]} rows) …`)
+    const measured = await auditPgBench({ runs, verifyRows: count("verify-rows", values["verify-rows"]) })
+    if (measured !== undefined) results.auditPg = measured
   }
   if (wanted("ratelimiter")) {
     log("rate limiter decisions …")

@@ -4,6 +4,7 @@ import { AuditLog } from "../security/AuditLog.js"
 import type { SecurityReport } from "../security/audit/model.js"
 import type { PersonalDataRetention } from "../security/audit/shredReport.js"
 import type { VerifyResult } from "../security/audit/verify.js"
+import { auditDbCommands } from "./auditDbCommands.js"
 import { runFeed } from "./siem/runFeed.js"
 
 /** A maintenance command's verdict was negative: the CLI exits non-zero with this message. */
@@ -36,7 +37,11 @@ const progressBar = Effect.gen(function*() {
 })
 
 const describeVerify = (result: VerifyResult) =>
-  result.ok
+  result.ok && result.chains !== undefined
+    ? `audit log OK: ${result.rowsChecked} rows in ${result.chains.length} chains, ` +
+      `${result.checkpointsChecked} signed checkpoints matched` +
+      (result.shreddedRows > 0 ? `; ${result.shreddedRows} rows shredded (personal fields destroyed by retention)` : "")
+    : result.ok
     ? `audit log OK: ${result.rowsChecked} rows (${result.firstSequence}..${result.lastSequence}), ` +
       `${result.checkpointsChecked} signed checkpoints matched` +
       (result.anchorSequence > 0 ? `, retention anchor at ${result.anchorSequence}` : "") +
@@ -248,6 +253,7 @@ export const auditCommand = Command.make("audit").pipe(
     report.pipe(Command.provide(AuditCliLive)),
     cleanup.pipe(Command.provide(AuditCliLive)),
     exportCommand.pipe(Command.provide(AuditCliLive)),
-    acceptRollback.pipe(Command.provide(AuditCliLive))
+    acceptRollback.pipe(Command.provide(AuditCliLive)),
+    ...auditDbCommands
   ])
 )

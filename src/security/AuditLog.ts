@@ -9,11 +9,13 @@ import type { AuditLogShape, CleanupRequest, ExportRequest, ShredRequest, Verify
 import { disabledAuditLog } from "./audit/AuditLogShape.js"
 import type { AuditConnection } from "./audit/connect.js"
 import { connectAuditLog } from "./audit/connect.js"
+import { parsePgUrl } from "./audit/pg/pgSettings.js"
+import { verifyEveryChain } from "./audit/verifyChains.js"
 import { AuditEventInvalid, AuditMisconfigured, AuditUnavailable } from "./audit/errors.js"
 import { exportTrail } from "./audit/exportTrail.js"
-import type { FeedPosition } from "./audit/feed.js"
+import type { FeedEntry, FeedPage, FeedPosition } from "./audit/feed.js"
 import { readFeed } from "./audit/feed.js"
-import type { AuditKind } from "./audit/model.js"
+import type { AuditKind, AuditRecord } from "./audit/model.js"
 import { AuditEventInput } from "./audit/model.js"
 import { resolveCrashLeftIntents } from "./audit/recoverIntents.js"
 import { buildReport } from "./audit/report.js"
@@ -21,7 +23,6 @@ import { cleanup } from "./audit/retention.js"
 import { openRow, toStoredRow } from "./audit/rows.js"
 import { shredExpired } from "./audit/shred.js"
 import { personalDataSummary } from "./audit/shredReport.js"
-import { auditUnavailable } from "./audit/sqliteFailure.js"
 import { verifyAgainstHistory } from "./audit/verifyHistory.js"
 
 type Role = "server" | "maintenance"
@@ -49,14 +50,18 @@ const makeAuditLog = (role: Role) =>
     const fs = yield* FileSystem.FileSystem
     if (!security.enableAuditLogging) return disabledAuditLog(audit.strictMode)
 
-    const path = yield* Option.match(resolveAuditDbPath(security.auditDbPath, audit), {
-      onSome: Effect.succeed,
-      onNone: () =>
-        new AuditMisconfigured({
-          setting: "OPERA_SECURITY_AUDIT_DB_PATH",
-          message: "OPERA_SECURITY_AUDIT_DB_PATH is not set and neither XDG_DATA_HOME nor HOME is: set the path"
-        })
-    })
+    // OPERA_SECURITY_AUDIT_DB_URL selects PostgreSQL; otherwise the SQLite file.
+    const pgUrl = audit.dbUrl
+    const path = Option.isSome(pgUrl)
+      ? yield* Either.match(parsePgUrl(pgUrl.value), { onLeft: Effect.fail, onRight: (target) => Effect.succeed(target.display) })
+      : yield* Option.match(resolveAuditDbPath(security.auditDbPath, audit), {
+        onSome: Effect.succeed,
+        onNone: () =>
+          new AuditMisconfigured({
+            setting: "OPERA_SECURITY_AUDIT_DB_PATH",
+            message: "OPERA_SECURITY_AUDIT_DB_PATH is not set and neither XDG_DATA_HOME nor HOME is: set the path"
+          })
+      })
     const keys = yield* resolveAuditKeys({
       encryptionKey: security.auditDbEncryptionKey,
       signingKey: audit.signingKey,
@@ -70,16 +75,31 @@ const makeAuditLog = (role: Role) =>
     const scope = yield* Effect.scope
     const connectOnce = Effect.gen(function*() {
       const child = yield* Scope.fork(scope, ExecutionStrategy.sequential)
-      const result = yield* connectAuditLog({
-        path,
-        keys,
-        fs,
-        createIfMissing: role === "server",
-        busyTimeoutMs: audit.busyTimeoutMs,
-        fsyncEveryWrite: audit.fsyncEveryWrite,
-        checkpointEveryRows: audit.checkpointEveryRows,
-        checkpointDir: audit.checkpointDir
-      }).pipe(
+      // The PostgreSQL driver is loaded only when a URL is set (a chunk of its own: SQLite start-up stays as fast).
+      const connecting: Effect.Effect<AuditConnection, AuditUnavailable, Scope.Scope> = Option.isSome(pgUrl)
+        ? Effect.flatMap(Effect.promise(() => import("./audit/pg/connectPg.js")), ({ connectPgAuditLog }) => connectPgAuditLog({
+          url: pgUrl.value,
+          caFile: audit.dbCaFile,
+          keys,
+          fs,
+          checkpointEveryRows: audit.checkpointEveryRows,
+          checkpointDir: audit.checkpointDir,
+          production: audit.production,
+          writerId: audit.writerId,
+          leaseMs: audit.writerLeaseSeconds * 1000,
+          writes: true
+        }))
+        : connectAuditLog({
+          path,
+          keys,
+          fs,
+          createIfMissing: role === "server",
+          busyTimeoutMs: audit.busyTimeoutMs,
+          fsyncEveryWrite: audit.fsyncEveryWrite,
+          checkpointEveryRows: audit.checkpointEveryRows,
+          checkpointDir: audit.checkpointDir
+        })
+      const result = yield* connecting.pipe(
         Effect.catchAllDefect(() => Effect.fail(unexpected(path))),
         Scope.extend(child),
         Effect.either
@@ -140,6 +160,8 @@ const makeAuditLog = (role: Role) =>
       const damaged = yield* Ref.get(damage)
       if (Option.isSome(damaged)) return yield* damaged.value
       const open = yield* current
+      const blocked = yield* open.writeBlocked
+      if (Option.isSome(blocked)) return yield* blocked.value
       return yield* open.journal.append(event)
     }, Effect.tapBoth({
       onFailure: (error) => Ref.set(writeFailure, Option.some(error)).pipe(Effect.zipRight(noteDamage(error))),
@@ -194,20 +216,28 @@ const makeAuditLog = (role: Role) =>
         return { ...report, personalData: yield* personalDataSummary(context.store, security.dataRetentionPolicyDays) }
       }, Effect.tapError(noteDamage)),
       trail: Effect.fn("AuditLog.trail")(function*(hours: number, kinds: ReadonlyArray<AuditKind> = [], limit = 1000) {
-        const { context } = yield* current
+        const open = yield* current
         const from = (yield* Clock.currentTimeMillis) - hours * 3_600_000
-        const rows = yield* context.store.eventsSince(from, kinds, limit)
-        return rows.flatMap((row) =>
-          Either.match(openRow(context.periodKeys.open, context.logId, toStoredRow(row)), {
-            onLeft: () => [],
-            onRight: (record) => [record]
-          })
-        )
+        const chains = yield* open.chains
+        const records: Array<AuditRecord> = []
+        for (const { context } of chains) {
+          const rows = yield* context.store.eventsSince(from, kinds, limit)
+          for (const row of rows) {
+            const opened = openRow(context.periodKeys.open, context.logId, toStoredRow(row))
+            if (Either.isRight(opened)) records.push(opened.right)
+          }
+        }
+        // One chain: already in order. Several: merged by time, the newest `limit` kept.
+        if (chains.length === 1) return records
+        records.sort((a, b) => a.occurredAt - b.occurredAt)
+        return records.slice(-limit)
       }, Effect.tapError(noteDamage)),
       verify: Effect.fn("AuditLog.verify")(function*(request: VerifyRequest = {}) {
-        const { context } = yield* current
-        const outcome = yield* verifyAgainstHistory(context, fs, audit.checkpointDir, request)
-        return outcome
+        const open = yield* current
+        if (open.context.store.dialect === "sqlite") {
+          return yield* verifyAgainstHistory(open.context, fs, audit.checkpointDir, request)
+        }
+        return yield* verifyEveryChain(yield* open.chains, fs, audit.checkpointDir, request)
       }),
       acceptRollback: Effect.fn("AuditLog.acceptRollback")(function*(actor: string, reason: string) {
         const { journal } = yield* current
@@ -223,15 +253,29 @@ const makeAuditLog = (role: Role) =>
         }))
       }),
       cleanup: Effect.fn("AuditLog.cleanup")(function*(request: CleanupRequest = {}) {
-        const { context, journal } = yield* current
+        const { chains, context, journal } = yield* current
         // Retention must not remove rows of a db under a rollback alarm (nor anchor them as if all were well).
         const alarmed = yield* journal.alarm
         if (Option.isSome(alarmed)) return yield* alarmed.value
-        const result = yield* journal.exclusive(cleanup(context, {
+        const options = {
           days: request.days ?? security.securityEventRetentionDays,
           maxSizeMb: security.auditDbMaxSizeMb,
           dryRun: request.dryRun ?? false
-        }))
+        }
+        // Each chain loses its own oldest prefix; this process's chain with its appends held back. Another
+        // writer's chain is only cut at its old end, behind an anchor, which its in-memory head never needs.
+        let result = yield* journal.exclusive(cleanup(context, options))
+        for (const chain of yield* chains) {
+          if (chain.context.logId === context.logId) continue
+          const more = yield* cleanup(chain.context, options)
+          result = {
+            ...result,
+            removedRows: result.removedRows + more.removedRows,
+            removedByAge: result.removedByAge + more.removedByAge,
+            removedForSize: result.removedForSize + more.removedForSize,
+            anchorSequence: more.anchorSequence ?? result.anchorSequence
+          }
+        }
         if (!result.dryRun && result.removedRows > 0) {
           const details = `removed ${result.removedRows} rows through ${result.anchorSequence}`
           yield* admin(request.actor ?? "retention", "audit_cleanup", details)
@@ -239,25 +283,47 @@ const makeAuditLog = (role: Role) =>
         return result
       }),
       exportTrail: Effect.fn("AuditLog.exportTrail")(function*(request: ExportRequest) {
-        const { context } = yield* current
+        const { chains } = yield* current
         // A reveal is on the chain before any personal field leaves the log: no record, no export.
         if (request.reveal) {
           yield* admin(request.actor, "audit_export_reveal", `export since ${request.since ?? 0} with personal data revealed`)
         }
-        const result = yield* exportTrail(context, {
-          since: request.since ?? 0,
-          reveal: request.reveal,
-          format: "jsonl",
-          write: request.write
-        })
+        let result = { rows: 0, unreadable: 0, shredded: 0 }
+        // Chain after chain (PostgreSQL: one per writer; SQLite: the one).
+        for (const chain of yield* chains) {
+          const more = yield* exportTrail(chain.context, {
+            since: request.since ?? 0,
+            reveal: request.reveal,
+            format: "jsonl",
+            write: request.write
+          })
+          result = {
+            rows: result.rows + more.rows,
+            unreadable: result.unreadable + more.unreadable,
+            shredded: result.shredded + more.shredded
+          }
+        }
         if (!request.reveal) {
           yield* admin(request.actor, "audit_export", `exported ${result.rows} rows since ${request.since ?? 0} with personal data masked`)
         }
         return result
       }),
       feed: Effect.fn("AuditLog.feed")(function*(position: FeedPosition, limit: number) {
-        const { context } = yield* current
-        return yield* readFeed(context, position, limit)
+        const { chains } = yield* current
+        // Every chain (PostgreSQL: one per writer), each in its own commit order; every chain is named even
+        // when the page is full, so a position from another log is still told apart.
+        const names: Array<string> = []
+        const entries: Array<FeedEntry> = []
+        for (const { context } of yield* chains) {
+          if (entries.length >= limit) {
+            names.push(context.logId)
+            continue
+          }
+          const page = yield* readFeed(context, position, limit - entries.length)
+          names.push(...page.chains)
+          entries.push(...page.entries)
+        }
+        return { chains: names, entries } satisfies FeedPage
       }, Effect.tapError(noteDamage)),
       shred: Effect.fn("AuditLog.shred")(function*(request: ShredRequest = {}) {
         const { context, journal } = yield* current
@@ -286,7 +352,8 @@ const makeAuditLog = (role: Role) =>
       checkpoint: Effect.flatMap(current, (open) => open.journal.checkpoint)
     }
 
-    if (role === "server" && Either.isRight(first)) {
+    // A new PostgreSQL chain holds nobody's intents: recovery only runs on a chain this writer took over.
+    if (role === "server" && Either.isRight(first) && first.right.takenOver) {
       // Before any call runs: intents a crashed process left open get an outcome row.
       const resolved = yield* resolveCrashLeftIntents(first.right.context, write).pipe(
         Effect.catchAll((error) => Effect.logWarning(`audit: crash-left intents not resolved: ${error.message}`)),
@@ -307,11 +374,7 @@ const makeAuditLog = (role: Role) =>
       yield* Effect.gen(function*() {
         const state = yield* Ref.get(connection)
         if (state._tag !== "Open") return
-        const notOk = auditUnavailable(path, "pass its integrity check")
-        const rows = yield* state.open.context.store.sql.unsafe<{ readonly quick_check?: unknown }>(
-          "PRAGMA quick_check(1)"
-        ).pipe(Effect.mapError(notOk))
-        if (rows[0]?.quick_check !== "ok") return yield* notOk({ code: "SQLITE_CORRUPT" })
+        yield* state.open.context.store.integrityCheck
       }).pipe(Effect.tapError(noteDamage), quietly("integrity check"), Effect.forkScoped)
       yield* shape.checkpoint.pipe(
         quietly("checkpoint"),
@@ -319,12 +382,16 @@ const makeAuditLog = (role: Role) =>
         Effect.forever,
         Effect.forkScoped
       )
-      yield* shape.shred({ actor: "retention" }).pipe(
+      const retains = Either.isRight(first) && first.right.runsRetention
+      if (!retains) {
+        yield* Effect.logInfo("audit: retention and shredding run as `audit cleanup` / `audit shred` (maintenance role)")
+      }
+      if (retains) yield* shape.shred({ actor: "retention" }).pipe(
         quietly("personal-data retention"),
         Effect.repeat(Schedule.spaced(Duration.minutes(audit.retentionEveryMinutes))),
         Effect.forkScoped
       )
-      yield* shape.cleanup({ actor: "retention" }).pipe(
+      if (retains) yield* shape.cleanup({ actor: "retention" }).pipe(
         quietly("retention"),
         Effect.repeat(Schedule.spaced(Duration.minutes(audit.retentionEveryMinutes))),
         Effect.forkScoped

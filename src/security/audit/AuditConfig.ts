@@ -24,6 +24,19 @@ export const auditConfig = Config.all({
   /** fsync every append (synchronous=FULL); off, a power cut can lose the last appends but never the chain. */
   fsyncEveryWrite: flag(A("FSYNC_EVERY_WRITE")).pipe(Config.withDefault(false)),
   busyTimeoutMs: wholeNumber(A("BUSY_TIMEOUT_MS"), { min: 0, max: 600_000 }).pipe(Config.withDefault(5000)),
+  /** postgres://user:password@host:port/db?sslmode=verify-full selects PostgreSQL; unset keeps SQLite. */
+  dbUrl: optionalSecret(A("DB_URL")),
+  /** PEM file of the CA that signed the PostgreSQL server's certificate (sslmode verify-ca / verify-full). */
+  dbCaFile: optionalText(A("DB_CA_FILE")),
+  /** How long a writer's lease on its chain lasts without renewal (renewed every third of it). */
+  writerLeaseSeconds: wholeNumber(A("WRITER_LEASE_SECONDS"), { min: 5, max: 3600 }).pipe(Config.withDefault(30)),
+  /** Names this writer in the chain lease (default: host name and process id). */
+  writerId: optionalText(A("WRITER_ID")),
+  /** NODE_ENV=production: the PostgreSQL log refuses a superuser or the tables' owner. */
+  production: Config.string("NODE_ENV").pipe(
+    Config.withDefault("development"),
+    Config.map((value) => value.trim() === "production")
+  ),
   xdgDataHome: optionalText("XDG_DATA_HOME"),
   home: optionalText("HOME")
 })

@@ -16,7 +16,6 @@ import { exportCheckpoint, lineDigest, signRow, toCheckpointFile } from "./check
 import { AuditUnavailable } from "./errors.js"
 import type { AuditEventInput, AuditReceipt } from "./model.js"
 import { sealEvent } from "./rows.js"
-import { auditUnavailable } from "./sqliteFailure.js"
 
 /** The write side's view of the chain, kept in memory so an append costs one INSERT. */
 export interface ChainState {
@@ -170,7 +169,7 @@ export const makeAuditJournal = (context: AuditContext) =>
         return Option.some(signed.sequence)
       })).pipe(
         Effect.mapError((error) =>
-          error._tag === "AuditUnavailable" ? error : auditUnavailable(store.path, "write a checkpoint")(error)
+          error._tag === "AuditUnavailable" ? error : store.unavailable("write a checkpoint")(error)
         )
       )
 

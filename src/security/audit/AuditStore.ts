@@ -6,6 +6,9 @@ import type { EventRow } from "./rows.js"
 import { decodeEventRow, eventColumns } from "./rows.js"
 import { auditUnavailable, sqliteCode } from "./sqliteFailure.js"
 
+const NumberRow = Schema.Struct({ n: Schema.NullOr(Schema.Number) })
+const WalCheckpointRow = Schema.Struct({ busy: Schema.Number })
+
 const HeadRow = Schema.Struct({ sequence: Schema.Number, mac: Schema.Uint8ArrayFromSelf })
 const MetaRow = Schema.Struct({ name: Schema.String, value: Schema.String })
 const KeyRow = Schema.Struct({ generation: Schema.Number, key_id: Schema.String, created_at: Schema.Number })
@@ -27,12 +30,37 @@ export class SequenceTaken extends Schema.TaggedError<SequenceTaken>()("Sequence
 /** A page of rows for a streaming walk; a row that does not decode is kept as its sequence alone. */
 export type PagedRow = { readonly sequence: number; readonly row: Either.Either<EventRow, string> }
 
-/** Typed statements over the audit tables. SQL failures become AuditUnavailable. */
+/**
+ * Correlation ids of write intents that have no outcome row, over the whole log
+ * (one pass, grouped, so no index on correlation_id is needed).
+ */
+// A read can have an intent too (strict mode records one before any call while the log was failing): its
+// closing row is a tool_call.
+const unresolvedIds = `SELECT correlation_id FROM audit_events
+  WHERE correlation_id IS NOT NULL AND kind IN ('tool_intent', 'tool_outcome', 'tool_call')
+  GROUP BY correlation_id HAVING sum(kind = 'tool_intent') > 0 AND sum(kind IN ('tool_outcome', 'tool_call')) = 0`
+
+/** The anchor retention writes before it removes the rows through its sequence. */
+export interface AnchorRow {
+  readonly sequence: number
+  readonly digest: Uint8Array
+  readonly created_at: number
+  readonly removed_rows: number
+  readonly signer: string
+  readonly signature: Uint8Array
+}
+
+/**
+ * Typed statements over the audit tables: every SQLite-specific statement of the audit log is here
+ * (the PostgreSQL store, pg/PgAuditStore.ts, has the same shape). SQL failures become AuditUnavailable.
+ */
 export const makeAuditStore = (sql: SqlClient, path: string) => {
+  const unavailable = (doing: string) => auditUnavailable(path, doing)
   const failed = (doing: string) => <A, R>(effect: Effect.Effect<A, unknown, R>) =>
-    Effect.mapError(effect, auditUnavailable(path, doing))
+    Effect.mapError(effect, unavailable(doing))
   const decode = <A, I>(schema: Schema.Schema<A, I>) => (rows: ReadonlyArray<unknown>) =>
     Effect.orDie(Schema.decodeUnknown(Schema.Array(schema))(rows))
+  const one = (rows: ReadonlyArray<unknown>) => decode(NumberRow)(rows).pipe(Effect.map((decoded) => decoded[0]?.n ?? 0))
 
   // The hot path. One row: one constant statement (the prepared-statement cache always hits).
   // A group commit: one multi-row INSERT, atomic on its own (no BEGIN/COMMIT round trips), so
@@ -177,9 +205,110 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
       failed("record the checkpoint export")
     )
 
+  /** Write intents (the whole log's, or one client's) with no outcome row: calls in flight, or left by a crash. */
+  const unresolvedIntents = (clientRef?: string) =>
+    (clientRef === undefined
+      ? sql.unsafe<object>(`SELECT count(*) AS n FROM (${unresolvedIds})`)
+      : sql.unsafe<object>(
+        `SELECT count(*) AS n FROM audit_events
+          WHERE kind = 'tool_intent' AND client_ref = ? AND correlation_id IN (${unresolvedIds})`,
+        [clientRef]
+      )).pipe(Effect.flatMap(one), failed("count unresolved intents"))
+
+  /** The intent rows without an outcome row (at start-up: the ones a crashed process left), oldest first. */
+  const crashLeftIntents = sql.unsafe<object>(
+    `SELECT ${eventColumns} FROM audit_events WHERE kind = 'tool_intent'
+      AND correlation_id IN (${unresolvedIds}) ORDER BY sequence LIMIT 10000`
+  ).pipe(failed("read unresolved intents"))
+
+  /** Bytes the log's pages use (free pages left out), for the size cap. */
+  const usedBytes = Effect.gen(function*() {
+    const pageSize = yield* sql`SELECT page_size AS n FROM pragma_page_size()`.pipe(Effect.flatMap(one))
+    const pages = yield* sql`SELECT page_count AS n FROM pragma_page_count()`.pipe(Effect.flatMap(one))
+    const free = yield* sql`SELECT freelist_count AS n FROM pragma_freelist_count()`.pipe(Effect.flatMap(one))
+    return (pages - free) * pageSize
+  })
+
+  // Retention's reads: the last row before a time, rows through a sequence, the row at an offset.
+  const lastSequenceBefore = (cutoff: number) =>
+    sql`SELECT max(sequence) AS n FROM audit_events WHERE occurred_at < ${cutoff}`.pipe(Effect.flatMap(one))
+  const rowCount = sql`SELECT count(*) AS n FROM audit_events`.pipe(Effect.flatMap(one))
+  const sequenceAtOffset = (offset: number) =>
+    sql`SELECT sequence AS n FROM audit_events ORDER BY sequence LIMIT 1 OFFSET ${offset}`.pipe(Effect.flatMap(one))
+  const countThrough = (sequence: number) =>
+    sql`SELECT count(*) AS n FROM audit_events WHERE sequence <= ${sequence}`.pipe(Effect.flatMap(one))
+  const headAt = (sequence: number) =>
+    sql`SELECT sequence, mac FROM audit_events WHERE sequence = ${sequence}`.pipe(
+      Effect.flatMap(decode(HeadRow)),
+      Effect.map((rows) => Option.fromNullable(rows[0]))
+    )
+
+  /** Removes the rows and checkpoints through `anchor.sequence` behind the signed anchor, in one transaction. */
+  const removeThrough = (anchor: AnchorRow) =>
+    sql.withTransaction(
+      Effect.all([
+        // The gate names the sequence; the triggers let rows go only as a prefix up to it, behind its anchor.
+        sql`INSERT INTO audit_retention_gate (through) VALUES (${anchor.sequence})`,
+        sql`INSERT INTO audit_anchors (sequence, mac, created_at, removed_rows, signer, signature)
+          VALUES (${anchor.sequence}, ${anchor.digest}, ${anchor.created_at}, ${anchor.removed_rows},
+            ${anchor.signer}, ${anchor.signature})`,
+        sql`DELETE FROM audit_events WHERE sequence <= ${anchor.sequence}`,
+        sql`DELETE FROM audit_checkpoints WHERE sequence <= ${anchor.sequence}`,
+        sql`DELETE FROM audit_retention_gate`
+      ], { discard: true })
+    )
+
+  /** Rows in (after, through] sealed under one of `keyIds`. */
+  const countUnderKeys = (after: number, through: number, keyIds: ReadonlyArray<string>) =>
+    sql<{ readonly n: number }>`SELECT count(*) AS n FROM audit_events
+    WHERE sequence > ${after} AND sequence <= ${through} AND ${sql.in("key_id", keyIds)}`.pipe(
+      Effect.map((rows) => Number(rows[0]?.n ?? 0)),
+      failed("count shredded rows")
+    )
+
+  /** A page of the export: rows after `after` written since `since`. */
+  const exportPage = (after: number, since: number, limit: number) =>
+    sql`SELECT ${sql.literal(eventColumns)} FROM audit_events
+      WHERE sequence > ${after} AND occurred_at >= ${since} ORDER BY sequence LIMIT ${limit}`
+
+  /**
+   * After a shredding: empties the WAL, so no earlier version of a deleted key row is left in it.
+   * False when a reader held it (retried on the next run).
+   */
+  const clearWal = path === ":memory:" ? Effect.succeed(true) : sql.unsafe("PRAGMA wal_checkpoint(TRUNCATE)").pipe(
+    Effect.flatMap((rows) => Effect.orDie(Schema.decodeUnknown(Schema.Array(WalCheckpointRow))(rows))),
+    Effect.map((rows) => rows[0]?.busy === 0)
+  )
+
+  /** The start-up integrity check (PRAGMA quick_check reads the whole file, about 0.3 s per 100 MB). */
+  const integrityCheck = Effect.gen(function*() {
+    const notOk = unavailable("pass its integrity check")
+    const rows = yield* sql.unsafe<{ readonly quick_check?: unknown }>("PRAGMA quick_check(1)").pipe(
+      Effect.mapError(notOk)
+    )
+    if (rows[0]?.quick_check !== "ok") return yield* Effect.fail(notOk({ code: "SQLITE_CORRUPT" }))
+  })
+
   return {
+    dialect: "sqlite" as "sqlite" | "postgresql",
+    /** The file verify's worker threads open read-only (None: scan in-thread). */
+    scanFile: path === ":memory:" ? Option.none<string>() : Option.some(path),
     sql,
     takeWriteLock,
+    unavailable,
+    unresolvedIntents,
+    crashLeftIntents,
+    usedBytes,
+    lastSequenceBefore,
+    rowCount,
+    sequenceAtOffset,
+    countThrough,
+    headAt,
+    removeThrough,
+    countUnderKeys,
+    exportPage,
+    clearWal,
+    integrityCheck,
     markExported,
     path,
     insertEvent,

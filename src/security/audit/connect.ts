@@ -1,8 +1,10 @@
 import type { FileSystem } from "@effect/platform"
 import { Effect, Option } from "effect"
-import type { AuditKeys } from "./auditKeys.js"
+import type { AuditContext } from "./AuditContext.js"
 import { openAuditContext } from "./AuditContext.js"
+import type { AuditJournal } from "./AuditJournal.js"
 import { makeAuditJournal } from "./AuditJournal.js"
+import type { AuditKeys } from "./auditKeys.js"
 import { makeAuditStore } from "./AuditStore.js"
 import { AuditUnavailable } from "./errors.js"
 import { openAuditDb } from "./openAuditDb.js"
@@ -60,7 +62,36 @@ export const connectAuditLog = (options: ConnectOptions) =>
     })
     // The journal's finalizer (last checkpoint) is added after the db's, so it runs before the db closes.
     const journal = yield* makeAuditJournal(context)
-    return { context, journal } as const
+    return {
+      context,
+      journal,
+      chains: Effect.succeed([{ chainId: 1, context }]),
+      writeBlocked: Effect.succeed(Option.none()),
+      takenOver: true,
+      runsRetention: true
+    } satisfies AuditConnection
   })
 
-export type AuditConnection = Effect.Effect.Success<ReturnType<typeof connectAuditLog>>
+/** One chain of the log and the context its rows are read and verified with. */
+export interface AuditChain {
+  readonly chainId: number
+  readonly context: AuditContext
+}
+
+/** One open audit log, SQLite or PostgreSQL. */
+export interface AuditConnection {
+  /** The chain this process appends to (SQLite: the file's one chain). */
+  readonly context: AuditContext
+  readonly journal: AuditJournal
+  /** Every chain of the log, for verify, the trail and retention (SQLite: the one). */
+  readonly chains: Effect.Effect<ReadonlyArray<AuditChain>, AuditUnavailable>
+  /** Some when this process may not append (PostgreSQL: its chain lease was lost, or it opened for reading). */
+  readonly writeBlocked: Effect.Effect<Option.Option<AuditUnavailable>>
+  /**
+   * Whether the chain may hold intents of an ended process (SQLite: always; PostgreSQL: only a chain
+   * taken over from a writer whose lease ran out, never a new one).
+   */
+  readonly takenOver: boolean
+  /** Whether this process runs retention and shredding in the background (PostgreSQL: the role can DELETE). */
+  readonly runsRetention: boolean
+}

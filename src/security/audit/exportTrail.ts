@@ -2,7 +2,7 @@ import { DateTime, Effect, Either } from "effect"
 import type { AuditContext } from "./AuditContext.js"
 import { maskRecord } from "./masking.js"
 import type { EventRow } from "./rows.js"
-import { decodeEventRow, eventColumns, openRow, toStoredRow } from "./rows.js"
+import { decodeEventRow, openRow, toStoredRow } from "./rows.js"
 
 export interface ExportOptions {
   /** Epoch ms; rows that occurred at or after it. */
@@ -49,15 +49,13 @@ const shreddedLine = (row: EventRow, shreddedAt: number) => ({
 /** A decrypted export for an investigator, page by page so memory stays flat. */
 export const exportTrail = (context: AuditContext, options: ExportOptions) =>
   Effect.gen(function*() {
-    const { sql } = context.store
     yield* context.periodKeys.reload
     let after = 0
     let rows = 0
     let unreadable = 0
     let shredded = 0
     while (true) {
-      const page = yield* sql`SELECT ${sql.literal(eventColumns)} FROM audit_events
-        WHERE sequence > ${after} AND occurred_at >= ${options.since} ORDER BY sequence LIMIT ${pageSize}`
+      const page = yield* context.store.exportPage(after, options.since, pageSize)
       if (page.length === 0) break
       const lines: Array<string> = []
       for (const raw of page) {

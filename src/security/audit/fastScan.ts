@@ -1,4 +1,4 @@
-import { Effect, Option, Ref } from "effect"
+import { Effect, Fiber, Option, Ref } from "effect"
 import { createDecipheriv, createHmac, createSecretKey, timingSafeEqual } from "node:crypto"
 import { availableParallelism } from "node:os"
 import { makeSealedCheck } from "../../crypto/sealedCheck.js"
@@ -59,15 +59,16 @@ export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
     // Shredded period keys come header-only: their rows are vouched for by the chain MAC alone.
     const openingKeys = context.periodKeys.openingKeys((yield* context.store.keys).map((row) => row.generation))
     const sealedOpens = makeRowSealedCheck(context.logId, aadDomain, makeSealedCheck(openingKeys, { createDecipheriv }), deps)
-    const useWorkers = threads.workers > 0 && total >= threads.minRows && context.store.path !== ":memory:"
-    if (!useWorkers) {
+    const scanFile = context.store.scanFile
+    const useWorkers = threads.workers > 0 && total >= threads.minRows && Option.isSome(scanFile)
+    if (!useWorkers || Option.isNone(scanFile)) {
       const [whole] = splitRange(options, total)
       return Option.fromNullable(yield* scanInThread(context, whole!, sealedOpens, report))
     }
     const jobs = splitRange(options, threads.chunkRows)
     return yield* Effect.scoped(Effect.gen(function*() {
       const pool = yield* makeScanPool({
-        dbPath: context.store.path,
+        dbPath: scanFile.value,
         // KeyObjects, not bytes: what a worker is handed prints as `SecretKeyObject {}` if anything ever logs it.
         chainKey: createSecretKey(context.chainKey),
         rowDomain,
@@ -118,14 +119,26 @@ const scanInThread = (
     const scanner: ChainScanner = makeChainScanner(job, context.chainKey, rowDomain, deps, sealedOpens)
     // Without a given start value the scanner first reads row `after` for its MAC.
     let cursor = job.previous === undefined ? job.after - 1 : job.after
+    // Over a network (PostgreSQL) the next page is asked for before this one is scanned, so the server
+    // reads it while this thread checks MACs; an SQLite read is synchronous and gains nothing from it.
+    const prefetch = context.store.dialect === "postgresql"
+    let next: Fiber.Fiber<ReadonlyArray<ReadonlyArray<unknown>>, AuditUnavailable> | undefined
     while (cursor < job.through) {
-      const rows = yield* context.store.valuesPage(cursor, job.through, pageRows)
+      const rows = next === undefined
+        ? yield* context.store.valuesPage(cursor, job.through, pageRows)
+        : yield* Fiber.join(next)
+      next = undefined
       if (rows.length === 0) break
+      const last = Number(rows[rows.length - 1]![0])
+      if (prefetch && last < job.through) next = yield* Effect.fork(context.store.valuesPage(last, job.through, pageRows))
       for (const raw of rows) {
         const suspect = scanner.feed(raw)
-        if (suspect !== undefined) return suspect
+        if (suspect !== undefined) {
+          if (next !== undefined) yield* Fiber.interrupt(next)
+          return suspect
+        }
       }
-      cursor = Number(rows[rows.length - 1]![0])
+      cursor = last
       yield* onPage(rows.length)
     }
     return scanner.finish() ?? null

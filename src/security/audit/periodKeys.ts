@@ -144,8 +144,10 @@ export const makePeriodKeys = (options: {
         const keyId = periodKeyId(keyring.fingerprint, start, rotation)
         const { wrapped } = newWrappedKey(keyId, kek, wrapAad(logId, { key_id: keyId, period_start: start, period_end: end }))
         // Another process may make this period's key at the same moment: the first insert wins, both use it.
-        yield* sql`INSERT OR IGNORE INTO audit_period_keys (key_id, period_start, period_end, rotation, wrapped, created_at)
-          VALUES (${keyId}, ${start}, ${end}, ${rotation}, ${wrapped}, ${now})`.pipe(failed("record a data key"))
+        // (ON CONFLICT DO NOTHING: the same statement on SQLite and PostgreSQL.)
+        yield* sql`INSERT INTO audit_period_keys (key_id, period_start, period_end, rotation, wrapped, created_at)
+          VALUES (${keyId}, ${start}, ${end}, ${rotation}, ${wrapped}, ${now})
+          ON CONFLICT DO NOTHING`.pipe(failed("record a data key"))
         yield* reload
       })
 

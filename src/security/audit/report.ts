@@ -1,6 +1,5 @@
 import { Clock, Effect, Schema } from "effect"
 import type { AuditStore } from "./AuditStore.js"
-import { unresolvedIntentsOfClientQuery, unresolvedIntentsQuery } from "./recoverIntents.js"
 import type { AuditKind, AuditOutcome, SecurityReport, ThreatLevel } from "./model.js"
 import { AuditKind as AuditKindSchema, AuditOutcome as AuditOutcomeSchema } from "./model.js"
 
@@ -79,9 +78,7 @@ export const buildReport = (store: AuditStore, hours: number, clientRef?: string
       Effect.flatMap(decode(HighRiskRow))
     )
 
-    const unresolved = yield* (clientRef === undefined
-      ? sql.unsafe<object>(unresolvedIntentsQuery)
-      : sql.unsafe<object>(unresolvedIntentsOfClientQuery, [clientRef])).pipe(Effect.flatMap(decode(NumberRow)))
+    const unresolved = yield* store.unresolvedIntents(clientRef)
 
     const count = (kinds: ReadonlyArray<string>, outcomes: ReadonlyArray<AuditOutcome>) =>
       counts
@@ -132,7 +129,7 @@ export const buildReport = (store: AuditStore, hours: number, clientRef?: string
         pending: count(["tool_intent", ...toolKinds], ["pending"]),
         cancelled: count(toolKinds, ["cancelled"]),
         unknownOutcome: count(toolKinds, ["unknown_outcome"]),
-        unresolvedIntents: unresolved[0]?.n ?? 0,
+        unresolvedIntents: unresolved,
         authEvents: count(["auth"], ["success", "failure", "refused", "pending"]),
         securityEvents
       }

@@ -1,8 +1,7 @@
-import { Clock, Effect, Option, Schema } from "effect"
+import { Clock, Effect, Option } from "effect"
 import type { AuditContext } from "./AuditContext.js"
 import { signRow } from "./checkpoints.js"
 import { AuditUnavailable } from "./errors.js"
-import { auditUnavailable } from "./sqliteFailure.js"
 import { verifyChain } from "./verify.js"
 
 export interface CleanupOptions {
@@ -24,9 +23,6 @@ export interface CleanupResult {
   readonly usedBytes: number
 }
 
-const NumberRow = Schema.Struct({ n: Schema.NullOr(Schema.Number) })
-const HeadRow = Schema.Struct({ sequence: Schema.Number, mac: Schema.Uint8ArrayFromSelf })
-
 /**
  * Removes the oldest rows (always a prefix, so the chain stays whole) that are
  * past the retention window or over the size cap. The prefix is verified
@@ -35,33 +31,23 @@ const HeadRow = Schema.Struct({ sequence: Schema.Number, mac: Schema.Uint8ArrayF
  */
 export const cleanup = (context: AuditContext, options: CleanupOptions) =>
   Effect.gen(function*() {
-    const { sql } = context.store
-    const one = (rows: ReadonlyArray<unknown>) =>
-      Effect.orDie(Schema.decodeUnknown(Schema.Array(NumberRow))(rows)).pipe(Effect.map((decoded) => decoded[0]?.n ?? 0))
+    const { store } = context
     const now = yield* Clock.currentTimeMillis
     const cutoff = now - options.days * 86_400_000
 
-    const byAge = yield* sql`SELECT max(sequence) AS n FROM audit_events WHERE occurred_at < ${cutoff}`.pipe(
-      Effect.flatMap(one)
-    )
-    const pageSize = yield* sql`SELECT page_size AS n FROM pragma_page_size()`.pipe(Effect.flatMap(one))
-    const pages = yield* sql`SELECT page_count AS n FROM pragma_page_count()`.pipe(Effect.flatMap(one))
-    const free = yield* sql`SELECT freelist_count AS n FROM pragma_freelist_count()`.pipe(Effect.flatMap(one))
-    const usedBytes = (pages - free) * pageSize
+    const byAge = yield* store.lastSequenceBefore(cutoff)
+    const usedBytes = yield* store.usedBytes
     const capBytes = options.maxSizeMb * 1024 * 1024
     let bySize = 0
     if (usedBytes > capBytes) {
-      const rows = yield* sql`SELECT count(*) AS n FROM audit_events`.pipe(Effect.flatMap(one))
+      const rows = yield* store.rowCount
       const excess = rows === 0 ? 0 : Math.min(rows, Math.ceil((usedBytes - capBytes * 0.9) / (usedBytes / rows)))
       if (excess > 0) {
-        bySize = yield* sql`SELECT sequence AS n FROM audit_events ORDER BY sequence LIMIT 1 OFFSET ${excess - 1}`.pipe(
-          Effect.flatMap(one)
-        )
+        bySize = yield* store.sequenceAtOffset(excess - 1)
       }
     }
     const upTo = Math.max(byAge, bySize)
-    const countThrough = (sequence: number) =>
-      sql`SELECT count(*) AS n FROM audit_events WHERE sequence <= ${sequence}`.pipe(Effect.flatMap(one))
+    const countThrough = store.countThrough
     const removedByAge = byAge === 0 ? 0 : yield* countThrough(byAge)
     const removedRows = upTo === 0 ? 0 : yield* countThrough(upTo)
     const result: CleanupResult = {
@@ -83,10 +69,7 @@ export const cleanup = (context: AuditContext, options: CleanupOptions) =>
           "run `opera-cloud-mcp audit verify` and keep the file for investigation"
       })
     }
-    const last = yield* sql`SELECT sequence, mac FROM audit_events WHERE sequence = ${upTo}`.pipe(
-      Effect.flatMap((rows) => Effect.orDie(Schema.decodeUnknown(Schema.Array(HeadRow))(rows))),
-      Effect.map((rows) => Option.fromNullable(rows[0]))
-    )
+    const last = yield* store.headAt(upTo)
     if (Option.isNone(last)) return { ...result, removedRows: 0, removedByAge: 0, removedForSize: 0, anchorSequence: null }
     const anchor = signRow("anchor", context.signer, context.logId, {
       sequence: upTo,
@@ -94,21 +77,10 @@ export const cleanup = (context: AuditContext, options: CleanupOptions) =>
       created_at: now,
       removed_rows: removedRows
     })
-    yield* sql.withTransaction(
-      Effect.all([
-        // The gate names the sequence; the triggers let rows go only as a prefix up to it, behind its anchor.
-        sql`INSERT INTO audit_retention_gate (through) VALUES (${upTo})`,
-        sql`INSERT INTO audit_anchors (sequence, mac, created_at, removed_rows, signer, signature)
-          VALUES (${anchor.sequence}, ${anchor.digest}, ${anchor.created_at}, ${anchor.removed_rows},
-            ${anchor.signer}, ${anchor.signature})`,
-        sql`DELETE FROM audit_events WHERE sequence <= ${upTo}`,
-        sql`DELETE FROM audit_checkpoints WHERE sequence <= ${upTo}`,
-        sql`DELETE FROM audit_retention_gate`
-      ], { discard: true })
-    )
+    yield* store.removeThrough(anchor)
     return result
   }).pipe(
     Effect.mapError((error) =>
-      error._tag === "AuditUnavailable" ? error : auditUnavailable(context.store.path, "remove old rows")(error)
+      error._tag === "AuditUnavailable" ? error : context.store.unavailable("remove old rows")(error)
     )
   )

@@ -2,7 +2,6 @@ import { Clock, Effect, Schema } from "effect"
 import type { AuditContext } from "./AuditContext.js"
 import { AuditUnavailable } from "./errors.js"
 import { dayMs, periodDate } from "./periodKeys.js"
-import { auditUnavailable } from "./sqliteFailure.js"
 
 export interface ShredOptions {
   /** Personal-data retention in days (OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS). */
@@ -34,7 +33,6 @@ export interface ShredResult {
 }
 
 const NumberRow = Schema.Struct({ n: Schema.NullOr(Schema.Number) })
-const CheckpointRow = Schema.Struct({ busy: Schema.Number })
 /** Legacy key ids are `<fingerprint>.<generation>`; period key ids carry `.dYYYY-MM-DD.`. */
 const periodKeyLike = "%.d____-__-__.%"
 
@@ -82,14 +80,14 @@ export const shredExpired = (context: AuditContext, options: ShredOptions) =>
     const recent = yield* sql`SELECT count(*) AS n FROM audit_shreds WHERE shredded_at >= ${now - 2 * dayMs}`.pipe(
       Effect.flatMap(one)
     )
-    const walCleared = options.dryRun || recent === 0 || context.store.path === ":memory:"
-      ? !options.dryRun
-      : yield* sql.unsafe("PRAGMA wal_checkpoint(TRUNCATE)").pipe(
-        Effect.flatMap((rows) => Effect.orDie(Schema.decodeUnknown(Schema.Array(CheckpointRow))(rows))),
-        Effect.map((rows) => rows[0]?.busy === 0)
-      )
+    const walCleared = options.dryRun || recent === 0 ? !options.dryRun : yield* context.store.clearWal
     if (!walCleared && !options.dryRun) {
-      yield* Effect.logWarning("audit: shredded data keys may still be in the WAL (a reader held it); retried next run")
+      yield* Effect.logWarning(
+        context.store.dialect === "postgresql"
+          ? "audit: shredded data keys stay in PostgreSQL's WAL and dead tuples until the tables' owner runs " +
+            "VACUUM audit_period_keys"
+          : "audit: shredded data keys may still be in the WAL (a reader held it); retried next run"
+      )
     }
 
     const legacyRowsPastWindow = yield* sql`SELECT count(*) AS n FROM audit_events
@@ -105,6 +103,6 @@ export const shredExpired = (context: AuditContext, options: ShredOptions) =>
     } satisfies ShredResult
   }).pipe(
     Effect.mapError((error) =>
-      error instanceof AuditUnavailable ? error : auditUnavailable(context.store.path, "shred expired personal data")(error)
+      error instanceof AuditUnavailable ? error : context.store.unavailable("shred expired personal data")(error)
     )
   )

@@ -39,6 +39,18 @@ export interface VerifyResult {
   /** Rows whose personal fields were shredded by personal-data retention (signed shred record; chain verified). */
   readonly shreddedRows: number
   readonly failure?: VerifyFailure
+  /** PostgreSQL: the verdict of each chain (the figures above are their sums, the failure the first chain's). */
+  readonly chains?: ReadonlyArray<ChainVerdict>
+}
+
+export interface ChainVerdict {
+  readonly chainId: number
+  readonly ok: boolean
+  readonly rowsChecked: number
+  readonly firstSequence: number
+  readonly lastSequence: number
+  readonly checkpointsChecked: number
+  readonly failure?: VerifyFailure
 }
 
 export interface VerifyOptions {
@@ -241,12 +253,7 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
 /** Rows in (after, through] sealed under a shredded key (their header matched it, and their MAC held). */
 const countShredded = (context: AuditContext, after: number, through: number) => {
   const keyIds = context.periodKeys.shreddedKeyIds()
-  const { sql } = context.store
-  return keyIds.length === 0 ? Effect.succeed(0) : sql<{ readonly n: number }>`SELECT count(*) AS n FROM audit_events
-    WHERE sequence > ${after} AND sequence <= ${through} AND ${sql.in("key_id", keyIds)}`.pipe(
-    Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-    context.store.failed("count shredded rows")
-  )
+  return keyIds.length === 0 ? Effect.succeed(0) : context.store.countUnderKeys(after, through, keyIds)
 }
 
 /** The stored MAC of one row (None if it is gone or unreadable: the walk then starts over from the anchor). */

@@ -1,0 +1,12 @@
+import { PgMigrator } from "@effect/sql-pg"
+import createAuditLog from "./0001_create_audit_log.js"
+
+/** Forward-only schema history of the PostgreSQL audit log, bundled (fromRecord survives bundling). */
+export const pgAuditMigrations = PgMigrator.fromRecord({
+  "0001_create_audit_log": createAuditLog
+})
+
+export const pgAuditMigrationsTable = "audit_migrations"
+
+/** The newest migration id: a server whose database is behind it asks for `audit init-db`. */
+export const pgAuditSchemaVersion = 1
