@@ -1,5 +1,5 @@
 import { HttpClient } from "@effect/platform"
-import { Clock, Effect, Option, Ref } from "effect"
+import { Clock, Effect, Option, Ref, Schedule } from "effect"
 import { randomUUID } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { isoInstant } from "./errors.js"
@@ -9,6 +9,7 @@ import { alertBody, alertText } from "./incident/model.js"
 import type { AlertNotDelivered } from "./incident/webhook.js"
 import { alertRetrySchedule, checkWebhookUrl, postAlert } from "./incident/webhook.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
+import type { StoredBlock } from "./state/StateStore.js"
 import { StateStore } from "./state/StateStore.js"
 import { ThreatConfig } from "./threat/ThreatConfig.js"
 
@@ -97,6 +98,34 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
     const activeBlock = (clientId: string, now: number) =>
       store.blockOf(clientId, now).pipe(Effect.map(Option.map((block): BlockedClient => ({ ...block, clientId }))))
 
+    // A block the store refused (unreachable, or a full Redis) is never just logged: this replica holds it
+    // and refuses the client itself (`heldBlockOf`), retries storing it every few seconds, and the health
+    // check counts it, so the block fails closed here even when the other replicas cannot see it yet.
+    const held = yield* Ref.make<ReadonlyMap<string, StoredBlock>>(new Map())
+    const hold = (block: StoredBlock) =>
+      Ref.update(held, (all) => {
+        const before = all.get(block.clientId)
+        return before !== undefined && before.until >= block.until ? all : new Map(all).set(block.clientId, block)
+      })
+    const storeHeld = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      for (const block of (yield* Ref.get(held)).values()) {
+        const stored = block.until <= now ? true : yield* store.setBlock(block.clientId, block, now).pipe(
+          Effect.as(true),
+          Effect.catchTag("StateUnavailable", () => Effect.succeed(false))
+        )
+        if (stored) {
+          yield* Ref.update(held, (all) => {
+            if (all.get(block.clientId) !== block) return all
+            const rest = new Map(all)
+            rest.delete(block.clientId)
+            return rest
+          })
+        }
+      }
+    })
+    yield* storeHeld.pipe(Effect.repeat(Schedule.spaced("5 seconds")), Effect.forkScoped)
+
     /**
      * Open an incident for a high-risk call, or return the one already open for
      * this client (no second alert while the block lasts).
@@ -127,12 +156,13 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
         Effect.annotateLogs({ incidentId: incident.id, clientId: report.clientId, tool: report.tool, score: report.score })
       )
       if (!automatic) return incident
-      yield* store.setBlock(report.clientId, {
-        clientId: report.clientId,
-        until: incident.blockedUntil,
-        incidentId: incident.id
-      }, now).pipe(
-        Effect.catchTag("StateUnavailable", () => Effect.logError("incident block not stored: the shared security state is unreachable"))
+      const block: StoredBlock = { clientId: report.clientId, until: incident.blockedUntil, incidentId: incident.id }
+      yield* store.setBlock(report.clientId, block, now).pipe(
+        Effect.catchTag("StateUnavailable", () =>
+          hold(block).pipe(Effect.zipRight(Effect.logError(
+            "incident block not stored in the shared security state: this replica holds it, refuses the client, " +
+              "and stores it when the state store accepts it"
+          ).pipe(Effect.annotateLogs({ incidentId: incident.id })))))
       )
       yield* alert(incident).pipe(Effect.forkIn(scope))
       return incident
@@ -143,16 +173,36 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
       return yield* activeBlock(clientId, yield* Clock.currentTimeMillis)
     })
 
+    /**
+     * A block this replica holds because the store refused it (see `hold`):
+     * checked on every call beside the store's own blocks, without a round trip.
+     */
+    const heldBlockOf = (clientId: string): Effect.Effect<Option.Option<BlockedClient>> =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const block = (yield* Ref.get(held)).get(clientId)
+        return block !== undefined && block.until > now ? Option.some({ ...block, clientId }) : Option.none()
+      })
+
+    /** How many blocks this replica holds that the store has not accepted yet (for the health check). */
+    const unstoredBlocks: Effect.Effect<number> = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      return Array.from((yield* Ref.get(held)).values()).filter((block) => block.until > now).length
+    })
+
     /** Most recent first, at most 50. */
     const recentIncidents = Ref.get(incidents)
 
-    /** Clients blocked right now, for the health check (empty while the store is unreachable). */
-    const blockedClients: Effect.Effect<ReadonlyArray<BlockedClient>> = Clock.currentTimeMillis.pipe(
-      Effect.flatMap((now) => store.blocks(now)),
-      Effect.catchTag("StateUnavailable", () => Effect.succeed([]))
-    )
+    /** Clients blocked right now, for the health check (only the held ones while the store is unreachable). */
+    const blockedClients: Effect.Effect<ReadonlyArray<BlockedClient>> = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const stored = yield* store.blocks(now).pipe(Effect.catchTag("StateUnavailable", () => Effect.succeed([])))
+      const seen = new Set(stored.map((block) => block.clientId))
+      const own = Array.from((yield* Ref.get(held)).values()).filter((block) => block.until > now && !seen.has(block.clientId))
+      return [...stored, ...own]
+    })
 
-    return { open, blockOf, recentIncidents, blockedClients } as const
+    return { open, blockOf, heldBlockOf, unstoredBlocks, recentIncidents, blockedClients } as const
   }),
   dependencies: [SecurityConfig.Default, ThreatConfig.Default, InProcessStateStoreDefault]
 }) {}

@@ -216,6 +216,9 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
      * the lockout and the window (one round trip to a shared store, not two).
      */
     const screen = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+      // A block the shared store did not accept is held by this replica (no round trip): it still refuses.
+      const held = yield* responder.heldBlockOf(ctx.clientId)
+      if (Option.isSome(held)) return yield* ClientBlocked.until(held.value.until, held.value.incidentId)
       const assessment = yield* assess(ctx, tool, args)
       if (assessment.level === "high") {
         const names = Array.from(new Set(assessment.threats.map((threat) => threat.name)))
@@ -287,7 +290,8 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         threatLevel,
         clients,
         recentIncidents: yield* responder.recentIncidents,
-        blockedClients
+        blockedClients,
+        unstoredBlocks: yield* responder.unstoredBlocks
       }
     }).pipe(Effect.withSpan("ThreatMonitor.snapshot"))
 

@@ -45,7 +45,10 @@ const Output = Schema.Struct({
     sharedState: Schema.Struct({
       store: Schema.Literal("in-process", "redis"),
       mode: Schema.Literal("ok", "degraded"),
-      readsWhenUnavailable: Schema.Literal("refuse", "allow")
+      readsWhenUnavailable: Schema.Literal("refuse", "allow"),
+      reachable: Schema.Boolean,
+      /** Incident blocks the store did not accept: this replica holds and enforces them, the others cannot see them. */
+      unstoredBlocks: Schema.optional(Schema.Number)
     })
   }),
   audit: Schema.Struct({
@@ -143,8 +146,10 @@ export const securityHealthCheck = defineTool({
           })),
           sharedState: {
             store: sharedState.kind,
-            mode: sharedState.available ? "ok" as const : "degraded" as const,
-            readsWhenUnavailable: sharedState.readsWhenUnavailable
+            mode: sharedState.available && threat.unstoredBlocks === 0 ? "ok" as const : "degraded" as const,
+            readsWhenUnavailable: sharedState.readsWhenUnavailable,
+            reachable: sharedState.available,
+            ...(threat.unstoredBlocks > 0 ? { unstoredBlocks: threat.unstoredBlocks } : {})
           }
         },
         audit: {
@@ -188,8 +193,14 @@ export const securityHealthCheck = defineTool({
         (health.audit.unresolvedIntents !== undefined ? `, ${health.audit.unresolvedIntents} unresolved write intents` : ""),
       health.security.sharedState.mode === "ok"
         ? `security state: ${health.security.sharedState.store}, ok`
-        : `security state: ${health.security.sharedState.store} UNREACHABLE — calls that change data are refused, ` +
-          `reads are ${health.security.sharedState.readsWhenUnavailable === "allow" ? "allowed" : "refused"}`,
+        : (health.security.sharedState.reachable
+          ? `security state: ${health.security.sharedState.store} DEGRADED`
+          : `security state: ${health.security.sharedState.store} UNREACHABLE — calls that change data are refused, ` +
+            `reads are ${health.security.sharedState.readsWhenUnavailable === "allow" ? "allowed" : "refused"}`) +
+          (health.security.sharedState.unstoredBlocks !== undefined
+            ? ` — ${health.security.sharedState.unstoredBlocks} incident block(s) the store did not accept are enforced ` +
+              `on this replica only (storing them is retried every few seconds)`
+            : ""),
       ...(health.audit.lastHour !== undefined
         ? [
           `last hour: ${health.audit.lastHour.toolCalls} calls, ` +

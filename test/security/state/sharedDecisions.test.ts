@@ -284,6 +284,32 @@ describe.skipIf(redisMissing !== undefined)("shared decisions while Redis is awa
       expect((yield* Effect.flip(confirmation.redeemRound(state, "binding-A")))._tag).toBe("StateUnavailable")
     }))
 
+  it.scoped("an incident block the store refuses is held and enforced by this replica, shown as degraded, and stored once Redis answers", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(businessDayStart)
+      const own = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (server) => Effect.promise(() => server.dispose()))
+      const store = yield* Layer.build(RedisStateStore.pipe(Layer.provide(configured({ OPERA_MCP_STATE_URL: own.url }))))
+      const context = yield* monitorOn(store, { OPERA_MCP_STATE_READS_WHEN_UNAVAILABLE: "allow" })
+      const { monitor, responder } = yield* Effect.all({ monitor: ThreatMonitor, responder: IncidentResponder }).pipe(Effect.provide(context))
+      const ctx = { clientId: "agent-held", transport: "http" as const }
+      yield* Effect.promise(() => own.stop())
+      const incident = yield* responder.open({ clientId: ctx.clientId, tool: "get_guest_profile", score: 1, threats: [] })
+      // The store did not take it, yet this replica refuses the client, reads included.
+      const refused = yield* Effect.flip(monitor.screen(ctx, tools.getGuestProfile, { profileId: "PRF1" }))
+      expect(refused._tag).toBe("ClientBlocked")
+      expect(yield* responder.unstoredBlocks).toBe(1)
+      expect((yield* monitor.snapshot).blockedClients.map((block) => block.clientId)).toContain(ctx.clientId)
+      yield* Effect.promise(() => own.start())
+      yield* TestClock.adjust("6 seconds")
+      yield* Effect.yieldNow()
+      const stored = yield* StateStore.pipe(
+        Effect.flatMap((shared) => shared.blockOf(ctx.clientId, businessDayStart + 6_000)),
+        Effect.provide(store)
+      )
+      expect(stored._tag === "Some" ? stored.value.incidentId : undefined).toBe(incident.id)
+      expect(yield* responder.unstoredBlocks).toBe(0)
+    }))
+
   it.scoped("revocations read before Redis went away still hold while it is away", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(businessDayStart)
