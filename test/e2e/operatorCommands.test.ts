@@ -117,10 +117,12 @@ const operatorSuite = (store: "file" | "redis") => {
     expect(unblocked.stdout).toContain('unblocked client "frontdesk"')
     expect((await desk.call("list_hotels")).isError).toBeFalsy()
     if (redis !== undefined) {
-      // An authenticated HTTP tool call: its admission is one EVALSHA (the target is at most two round trips).
+      // An authenticated HTTP tool call that does not reach OPERA: its admission (block, lockout, window) is one
+      // EVALSHA, and the shared threat profile two more (the attempt before the handler, the outcome after).
+      // The target is two round trips; this pins what a call costs today, so a regression shows.
       const sent = await commandsDuring(redis.port, () => desk.call("list_hotels"))
-      expect(sent).toContain("evalsha")
-      expect(sent.length).toBeLessThanOrEqual(2)
+      expect(sent.filter((name) => name === "evalsha" || name === "eval").length).toBe(sent.length)
+      expect(sent.length).toBeLessThanOrEqual(3)
     }
     await desk.close()
 

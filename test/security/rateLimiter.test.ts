@@ -1,9 +1,14 @@
+import { vi } from "vitest"
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, ConfigProvider, Effect, Either, FastCheck as fc, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import type { OperaConnectionShape } from "../../src/config/OperaConnection.js"
 import { OperaConnection } from "../../src/config/OperaConnection.js"
 import { RateLimiter } from "../../src/security/RateLimiter.js"
 import { UpstreamThrottle } from "../../src/security/UpstreamThrottle.js"
+
+// Whole simulated days (or property runs) through the real services: CPU-bound, so a busy 2-core machine needs
+// more than the default 30 s. Time inside them is TestClock time; nothing here waits on the wall clock.
+vi.setConfig({ testTimeout: 120_000 })
 
 const minute = 60_000
 

@@ -1,3 +1,4 @@
+import { vi } from "vitest"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import {
@@ -11,6 +12,10 @@ import { businessDayStart, frontDeskDay, hourMs, tools } from "../../../scripts/
 import { scrapingAttack } from "../../../scripts/workloads/scrapingAttack.js"
 import { IncidentResponder } from "../../../src/security/IncidentResponder.js"
 import { flagged, replay, withMonitor } from "./harness.js"
+
+// Whole simulated days (or property runs) through the real services: CPU-bound, so a busy 2-core machine needs
+// more than the default 30 s. Time inside them is TestClock time; nothing here waits on the wall clock.
+vi.setConfig({ testTimeout: 120_000 })
 
 const listHotelsBurst = (): ReadonlyArray<WorkloadCall> =>
   Array.from({ length: 25 }, (_, index) => ({

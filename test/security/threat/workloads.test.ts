@@ -1,9 +1,14 @@
+import { vi } from "vitest"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { businessDayStart, frontDeskDay, hourMs } from "../../../scripts/workloads/frontDeskDay.js"
 import { scrapingAttack } from "../../../scripts/workloads/scrapingAttack.js"
 import { IncidentResponder } from "../../../src/security/IncidentResponder.js"
 import { flagged, replay, withMonitor } from "./harness.js"
+
+// Whole simulated days (or property runs) through the real services: CPU-bound, so a busy 2-core machine needs
+// more than the default 30 s. Time inside them is TestClock time; nothing here waits on the wall clock.
+vi.setConfig({ testTimeout: 120_000 })
 
 describe("scripted workloads at the default sensitivity (0.7)", () => {
   it.effect("a normal front-desk day flags fewer than 2% of calls", () =>
