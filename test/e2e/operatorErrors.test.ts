@@ -125,3 +125,12 @@ describe("better-sqlite3 built for another Node.js version", () => {
     expect(verify.stderr).not.toMatch(stackFrame)
   })
 })
+
+describe("--help of the installed binary", () => {
+  it("to a pipe (not a terminal) is plain text, without colour codes", () => {
+    const help = run(builtBinary, ["serve", "--help"], {})
+    expect(help.status, help.stderr).toBe(0)
+    expect(help.stdout).toContain("--sandbox")
+    expect(help.stdout).not.toContain("\u001b[")
+  })
+})
