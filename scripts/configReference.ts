@@ -149,6 +149,6 @@ const process: ReadonlyArray<SettingDoc> = [
 export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...http, ...sharedState, ...security, ...process]
 
 /** Settings read for locating files, documented by their operating system, not here. */
-export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"]
+export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "NO_COLOR"]
 
 export const configReference = (): ReadonlyArray<SettingDoc> => documentedSettings

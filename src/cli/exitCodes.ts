@@ -1,5 +1,6 @@
 import { ValidationError } from "@effect/cli"
 import { Cause, ConfigError, Exit, Option } from "effect"
+import { installationProblem } from "./exitReport.js"
 
 /**
  * What a maintenance command's exit status means, so cron can tell a damaged
@@ -13,7 +14,8 @@ export const exitCodes = {
   storeUnreachable: 4,
   damaged: 5,
   rollback: 6,
-  checkpointHistory: 7
+  checkpointHistory: 7,
+  installation: 8
 } as const
 
 const configurationTags = new Set([
@@ -48,6 +50,7 @@ export const exitCodeOfError = (error: unknown): number => {
     const reason = fieldOf(error, "reason")
     if (reason === "corrupt") return exitCodes.damaged
     if (reason === "rollback") return exitCodes.rollback
+    if (reason === "native_module") return exitCodes.installation
     if (reason === "wrong_key" || reason === "disabled") return exitCodes.configuration
     return exitCodes.storeUnreachable
   }
@@ -62,6 +65,7 @@ export const exitCodeOfError = (error: unknown): number => {
 /** For NodeRuntime.runMain: the status of the whole run (interruption, e.g. Ctrl+C, is 0 as before). */
 export const exitStatus = <E, A>(exit: Exit.Exit<A, E>, onExit: (code: number) => void): void => {
   if (Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause)) return onExit(exitCodes.ok)
+  if (Option.isSome(installationProblem(exit.cause))) return onExit(exitCodes.installation)
   onExit(Option.match(Cause.failureOption(exit.cause), {
     onNone: () => exitCodes.unexpected,
     onSome: exitCodeOfError

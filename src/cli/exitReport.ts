@@ -1,5 +1,6 @@
 import { ValidationError } from "@effect/cli"
-import { Cause, Console, Effect, Option } from "effect"
+import { Cause, Chunk, Console, Effect, Option } from "effect"
+import { nativeModuleProblem } from "../security/audit/sqliteFailure.js"
 
 const messageOf = (error: unknown): string => {
   if (ValidationError.isValidationError(error)) return ""
@@ -10,6 +11,17 @@ const messageOf = (error: unknown): string => {
 }
 
 /**
+ * better-sqlite3 that cannot load (built for another Node.js) is an install
+ * problem, not a bug: wherever it surfaced (a typed failure or a defect of a
+ * layer that opens SQLite), the operator is told how to fix it.
+ */
+export const installationProblem = <E>(cause: Cause.Cause<E>): Option.Option<string> =>
+  Chunk.findFirst(
+    Chunk.appendAll(Cause.failures(cause) as Chunk.Chunk<unknown>, Cause.defects(cause)),
+    (problem) => nativeModuleProblem(problem, process.version) !== undefined
+  ).pipe(Option.flatMap((problem) => Option.fromNullable(nativeModuleProblem(problem, process.version))))
+
+/**
  * The last word of a failed command: the typed error's own message on stderr,
  * never a stack trace or a defect's internals; interruption (Ctrl+C) is quiet.
  */
@@ -17,6 +29,8 @@ export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   program.pipe(
     Effect.tapErrorCause((cause) => {
       if (Cause.isInterruptedOnly(cause)) return Effect.void
+      const installation = installationProblem(cause)
+      if (Option.isSome(installation)) return Console.error(`error: ${installation.value}`)
       const message = Option.match(Cause.failureOption(cause), {
         onNone: () => "unexpected internal failure; see the JSON log lines above",
         onSome: messageOf

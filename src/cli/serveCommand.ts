@@ -1,11 +1,13 @@
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { enforceProductionChecklist } from "../config/productionChecklist.js"
 import type { HttpListenOptions } from "../mcp/http/HttpTransport.js"
 import { serveStdio } from "../mcp/stdio.js"
 import { AppLayer } from "../Runtime.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
+import { AuditUnavailable } from "../security/audit/errors.js"
+import { AuditLog } from "../security/AuditLog.js"
 import { reportStartupErrors } from "./startupErrors.js"
 
 const sandbox = Options.boolean("sandbox").pipe(
@@ -37,11 +39,26 @@ const checkConnection = Effect.gen(function*() {
   yield* access.checkOperaBaseUrl(connection.baseUrl)
 })
 
+/**
+ * Against a real property the audit store must open at start-up: a server that could only refuse
+ * every change (and, in strict mode, every read) is not started. The sandbox serves degraded.
+ */
+const checkAuditStore = Effect.gen(function*() {
+  const audit = yield* AuditLog
+  const failure = yield* audit.openFailure
+  if (Option.isNone(failure)) return
+  return yield* new AuditUnavailable({
+    reason: failure.value.reason,
+    message: `serve refuses to start: ${failure.value.message}`
+  })
+})
+
 export const serveCommand = Command.make("serve", { sandbox, http, host, port }, ({ sandbox, http, host, port }) =>
   // With NODE_ENV=production the production checklist must pass before anything starts.
   (sandbox ? Effect.void : enforceProductionChecklist).pipe(
     Effect.zipRight(
       checkConnection.pipe(
+        Effect.zipRight(sandbox ? Effect.void : checkAuditStore),
         Effect.zipRight(http ? serveHttp({ host, port }) : serveStdio),
         Effect.provide(AppLayer(sandbox ? { _tag: "Sandbox" } : { _tag: "Property" }))
       )

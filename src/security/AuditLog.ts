@@ -207,6 +207,8 @@ const makeAuditLog = (role: Role) =>
     const shape: AuditLogShape = {
       append,
       status,
+      openFailure: Effect.map(Ref.get(connection), (state) =>
+        state._tag === "Failed" ? Option.some(state.error) : Option.none()),
       report: Effect.fn("AuditLog.report")(function*(hours: number, clientId?: string) {
         const { context } = yield* current
         const clientRef = clientId === undefined ? undefined : keyedHashHex(context.clientRefKey, clientId)

@@ -85,12 +85,16 @@ describe("the audit trail of a real stdio session", () => {
 })
 
 describe("fail closed", () => {
+  // Against a real property an audit store that cannot be opened at start-up stops `serve` (test/e2e/operatorErrors.test.ts);
+  // here the store opened and then fails (another process holds its write lock past the busy timeout).
   it("refuses a write tool when the audit log cannot be written, and OPERA is not called; reads go on", async () => {
-    const blocker = path.join(mkdtempSync(path.join(tmpdir(), "audit-block-")), "not-a-directory")
-    writeFileSync(blocker, "a file where the audit directory should be")
-    const opera = await startSandbox({ OPERA_SECURITY_AUDIT_DB_PATH: path.join(blocker, "audit.db") })
+    const opera = await startSandbox({ OPERA_SECURITY_AUDIT_BUSY_TIMEOUT_MS: "200" })
     const session = await startServer({ args: ["serve"], env: opera.env })
+    const opened = await session.call("security_health_check")
+    expect((opened.structuredContent as { audit: { mode: string } }).audit.mode).toBe("ok")
+    const holder = holdWriteLock(opera.auditDbPath)
     try {
+      await holder.held
       const write = await session.call("create_reservation", {
         guest: { surname: "Refused" },
         arrivalDate: inDays(40),
@@ -109,6 +113,7 @@ describe("fail closed", () => {
       const health = await session.call("security_health_check")
       expect((health.structuredContent as { audit: { mode: string } }).audit.mode).toBe("degraded")
     } finally {
+      await holder.release()
       await session.close()
       await opera.stop()
     }
@@ -149,6 +154,7 @@ describe("fail closed", () => {
     }
   })
 
+  // Only the sandbox serves on an audit store that did not open (a real property refuses to start).
   it("in strict mode a degraded audit log refuses reads too", async () => {
     const blocker = path.join(mkdtempSync(path.join(tmpdir(), "audit-block-")), "not-a-directory")
     writeFileSync(blocker, "x")
@@ -156,7 +162,7 @@ describe("fail closed", () => {
       OPERA_SECURITY_AUDIT_DB_PATH: path.join(blocker, "audit.db"),
       OPERA_SECURITY_AUDIT_STRICT_MODE: "true"
     })
-    const session = await startServer({ args: ["serve"], env: opera.env })
+    const session = await startServer({ args: ["serve", "--sandbox"], env: opera.env })
     try {
       const read = await session.call("search_reservations", { arrivalFrom: inDays(0), limit: 1 })
       expect(read.isError).toBe(true)

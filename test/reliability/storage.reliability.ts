@@ -64,7 +64,7 @@ describe("storage faults under the audit log", () => {
     "chattr +i while serving": () => chattrFreezer(true)
   }
   for (const [how, make] of Object.entries(freezers) as Array<[ReadOnlyHow, () => Freezer | string]>) {
-    it(`read-only db (${how}): a typed error, writes fail closed, reads go on`, async (ctx) => {
+    it(`read-only db (${how}): a typed error; before start-up serve refuses, while serving writes fail closed and reads go on`, async (ctx) => {
       const freezer = make()
       if (typeof freezer === "string") {
         skipped[`readOnly ${how}`] = freezer

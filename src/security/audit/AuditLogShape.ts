@@ -48,6 +48,11 @@ export interface AuditLogShape {
     kinds?: ReadonlyArray<AuditKind>,
     limit?: number
   ) => Effect.Effect<ReadonlyArray<AuditRecord>, AuditUnavailable>
+  /**
+   * Why the configured store could not be opened, while it has not been open since start-up
+   * (`serve` against a real property refuses to start on it). None once open, or when disabled.
+   */
+  readonly openFailure: Effect.Effect<Option.Option<AuditUnavailable>>
   /** For the health check: mode, chain position, key id; never fails. */
   readonly status: Effect.Effect<AuditStatus>
   readonly verify: (request?: VerifyRequest) => Effect.Effect<VerifyResult, AuditUnavailable | CheckpointFileError>
@@ -86,6 +91,7 @@ export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
     append: () => Effect.succeed({ sequence: 0 }),
     report: () => Effect.fail(off),
     trail: () => Effect.fail(off),
+    openFailure: Effect.succeed(Option.none()),
     status: Effect.succeed({
       mode: "disabled",
       chainHead: "",

@@ -9,7 +9,9 @@ export class AuditUnavailable extends Schema.TaggedError<AuditUnavailable>()("Au
   reason: Schema.Literal(
     "disabled", "not_open", "busy", "full", "read_only", "corrupt", "wrong_key", "io",
     // The db is behind or off the chain of the exported checkpoint history, or that history is missing or damaged.
-    "rollback"
+    "rollback",
+    // better-sqlite3's native module was built for another Node.js version, or not at all (`npm rebuild better-sqlite3`).
+    "native_module"
   ),
   message: Schema.String
 }) {}

@@ -11,6 +11,38 @@ export const sqliteCode = (failure: unknown): string | undefined => {
   return undefined
 }
 
+const messagesOf = (failure: unknown): ReadonlyArray<string> => {
+  const messages: Array<string> = []
+  let current: unknown = failure
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const message = (current as { readonly message?: unknown }).message
+    if (typeof message === "string") messages.push(message)
+    current = (current as { readonly cause?: unknown }).cause
+  }
+  return messages
+}
+
+/**
+ * better-sqlite3's native module cannot be loaded: built for another Node.js
+ * (Node names both NODE_MODULE_VERSIONs in the dlopen error) or not built at
+ * all. Only the ABI numbers are shown, never the addon's path.
+ */
+export const nativeModuleProblem = (failure: unknown, nodeVersion: string): string | undefined => {
+  for (const message of messagesOf(failure)) {
+    const versions = /NODE_MODULE_VERSION (\d+)\. This version of Node\.js requires\s+NODE_MODULE_VERSION (\d+)/.exec(message)
+    if (versions !== null) {
+      return `better-sqlite3 was built for another Node.js version (NODE_MODULE_VERSION ${versions[1]}; ` +
+        `this is Node.js ${nodeVersion}, NODE_MODULE_VERSION ${versions[2]}): ` +
+        "run `npm rebuild better-sqlite3` where opera-cloud-mcp is installed, with this Node.js"
+    }
+    if (/Could not locate the bindings file/.test(message)) {
+      return "better-sqlite3's native module is missing (its install script did not run or failed): " +
+        "run `npm rebuild better-sqlite3` where opera-cloud-mcp is installed, with this Node.js"
+    }
+  }
+  return undefined
+}
+
 /**
  * Turns an SQLite failure into a message the operator can act on. Only the
  * result code and the db path are shown: never SQL text, row values or keys.
@@ -18,6 +50,10 @@ export const sqliteCode = (failure: unknown): string | undefined => {
 export const auditUnavailable = (path: string, doing: string) => (failure: unknown): AuditUnavailable => {
   const code = sqliteCode(failure)
   const where = `audit log ${path}`
+  const native = code === undefined ? nativeModuleProblem(failure, process.version) : undefined
+  if (native !== undefined) {
+    return new AuditUnavailable({ reason: "native_module", message: `${where} cannot be opened: ${native}` })
+  }
   if (code === undefined) {
     return new AuditUnavailable({ reason: "io", message: `${where}: could not ${doing}` })
   }

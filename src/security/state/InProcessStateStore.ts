@@ -6,6 +6,7 @@ import { dirname, join } from "node:path"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { optionalText } from "../../config/settings.js"
 import { auditConfig, resolveAuditDbPath } from "../audit/AuditConfig.js"
+import { nativeModuleProblem } from "../audit/sqliteFailure.js"
 import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
 import { inProcessDecisions } from "./inProcessDecisions.js"
 import type { Admission, FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
@@ -76,6 +77,8 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
     const sql = yield* open(filename).pipe(
       Effect.catchAllCause((cause) => {
         const problem = Cause.squash(cause)
+        // better-sqlite3 built for another Node.js: no file would open, and the CLI says how to fix the install.
+        if (nativeModuleProblem(problem, process.version) !== undefined) return Effect.die(problem)
         if (mode === "operator") {
           return Effect.fail(new StateUnavailable({ message: `the security state file ${filename} cannot be opened` }))
         }

@@ -69,6 +69,18 @@ export const auditCli = (args: ReadonlyArray<string>, env: Record<string, string
   return { status: run.status, stdout: run.stdout, stderr: run.stderr }
 }
 
+/** `serve` expected not to start: it exits on its own (stdin is closed at once in any case). */
+export const serveRefused = (env: Record<string, string>): CliRun => {
+  const run = spawnSync(process.execPath, [builtBinary, "serve"], {
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
+    cwd: repoRoot,
+    encoding: "utf8",
+    input: "",
+    timeout: 60_000
+  })
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr }
+}
+
 export interface VerifyVerdict extends CliRun {
   readonly ok: boolean | undefined
   readonly rowsChecked: number

@@ -3,7 +3,9 @@
  * is made read-only for real: the tmpfs holding the db is remounted `ro`
  * (before start-up: the open fails; while serving: the next write fails), or
  * the file is made immutable with `chattr +i`. Either way the failure is a
- * typed, named one, writes fail closed and reads follow the degraded mode.
+ * typed, named one. Before start-up `serve` (a real property) refuses to start
+ * and says why (issue 17); while serving, writes fail closed and reads follow
+ * the degraded mode.
  */
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync } from "node:fs"
@@ -12,7 +14,8 @@ import path from "node:path"
 import type { RunningSandbox } from "../../support/sandboxProcess.js"
 import { scaled } from "../support.js"
 import type { Transcript } from "./auditedServer.js"
-import { auditEnv, bookAcknowledged, finish, serve } from "./auditedServer.js"
+import { expect } from "vitest"
+import { auditEnv, bookAcknowledged, finish, serve, serveRefused } from "./auditedServer.js"
 import { expectDegraded, expectNothingLost, expectReadsFollowMode, expectWritesRefused } from "./underFault.js"
 
 export type ReadOnlyHow = "remount before start" | "chattr +i before start" | "chattr +i while serving"
@@ -24,6 +27,8 @@ export interface ReadOnlyFigures {
   leakedWrites: number
   readsServed: number
   problem: string
+  /** Before start-up: `serve` exited with the store's reason instead of serving. */
+  refusedToStart: boolean
   acknowledgedAfter: number
 }
 
@@ -80,6 +85,7 @@ export const runReadOnlyScenario = async (
     leakedWrites: 0,
     readsServed: 0,
     problem: "",
+    refusedToStart: false,
     acknowledgedAfter: 0
   }
   const env = auditEnv(opera, freezer.dbPath)
@@ -88,30 +94,41 @@ export const runReadOnlyScenario = async (
 
   // A healthy log with acknowledged rows, shut down cleanly, unless the fault comes while serving.
   const first = await serve(env)
-  let session = first
-  try {
-    figures.acknowledgedBefore = await bookAcknowledged(first, scaled(20, 3), 0)
-    if (how === "chattr +i while serving") {
-      freezer.freeze()
-    } else {
-      await finish(first, transcript, `${name} before`)
-      freezer.freeze()
-      session = await serve(env)
-    }
+  if (how === "chattr +i while serving") {
     try {
-      const fault = { opera, session, transcript, name, strict: false }
+      figures.acknowledgedBefore = await bookAcknowledged(first, scaled(20, 3), 0)
+      freezer.freeze()
+      const fault = { opera, session: first, transcript, name, strict: false }
       const writes = await expectWritesRefused(fault, readOnlyRefusal)
       figures.refusedWrites = writes.refusedWrites
       figures.leakedWrites = writes.leakedWrites
       figures.readsServed = (await expectReadsFollowMode(fault)).readsServed
       // Whichever SQLite code it is, the operator is told what to check.
-      figures.problem = await expectDegraded(session, /is read-only \(SQLITE_READONLY.*permissions|writable/s)
+      figures.problem = await expectDegraded(first, /is read-only \(SQLITE_READONLY.*permissions|writable/s)
     } finally {
-      await finish(session, transcript, name)
+      await finish(first, transcript, name)
       freezer.thaw()
     }
-  } finally {
-    if (session !== first) await finish(first, transcript, `${name} before`)
+  } else {
+    try {
+      figures.acknowledgedBefore = await bookAcknowledged(first, scaled(20, 3), 0)
+    } finally {
+      await finish(first, transcript, `${name} before`)
+    }
+    // A real property does not serve on an audit store that cannot be opened: `serve` says why and exits.
+    freezer.freeze()
+    try {
+      const refused = serveRefused(env)
+      transcript.keep(`${name} refused stderr`, refused.stderr)
+      transcript.keep(`${name} refused stdout`, refused.stdout)
+      expect(refused.status, refused.stderr).toBe(4)
+      const reason = /serve refuses to start: audit log .*(is read-only \(SQLITE_READONLY.*permissions|writable)/.exec(refused.stderr)
+      expect(reason, refused.stderr).not.toBeNull()
+      figures.problem = reason?.[0] ?? ""
+      figures.refusedToStart = true
+    } finally {
+      freezer.thaw()
+    }
   }
 
   // Writable again: a new server takes writes, and nothing acknowledged before the fault is lost.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Either, Layer, TestClock } from "effect"
+import { Context, Effect, Either, Layer, Option, TestClock } from "effect"
 import { existsSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { AuditLog } from "../../../src/security/AuditLog.js"
@@ -110,11 +110,14 @@ describe("AuditLog", () => {
     return Effect.gen(function*() {
       const audit = yield* AuditLog
       expect((yield* audit.status).mode).toBe("degraded")
+      // What `serve` against a real property refuses to start on.
+      expect(Option.map(yield* audit.openFailure, (error) => error.reason)).toEqual(Option.some("not_open"))
       yield* Effect.sync(() => rmSync(blocker))
       expect(Either.isLeft(yield* Effect.either(audit.append(toolCall())))).toBe(true) // not yet: reopen is paced
       yield* TestClock.adjust("31 seconds")
       expect(yield* audit.append(toolCall())).toEqual({ sequence: 1 })
       expect((yield* audit.status).mode).toBe("ok")
+      expect(Option.isNone(yield* audit.openFailure)).toBe(true)
     }).pipe(withAuditLog({
       OPERA_SECURITY_AUDIT_DB_PATH: join(blocker, "audit.db"),
       OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: freshKey()
@@ -147,6 +150,8 @@ describe("AuditLog", () => {
       expect(error.reason).toBe("busy")
       expect(error.message).toContain("another process holds its write lock")
       expect((yield* audit.status)).toMatchObject({ mode: "degraded", lastSequence: 1 })
+      // Opened, then failing: degraded, but not an open failure (a running server goes on, failing closed).
+      expect(Option.isNone(yield* audit.openFailure)).toBe(true)
       yield* other.unsafe("COMMIT")
       expect(yield* audit.append(toolCall())).toEqual({ sequence: 2 })
       expect((yield* audit.status).mode).toBe("ok")
