@@ -10,11 +10,13 @@ import { TokenStoreForState } from "./opera/TokenSharedStore.js"
 import type { SandboxOptions } from "./sandbox/Sandbox.js"
 import { Sandbox } from "./sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./sandbox/SandboxConnection.js"
-import { AccessPolicy } from "./security/AccessPolicy.js"
+import type { AccessRule } from "./security/AccessPolicy.js"
+import { AccessPolicy, AccessRules } from "./security/AccessPolicy.js"
 import { AuditLog } from "./security/AuditLog.js"
 import { AuditSecurityEvents } from "./security/AuditSecurityEvents.js"
 import { IncidentResponder } from "./security/IncidentResponder.js"
 import { ThreatConfig } from "./security/threat/ThreatConfig.js"
+import type { ThreatDetector } from "./security/threat/ThreatDetector.js"
 import { ThreatDetectors } from "./security/threat/ThreatDetector.js"
 import { ThreatMonitor } from "./security/ThreatMonitor.js"
 import { Confirmation } from "./security/Confirmation.js"
@@ -86,27 +88,39 @@ const OperaLive = OperaClient.Default.pipe(
 
 // Threat monitoring: the built-in detectors, events into the audit log, incidents alerted over HTTP and SMTP.
 // The responder is shared with the HTTP authenticator (bursts of failed keys are incidents too).
-const ThreatLive = ThreatMonitor.Default.pipe(
-  Layer.provideMerge(IncidentResponder.DefaultWithoutDependencies.pipe(Layer.provide(ThreatConfig.Default))),
-  Layer.provide(Layer.mergeAll(ThreatDetectors.Default, AuditSecurityEvents)),
-  Layer.provide(Layer.merge(HttpClientLive, AuditLog.Default))
-)
+const ThreatLive = (detectors: ReadonlyArray<ThreatDetector>) =>
+  ThreatMonitor.Default.pipe(
+    Layer.provideMerge(IncidentResponder.DefaultWithoutDependencies.pipe(Layer.provide(ThreatConfig.Default))),
+    Layer.provide(Layer.mergeAll(
+      detectors.length === 0 ? ThreatDetectors.Default : ThreatDetectors.add(...detectors),
+      AuditSecurityEvents
+    )),
+    Layer.provide(Layer.merge(HttpClientLive, AuditLog.Default))
+  )
 
-const SecurityLive = Layer.mergeAll(
-  AccessPolicy.Default,
+const SecurityLive = (extensions: AppExtensions) => Layer.mergeAll(
+  AccessPolicy.Default.pipe(Layer.provide(AccessRules.layer(...extensions.accessRules ?? []))),
   RateLimiter.DefaultWithoutDependencies,
   Confirmation.DefaultWithoutDependencies,
   KeyRevocations.Default,
   Redactor.Default,
   AuditLog.Default,
-  ThreatLive
+  ThreatLive(extensions.threatDetectors ?? [])
 ).pipe(Layer.provideMerge(StateStoreLive))
 
+/** A hotel's own rules on top of the built-in ones: they run on every tool call, and can only narrow. */
+export interface AppExtensions {
+  /** Run after the built-in threat detectors (see `ThreatDetector`). */
+  readonly threatDetectors?: ReadonlyArray<ThreatDetector>
+  /** Applied after the built-in access rules, to tools/list and to every call (see `AccessRule`). */
+  readonly accessRules?: ReadonlyArray<AccessRule>
+}
+
 /** Everything one MCP server process needs, composed once. */
-export const AppLayer = (mode: Mode) =>
+export const AppLayer = (mode: Mode, extensions: AppExtensions = {}) =>
   AssistantSurface.Default.pipe(
     Layer.provideMerge(ToolRegistry.Default),
-    Layer.provideMerge(SecurityLive),
+    Layer.provideMerge(SecurityLive(extensions)),
     Layer.provideMerge(OperaLive),
     Layer.provideMerge(connectionFor(mode)),
     Layer.provideMerge(SecurityConfig.Default),

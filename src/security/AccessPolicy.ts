@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import type { ToolProfile } from "../config/SecurityConfig.js"
 import type { CallContextShape } from "../tools/CallContext.js"
@@ -40,6 +40,32 @@ export const toolProfileScopes: Record<ToolProfile, ToolProfileScope> = {
   "reservations": { domains: ["reservations", "guests", "rates", "blocks", "activities", "security"], readOnly: false }
 }
 
+/**
+ * A hotel's own access rule, applied after the built-in ones (it can only narrow):
+ * `refuse` returns why `tool` is refused to this caller, or `undefined` to let
+ * the call through. `ctx` is undefined when the question is "may anyone call
+ * it" (tools/list without a caller). The reason goes to the client as the
+ * refusal's message: say what to do, and echo no argument values.
+ *
+ * ```ts
+ * const noCashieringOverHttp: AccessRule = {
+ *   name: "no_cashiering_over_http",
+ *   refuse: (ctx, tool) =>
+ *     tool.domain === "cashiering" && ctx?.transport === "http" ? "Cashiering is only served on stdio here." : undefined
+ * }
+ * AppLayer({ _tag: "Property" }, { accessRules: [noCashieringOverHttp] })
+ * ```
+ */
+export interface AccessRule {
+  readonly name: string
+  readonly refuse: (ctx: CallContextShape | undefined, tool: ToolInfo) => string | undefined
+}
+
+/** The hotel's own access rules the AccessPolicy applies after its built-in ones (none unless provided). */
+export class AccessRules extends Context.Tag("opera/AccessRules")<AccessRules, ReadonlyArray<AccessRule>>() {
+  static readonly layer = (...rules: ReadonlyArray<AccessRule>) => Layer.succeed(AccessRules, rules)
+}
+
 const loopbackHosts = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
 
 /** Values from the caller go into messages only short and quoted. */
@@ -49,7 +75,8 @@ const quoted = (value: string) => JSON.stringify(value.length > 40 ? `${value.sl
  * Who may see and call what. Every source narrows, none widens: read-only mode,
  * the tool profile, `OPERA_MCP_TOOLS`, `OPERA_MCP_HOTELS`, the caller's own
  * policy (HTTP API keys) and, on network transports,
- * `OPERA_SECURITY_ALLOWED_IP_ADDRESSES`. A malformed IP entry fails construction.
+ * `OPERA_SECURITY_ALLOWED_IP_ADDRESSES`, then the hotel's own `AccessRules`
+ * (when provided). A malformed IP entry fails construction.
  */
 export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPolicy", {
   effect: Effect.gen(function*() {
@@ -58,6 +85,7 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
     const profile = toolProfileScopes[settings.toolProfile]
     const toolAllowList = Option.getOrUndefined(settings.toolAllowList)
     const hotelAllowList = Option.getOrUndefined(settings.hotelAllowList)?.map((hotel) => hotel.toUpperCase())
+    const customRules = Option.getOrElse(yield* Effect.serviceOption(AccessRules), (): ReadonlyArray<AccessRule> => [])
 
     /** The first rule that refuses `tool` to this caller, hotel and peer aside. */
     const refuseTool = (ctx: CallContextShape | undefined, tool: ToolInfo): AccessRefusal | undefined => {
@@ -103,6 +131,10 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
           tool: name,
           message: `${name} is not allowed for this client. Use one of the tools it lists.`
         })
+      }
+      for (const rule of customRules) {
+        const reason = rule.refuse(ctx, tool)
+        if (reason !== undefined) return new ToolNotAllowed({ tool: name, message: `${name}: ${reason}` })
       }
       return undefined
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect } from "effect"
-import { AccessPolicy } from "../../src/security/AccessPolicy.js"
+import { ConfigProvider, Effect, Layer } from "effect"
+import type { AccessRule } from "../../src/security/AccessPolicy.js"
+import { AccessPolicy, AccessRules } from "../../src/security/AccessPolicy.js"
 import type { CallContextShape } from "../../src/tools/CallContext.js"
 import type { ToolDomain, ToolInfo } from "../../src/tools/ToolInfo.js"
 
@@ -160,4 +161,32 @@ describe("AccessPolicy.checkOperaBaseUrl", () => {
 
   it.effect("with HTTPS not required, plain http is accepted", () =>
     withPolicy({ OPERA_SECURITY_REQUIRE_HTTPS: "false" }, (policy) => policy.checkOperaBaseUrl("http://gateway.internal")))
+})
+
+describe("a hotel's own access rules", () => {
+  const noCashieringOverHttp: AccessRule = {
+    name: "no_cashiering_over_http",
+    refuse: (ctx, candidate) =>
+      candidate.domain === "cashiering" && ctx?.transport !== "stdio" ? "cashiering is served on stdio only." : undefined
+  }
+  const withRules = <A, E>(program: (policy: AccessPolicy) => Effect.Effect<A, E>) =>
+    AccessPolicy.pipe(
+      Effect.flatMap(program),
+      Effect.provide(AccessPolicy.Default.pipe(Layer.provide(AccessRules.layer(noCashieringOverHttp)))),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+    )
+
+  it.effect("refuse the calls they name with their reason, and hide those tools from the list", () =>
+    withRules((policy) =>
+      Effect.gen(function*() {
+        const refused = yield* Effect.flip(policy.check(http("10.0.0.1"), byName("post_charge"), "HOTEL1"))
+        expect(refused._tag).toBe("ToolNotAllowed")
+        expect(refused.message).toBe("post_charge: cashiering is served on stdio only.")
+        expect(listed(policy, http("10.0.0.1"))).not.toContain("post_charge")
+        expect(listed(policy)).not.toContain("post_charge")
+        // What the rule lets through is still checked by the built-in rules, and passes here.
+        yield* policy.check(stdio, byName("post_charge"), "HOTEL1")
+        yield* policy.check(http("10.0.0.1"), byName("search_reservations"), "HOTEL1")
+        expect(listed(policy, stdio)).toHaveLength(tools.length)
+      })))
 })
