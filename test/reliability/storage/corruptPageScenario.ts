@@ -1,10 +1,12 @@
 /**
  * A corrupted page: after a clean shutdown, one page in the middle of the
- * audit db is overwritten with garbage. The server still starts and answers;
- * its start-up integrity check puts the log in degraded mode with a typed
- * "damaged" error, so writes fail closed (rows chained after damage could not
- * be verified) and reads follow the degraded mode; `audit verify` reports the
- * damage (non-zero exit, one sentence) instead of crashing.
+ * audit db is overwritten with garbage. When the damage stops the log from
+ * opening, `serve` against a property refuses to start (exit 5, the damage
+ * named); when it opens, the server answers and its start-up integrity check
+ * puts the log in degraded mode with a typed "damaged" error, so writes fail
+ * closed (rows chained after damage could not be verified) and reads follow the
+ * degraded mode. Either way `audit verify` reports the damage (non-zero exit,
+ * one sentence) instead of crashing.
  */
 import { closeSync, mkdtempSync, openSync, readSync, statSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -13,7 +15,7 @@ import { expect } from "vitest"
 import type { RunningSandbox } from "../../support/sandboxProcess.js"
 import { scaled } from "../support.js"
 import type { Transcript } from "./auditedServer.js"
-import { auditEnv, auditMode, bookAcknowledged, finish, serve, verify } from "./auditedServer.js"
+import { auditEnv, auditMode, bookAcknowledged, finish, serve, serveRefused, verify } from "./auditedServer.js"
 import { expectReadsFollowMode, expectWritesRefused } from "./underFault.js"
 
 export interface CorruptFigures {
@@ -78,6 +80,33 @@ export const runCorruptPageScenario = async (opera: RunningSandbox, transcript: 
   figures.damagedPage = target
   expect(pages).toBeGreaterThanOrEqual(8)
 
+  // Which of the two happens depends on the page the garbage lands on (the scale changes the db's size).
+  const probe = serveRefused(env)
+  // Exit 5 is the audit-damaged status (4 would be an unopenable store).
+  if (probe.status === 5 || probe.status === 4) {
+    expect(probe.stderr).toMatch(/serve refuses to start: audit log .*(damaged|SQLITE_CORRUPT|SQLITE_NOTADB)/s)
+    transcript.keep(`${name} refused at start`, probe.stderr)
+  } else {
+    expect(probe.status, probe.stderr).toBe(0)
+    await servedDegraded(opera, env, transcript, name, figures)
+  }
+
+  const verdict = verify(env)
+  transcript.keep(`${name} verify`, verdict.stdout + verdict.stderr)
+  figures.verifyExit = verdict.status
+  expect(verdict.status).toBe(5) // exit code: audit log damaged
+  expect(verdict.ok).not.toBe(true)
+  expect(`${verdict.stdout}\n${verdict.stderr}`).toMatch(/DAMAGED at sequence|is damaged or not an audit database/)
+  return figures
+}
+
+const servedDegraded = async (
+  opera: RunningSandbox,
+  env: Record<string, string>,
+  transcript: Transcript,
+  name: string,
+  figures: CorruptFigures
+) => {
   const session = await serve(env)
   try {
     // The integrity check runs in the background after start-up: wait for its verdict (bounded).
@@ -103,12 +132,4 @@ export const runCorruptPageScenario = async (opera: RunningSandbox, transcript: 
   } finally {
     await finish(session, transcript, name)
   }
-
-  const verdict = verify(env)
-  transcript.keep(`${name} verify`, verdict.stdout + verdict.stderr)
-  figures.verifyExit = verdict.status
-  expect(verdict.status).toBe(5) // exit code: audit log damaged
-  expect(verdict.ok).not.toBe(true)
-  expect(`${verdict.stdout}\n${verdict.stderr}`).toMatch(/DAMAGED at sequence|is damaged or not an audit database/)
-  return figures
 }
