@@ -76,12 +76,22 @@ const failureTag = (cause: Cause.Cause<unknown>): string =>
 const withoutFailureDetail = (exit: Exit.Exit<unknown, unknown>): Exit.Exit<unknown, unknown> =>
   Exit.isSuccess(exit) || Cause.isInterruptedOnly(exit.cause) ? exit : Exit.fail(new SpanFailure(failureTag(exit.cause)))
 
+// Attributes a library's span may carry that hold secrets or guest data: request and response headers
+// (x-app-key, cookies), URLs (ids in the path, names in the query) and bound SQL parameters.
+const withheldAttribute = /^(http\.(request|response)\.header\.|url\.|db\.query\.parameter)/
+
 const scrubbed = (tracer: Tracer.Tracer): Tracer.Tracer =>
   Tracer.make({
     span: (name, parent, context, links, startTime, kind, options) => {
       const span = tracer.span(name, parent, context, links, startTime, kind, options)
       const end = span.end.bind(span)
-      return Object.assign(span, { end: (endTime: bigint, exit: Exit.Exit<unknown, unknown>) => end(endTime, withoutFailureDetail(exit)) })
+      const attribute = span.attribute.bind(span)
+      return Object.assign(span, {
+        end: (endTime: bigint, exit: Exit.Exit<unknown, unknown>) => end(endTime, withoutFailureDetail(exit)),
+        attribute: (key: string, value: unknown) => {
+          if (!withheldAttribute.test(key)) attribute(key, value)
+        }
+      })
     },
     context: tracer.context
   })
