@@ -32,7 +32,7 @@ const headerList = Config.redacted("OTEL_EXPORTER_OTLP_HEADERS").pipe(
     for (const pair of Redacted.value(secret).split(",").map((part) => part.trim()).filter((part) => part !== "")) {
       const at = pair.indexOf("=")
       if (at <= 0) {
-        return Either.left(ConfigError.InvalidData([], "must be key=value pairs separated by commas (the values are not shown)"))
+        return Either.left(ConfigError.InvalidData(["OTEL_EXPORTER_OTLP_HEADERS"], "must be key=value pairs separated by commas (the values are not shown)"))
       }
       headers[pair.slice(0, at).trim().toLowerCase()] = decodeURIComponent(pair.slice(at + 1).trim())
     }
