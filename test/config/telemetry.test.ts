@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Option, Redacted } from "effect"
-import { telemetrySettings } from "../../src/config/Telemetry.js"
+import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import { TelemetryLive, telemetrySettings } from "../../src/config/Telemetry.js"
 
 const read = (settings: Record<string, string>) =>
   Effect.withConfigProvider(telemetrySettings, ConfigProvider.fromMap(new Map(Object.entries(settings))))
@@ -45,4 +45,10 @@ describe("telemetry settings (the standard OTEL_* variables)", () => {
       expect(badHeaders).toMatch(/OTEL_EXPORTER_OTLP_HEADERS.*key=value/)
       expect(badHeaders).not.toContain("tok-77a1")
     }))
+
+  it.effect("off, spans are not built: the tracer is disabled, so a span is an unsampled no-op", () =>
+    Effect.gen(function*() {
+      const span = yield* Effect.currentSpan.pipe(Effect.withSpan("mcp.tool.call"), Effect.orDie)
+      expect(span.sampled).toBe(false)
+    }).pipe(Effect.provide(TelemetryLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map())))))))
 })
