@@ -142,11 +142,19 @@ const sharedState: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_STATE_FILE", "next to the audit database", "Without Redis: the SQLite file that keeps lockouts and blocks across restarts (`security-state.db` beside the audit database; in memory when the audit log is)")
 ]
 
+const telemetry: ReadonlyArray<SettingDoc> = [
+  doc("OTEL_EXPORTER_OTLP_ENDPOINT", undefined, "OpenTelemetry: base URL of an OTLP/HTTP receiver (traces to `/v1/traces`, metrics to `/v1/metrics`): a span per tool call with its pipeline steps and OPERA requests, tool and OPERA latency metrics; attributes carry tool names, outcomes, error tags, OPERA operation ids and HTTP statuses, never arguments, results, ids or error messages; unset: off, spans are not built"),
+  doc("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "`http/protobuf` or `http/json`"),
+  doc("OTEL_EXPORTER_OTLP_HEADERS", undefined, "Headers sent with every export, `key=value,key2=value2` (secret: it may carry the receiver's credentials)"),
+  doc("OTEL_SERVICE_NAME", "opera-cloud-mcp", "The `service.name` resource attribute of everything exported"),
+  doc("OTEL_SDK_DISABLED", "false", "`true` turns telemetry off even with an endpoint set")
+]
+
 const process: ReadonlyArray<SettingDoc> = [
   doc("NODE_ENV", "development", "`production` runs the production checklist before serving, and makes a PostgreSQL audit log refuse a superuser or the tables' owner")
 ]
 
-export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...http, ...sharedState, ...security, ...process]
+export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...http, ...sharedState, ...security, ...telemetry, ...process]
 
 /** Settings read for locating files, documented by their operating system, not here. */
 export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "NO_COLOR"]

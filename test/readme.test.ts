@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { documentedSettings, standardVariables } from "../scripts/configReference.js"
 import { renderReadme } from "../scripts/readmeSections.js"
+import { telemetrySettings } from "../src/config/Telemetry.js"
 import { runProductionChecklist } from "../src/config/productionChecklist.js"
 import { HttpTransportLive } from "../src/mcp/http/HttpTransportLive.js"
 import { AppLayer } from "../src/Runtime.js"
@@ -47,6 +48,8 @@ describe("README", () => {
         Effect.withConfigProvider(provider)
       )
       yield* runProductionChecklist.pipe(Effect.withConfigProvider(provider))
+      // Read by `serve` around the application layers.
+      yield* telemetrySettings.pipe(Effect.withConfigProvider(provider))
       const documented = new Set(documentedSettings.map((setting) => setting.name))
       const read = [...seen].filter((name) => !standardVariables.includes(name))
       expect(read.filter((name) => !documented.has(name)), "read but not documented").toEqual([])

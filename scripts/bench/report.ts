@@ -6,6 +6,7 @@ import type { RateLimiterResult } from "./rateLimiter.js"
 import type { SharedStateResult } from "./sharedState.js"
 import type { SpawnResult } from "./spawn.js"
 import type { StepsResult } from "./steps.js"
+import type { TelemetryResult } from "./telemetry.js"
 import type { TokenResult } from "./tokens.js"
 
 export interface BenchResults {
@@ -19,6 +20,7 @@ export interface BenchResults {
   readonly rssHeapCapped?: RssResult
   readonly steps?: StepsResult
   readonly sharedState?: SharedStateResult
+  readonly telemetry?: TelemetryResult
 }
 
 export interface Row {
@@ -35,7 +37,18 @@ export const flatToleranceMb = 10
 
 export const rows = (results: BenchResults): ReadonlyArray<Row> => {
   const out: Array<Row> = []
-  const { ratio, audit, auditPg, rateLimiter, tokens, spawn, rss, rssHeapCapped } = results
+  const { ratio, audit, auditPg, rateLimiter, tokens, spawn, rss, rssHeapCapped, telemetry } = results
+  if (telemetry !== undefined) {
+    const cpu = telemetry.offCpuUsPerCall !== undefined && telemetry.onCpuUsPerCall !== undefined
+      ? `; CPU ${n(telemetry.offCpuUsPerCall)} µs / ${n(telemetry.onCpuUsPerCall)} µs per call`
+      : ""
+    out.push({
+      figure: `OpenTelemetry off / on (OTLP to loopback), p50 (${n(telemetry.calls)} calls × ${telemetry.runs} runs)`,
+      measured: `${n(telemetry.offP50Ms)} ms / ${n(telemetry.onP50Ms)} ms${cpu}`,
+      target: "(off is the default and builds no spans)",
+      met: true
+    })
+  }
   if (ratio !== undefined) {
     const detail = (which: "p50Ms" | "p99Ms") => `(${n(ratio.pipeline[which])} ms vs ${n(ratio.bare[which])} ms)`
     out.push({

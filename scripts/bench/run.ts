@@ -28,12 +28,13 @@ import { rows, table } from "./report.js"
 import { redisMissingMessage, sharedStateBench } from "./sharedState.js"
 import { spawnBench } from "./spawn.js"
 import { stepsBench, stepsTable } from "./steps.js"
+import { telemetryBench } from "./telemetry.js"
 import { tokenBench } from "./tokens.js"
 
 /** The V8 settings an operator can give the server in NODE_OPTIONS to keep its heap small. */
 const rssCappedOptions = ["--max-old-space-size=128", "--max-semi-space-size=4"]
 
-const sections = ["ratio", "audit", "auditpg", "ratelimiter", "tokens", "spawn", "rss", "steps", "state"] as const
+const sections = ["ratio", "audit", "auditpg", "ratelimiter", "tokens", "spawn", "rss", "steps", "state", "telemetry"] as const
 type Section = typeof sections[number]
 
 const { values } = parseArgs({
@@ -130,6 +131,15 @@ const main = async () => {
     results.spawn = await spawnBench(Math.max(5, runs))
   }
 
+  if (wanted("telemetry")) {
+    const sandbox = await startBenchSandbox()
+    try {
+      log(`OpenTelemetry off vs on: ${values.calls} calls × ${runs} runs …`)
+      results.telemetry = await telemetryBench(sandbox, { calls: count("calls", values.calls), runs })
+    } finally {
+      await sandbox.stop()
+    }
+  }
   if (wanted("steps")) {
     log("pipeline steps in process …")
     results.steps = await stepsBench(count("step-runs", values["step-runs"]))

@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { OperaConnection } from "../config/OperaConnection.js"
+import { TelemetryLive } from "../config/Telemetry.js"
 import { enforceProductionChecklist } from "../config/productionChecklist.js"
 import type { HttpListenOptions } from "../mcp/http/HttpTransport.js"
 import { serveStdio } from "../mcp/stdio.js"
@@ -60,7 +61,9 @@ export const serveCommand = Command.make("serve", { sandbox, http, host, port },
       checkConnection.pipe(
         Effect.zipRight(sandbox ? Effect.void : checkAuditStore),
         Effect.zipRight(http ? serveHttp({ host, port }) : serveStdio),
-        Effect.provide(AppLayer(sandbox ? { _tag: "Sandbox" } : { _tag: "Property" }))
+        Effect.provide(AppLayer(sandbox ? { _tag: "Sandbox" } : { _tag: "Property" })),
+        // Outside the application layers, so every service and tool call runs under its tracer.
+        Effect.provide(TelemetryLive)
       )
     ),
     reportStartupErrors

@@ -17,6 +17,7 @@ import {
 import { describeOhipError } from "./ohipErrorBody.js"
 import type { OperaRequest, QueryValue } from "./OperaRequest.js"
 import { isIdempotent, requestPath } from "./OperaRequest.js"
+import { tracedOperaRequest } from "./requestTelemetry.js"
 import { TokenCache } from "./TokenCache.js"
 
 const maxAttempts = 4
@@ -68,14 +69,17 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
     const connection = yield* OperaConnection
     const tokens = yield* TokenCache
     const throttle = yield* UpstreamThrottle
-    // No client span per request: nothing exports traces, and building one (URL, headers, stack) cost
-    // about as much CPU as the request itself (measured with --cpu-prof).
+    // No platform client span per request: it would carry the URL (ids, guest names in the query), and
+    // building one (URL, headers, stack) cost about as much CPU as the request itself (measured with
+    // --cpu-prof). tracedOperaRequest makes a lean one (a no-op span while telemetry is off).
     const http = (yield* HttpClient.HttpClient).pipe(
       HttpClient.withTracerPropagation(false),
       HttpClient.withTracerDisabledWhen(() => true)
     )
     const breaker = yield* makeCircuitBreaker({ failureThreshold: 5, coolDownMs: 30_000 })
     const appKey = Redacted.value(connection.appKey)
+    // The host only, for the request span: never the path or the query.
+    const operaHost = new URL(connection.baseUrl).host
 
     const classify = Effect.fnUntraced(function*(request: OperaRequest, response: HttpClientResponse.HttpClientResponse) {
       const what = `${request.operationId}`
@@ -126,7 +130,7 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
         })
       )
       const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
-      return http.execute(withBody).pipe(
+      return tracedOperaRequest(request, operaHost, (answered) => http.execute(withBody).pipe(
         Effect.timeoutFail({
           duration: Duration.millis(connection.timeoutMs),
           onTimeout: () =>
@@ -145,8 +149,8 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
               new OperaUnavailable({ reason: "connection", message: `OPERA broke off the answer to ${request.operationId}.` })
             )
         }),
-        Effect.flatMap((response) => classify(request, response))
-      )
+        Effect.flatMap((response) => Effect.zipRight(answered(response.status), classify(request, response)))
+      ))
     }
 
     // One attempt: breaker, upstream pacing, token, and one fresh token after a 401.

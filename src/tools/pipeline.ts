@@ -15,6 +15,7 @@ import type { CallContextShape } from "./CallContext.js"
 import { RecentReservations, reservationIdsIn } from "./surface/RecentReservations.js"
 import { ResourceChanges } from "./surface/ResourceChanges.js"
 import { changedResources } from "./surface/resources.js"
+import { noteToolCall, pipelineStep } from "./callTelemetry.js"
 import { invalidArguments } from "./InvalidArguments.js"
 import type { CallFacts, Tool } from "./Tool.js"
 import { confirmationTokenArgument, ToolError } from "./Tool.js"
@@ -157,21 +158,28 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         // (so the first call after the log recovers goes through).
         yield* recordIntent(() =>
           "Refused: the audit log is unavailable and strict mode is on; no call runs until it recovers."
-        )
+        ).pipe(pipelineStep("audit_intent"))
       }
       // A prompt is allowed when every tool it leads to is; a tool, when it is.
       const gates = tool.requires ?? [tool]
-      for (const gate of gates) yield* access.check(ctx, gate, undefined)
+      yield* Effect.forEach(gates, (gate) => access.check(ctx, gate, undefined), { discard: true }).pipe(
+        pipelineStep("access_policy")
+      )
       // The server's own security tools (the health check) still answer while the shared state is away.
-      yield* limiter.take(ctx.clientId, tool.name, !writes, !writes && tool.domain === "security")
+      yield* limiter.take(ctx.clientId, tool.name, !writes, !writes && tool.domain === "security").pipe(
+        pipelineStep("rate_limit")
+      )
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
-        Effect.mapError((error) => invalidArguments(tool.name, error))
+        Effect.mapError((error) => invalidArguments(tool.name, error)),
+        pipelineStep("decode_arguments")
       )
       decoded = input
       facts = yield* tool.facts(input)
-      for (const gate of gates) yield* access.check(ctx, gate, facts.hotelId)
+      yield* Effect.forEach(gates, (gate) => access.check(ctx, gate, facts.hotelId), { discard: true }).pipe(
+        pipelineStep("access_policy_hotel")
+      )
       // The block was checked with the lockout in limiter.take above.
-      const assessment = yield* threats.screen(ctx, tool, input)
+      const assessment = yield* threats.screen(ctx, tool, input).pipe(pipelineStep("threat_screen"))
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
       confirmedBy = yield* confirmation.gate(
         ctx,
@@ -179,17 +187,17 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         args,
         // Shown to the model and to the person at the client: masked as any result is.
         Effect.succeed(redactor.redactText(facts.summary ?? `${tool.annotations.title} with the arguments given`))
-      )
+      ).pipe(pipelineStep("confirmation"))
       if (writes && !intentRecorded) {
         // Fail closed: no change reaches OPERA unless its intent is on the record first.
         yield* recordIntent((problem) =>
           `Refused: the audit log cannot record this change (${problem}). Nothing was sent to OPERA.`
-        )
+        ).pipe(pipelineStep("audit_intent"))
       }
-      const result = yield* tool.handler(input)
+      const result = yield* tool.handler(input).pipe(pipelineStep("handler"))
       guestIds = [...profileIdsIn(result)]
       returnedIds = idsReturnedBy(result)
-      const structured = redactor.redactResult(tool, result)
+      const structured = yield* Effect.sync(() => redactor.redactResult(tool, result)).pipe(pipelineStep("redact"))
       const mismatch = tool.outputMismatch(structured)
       if (mismatch.length > 0) {
         return yield* Effect.dieMessage(
@@ -249,7 +257,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const finished = yield* Clock.currentTimeMillis
       const bookingFacts = reservationFactsOf(decoded)
-      yield* threats.record(ctx, tool, {
+      yield* pipelineStep("threat_record")(threats.record(ctx, tool, {
         // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
         success: errorTag === undefined || errorTag === "ConfirmationPending",
         ...(errorTag !== undefined ? { errorTag } : {}),
@@ -258,7 +266,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         ...(decoded !== undefined ? { args: decoded } : {}),
         ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
         durationMs: finished - started
-      })
+      }))
       const auditOutcome = errorTag === undefined ? "success" : errorTag === "OperaUnavailable" ||
           errorTag.startsWith("Opera") || errorTag === "ToolError"
         ? "failure"
@@ -269,7 +277,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         ...(errorTag !== undefined ? { errorTag } : {})
       }).pipe(Effect.either, Effect.tap(() => {
         outcomeRecorded = true
-      }), Effect.uninterruptible)
+      }), Effect.uninterruptible, pipelineStep("audit_outcome"))
+      yield* noteToolCall(tool.name, auditOutcome, errorTag, finished - started)
       if (security.enableSecurityDebugLogs) {
         // Security debug detail: what the pipeline decided, never arguments, results or ids.
         yield* Effect.logInfo("tool call", {
@@ -300,4 +309,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       })
     })
     return yield* completed.pipe(Effect.onInterrupt(() => cut))
-  })
+  }).pipe(Effect.withSpan("mcp.tool.call", {
+    kind: "server",
+    attributes: { "mcp.tool.name": tool.name, "mcp.transport": ctx.transport, "mcp.tool.writes": !tool.annotations.readOnlyHint }
+  }))
