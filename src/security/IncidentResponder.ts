@@ -1,5 +1,5 @@
 import { HttpClient } from "@effect/platform"
-import { Clock, Effect, Option, Ref, Schedule } from "effect"
+import { Clock, Effect, Option, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { isoInstant } from "./errors.js"
@@ -106,7 +106,10 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
       Ref.update(held, (all) => {
         const before = all.get(block.clientId)
         return before !== undefined && before.until >= block.until ? all : new Map(all).set(block.clientId, block)
-      })
+      }).pipe(
+        Effect.zipRight(Ref.getAndSet(retrying, true)),
+        Effect.flatMap((running) => running ? Effect.void : Effect.asVoid(Effect.forkIn(retryUntilStored, scope)))
+      )
     const storeHeld = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       for (const block of (yield* Ref.get(held)).values()) {
@@ -124,7 +127,14 @@ export class IncidentResponder extends Effect.Service<IncidentResponder>()("oper
         }
       }
     })
-    yield* storeHeld.pipe(Effect.repeat(Schedule.spaced("5 seconds")), Effect.forkScoped)
+    // The retry runs only while a block is held, so a server with none pays nothing for it.
+    const retrying = yield* Ref.make(false)
+    const retryUntilStored = Effect.sleep("5 seconds").pipe(
+      Effect.zipRight(storeHeld),
+      Effect.zipRight(Ref.get(held)),
+      Effect.repeat({ until: (all) => all.size === 0 }),
+      Effect.ensuring(Ref.set(retrying, false))
+    )
 
     /**
      * Open an incident for a high-risk call, or return the one already open for
