@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { Sandbox } from "../../src/sandbox/Sandbox.js"
+import { Sandbox } from "../../src/connectors/opera/sandbox/Sandbox.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 /** The bundled CLI (dist/opera-cloud-mcp.mjs), as users run it. */

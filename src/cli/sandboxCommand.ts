@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Redacted } from "effect"
-import { Sandbox } from "../sandbox/Sandbox.js"
+import { Sandbox } from "../connectors/opera/sandbox/Sandbox.js"
 
 const port = Options.integer("port").pipe(
   Options.withDefault(0),

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { OperaConnection } from "../config/OperaConnection.js"
+import { OperaConnection } from "../connectors/opera/client/OperaConnection.js"
 import { TelemetryLive } from "../config/Telemetry.js"
 import { enforceProductionChecklist } from "../config/productionChecklist.js"
 import type { HttpListenOptions } from "../mcp/http/HttpTransport.js"

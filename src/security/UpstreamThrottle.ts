@@ -1,6 +1,6 @@
 import { Clock, Config, Effect, Redacted, Ref } from "effect"
 import { createHash } from "node:crypto"
-import { OperaConnection } from "../config/OperaConnection.js"
+import { OperaConnection } from "../connectors/opera/client/OperaConnection.js"
 import { wholeNumber } from "../config/settings.js"
 import { UpstreamThrottled } from "./errors.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"

@@ -1,5 +1,5 @@
 import { Effect, Either, JSONSchema, ParseResult, Schema } from "effect"
-import type { OperaError } from "../opera/errors.js"
+import type { OperaError } from "../connectors/opera/client/errors.js"
 import type { LeanOptions } from "./leanJsonSchema.js"
 import { leanJsonSchema } from "./leanJsonSchema.js"
 import type { ToolInfo } from "./ToolInfo.js"

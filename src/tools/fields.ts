@@ -1,5 +1,5 @@
 import { Effect, ParseResult, Schema } from "effect"
-import { OperaConnection } from "../config/OperaConnection.js"
+import { OperaConnection } from "../connectors/opera/client/OperaConnection.js"
 
 /**
  * An OPERA hotel code as OHIP uses it in paths and the x-hotelid header,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"
-import { operaConnectionConfig } from "../../src/config/OperaConnection.js"
+import { operaConnectionConfig } from "../../src/connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "../../src/config/SecurityConfig.js"
 import { describeConfigError } from "../../src/config/settings.js"
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { Effect } from "effect"
 import { spawnSync } from "node:child_process"
-import { Fault } from "../../src/sandbox/faults.js"
+import { Fault } from "../../src/connectors/opera/sandbox/faults.js"
 import type { RunningSandbox } from "../support/sandboxProcess.js"
 import { startSandbox } from "../support/sandboxProcess.js"
 import type { ServerSession } from "../support/serverProcess.js"

@@ -1,8 +1,8 @@
 import { vi } from "vitest"
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, ConfigProvider, Effect, Either, FastCheck as fc, Fiber, Layer, Option, Redacted, TestClock } from "effect"
-import type { OperaConnectionShape } from "../../src/config/OperaConnection.js"
-import { OperaConnection } from "../../src/config/OperaConnection.js"
+import type { OperaConnectionShape } from "../../src/connectors/opera/client/OperaConnection.js"
+import { OperaConnection } from "../../src/connectors/opera/client/OperaConnection.js"
 import { RateLimiter } from "../../src/security/RateLimiter.js"
 import { UpstreamThrottle } from "../../src/security/UpstreamThrottle.js"
 

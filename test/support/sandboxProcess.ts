@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { Sandbox } from "../../src/sandbox/Sandbox.js"
+import { Sandbox } from "../../src/connectors/opera/sandbox/Sandbox.js"
 
 export interface RunningSandbox {
   readonly sandbox: Sandbox

@@ -4,7 +4,7 @@ import { explicitScenarios } from "../../scripts/fidelity/scenarios/explicit.js"
 import { fixturesFrom } from "../../scripts/fidelity/scenarios/fixtures.js"
 import { genericScenarios } from "../../scripts/fidelity/scenarios/generic.js"
 import { AppLayer } from "../../src/Runtime.js"
-import { Sandbox } from "../../src/sandbox/Sandbox.js"
+import { Sandbox } from "../../src/connectors/opera/sandbox/Sandbox.js"
 import { CallContext } from "../../src/tools/CallContext.js"
 import { ToolRegistry } from "../../src/tools/ToolRegistry.js"
 

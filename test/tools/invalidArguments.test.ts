@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { refusal, withRuntime } from "./reservations/harness.js"
+import { refusal, withRuntime } from "../connectors/opera/tools/reservations/harness.js"
 
 // The fuzz run sent 20,000 numbers where room statuses belong: the message was built in quadratic time and the
 // call held the event loop for a minute. It must come back at once (a quadratic build would pass the test timeout).

@@ -1,4 +1,4 @@
-import type { Exchange } from "../../../src/sandbox/traffic.js"
+import type { Exchange } from "../../../src/connectors/opera/sandbox/traffic.js"
 import { matchTemplate } from "../ohip/paths.js"
 import type { OhipOperation, OhipSpecs } from "../ohip/specs.js"
 import type { SwaggerParameter } from "../ohip/swagger.js"

@@ -1,6 +1,6 @@
 import { Either, Redacted, Schema } from "effect"
-import { OAuth2TokenResponse } from "../../../src/opera/OAuth.js"
-import type { Exchange } from "../../../src/sandbox/traffic.js"
+import { OAuth2TokenResponse } from "../../../src/connectors/opera/client/OAuth.js"
+import type { Exchange } from "../../../src/connectors/opera/sandbox/traffic.js"
 import type { OhipSpecs } from "../ohip/specs.js"
 
 /**

@@ -1,4 +1,4 @@
-import type { OperaRequest } from "../../../src/opera/OperaRequest.js"
+import type { OperaRequest } from "../../../src/connectors/opera/client/OperaRequest.js"
 import type { ToolInfo } from "../../../src/tools/ToolInfo.js"
 import type { OhipSpecs } from "../ohip/specs.js"
 

@@ -1,5 +1,5 @@
-import { firstActivityNumber } from "../../../src/sandbox/activityBook.js"
-import { firstBlockNumber } from "../../../src/sandbox/blockBook.js"
+import { firstActivityNumber } from "../../../src/connectors/opera/sandbox/activityBook.js"
+import { firstBlockNumber } from "../../../src/connectors/opera/sandbox/blockBook.js"
 import type { Fixtures } from "./fixtures.js"
 import type { ToolScenario } from "./generic.js"
 

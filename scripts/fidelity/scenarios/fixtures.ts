@@ -1,5 +1,5 @@
-import type { PropertySnapshot } from "../../../src/sandbox/property.js"
-import { computedStatus } from "../../../src/sandbox/property.js"
+import type { PropertySnapshot } from "../../../src/connectors/opera/sandbox/property.js"
+import { computedStatus } from "../../../src/connectors/opera/sandbox/property.js"
 
 /**
  * Values from the seeded sandbox that tool arguments can be made of: one

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
-import { OperaConnection } from "../../config/OperaConnection.js"
-import { OperaClient } from "../../opera/OperaClient.js"
-import { pingReservationService, PingReservationServiceResponse } from "../../opera/reservations.js"
+import { OperaConnection } from "../../connectors/opera/client/OperaConnection.js"
+import { OperaClient } from "../../connectors/opera/client/OperaClient.js"
+import { pingReservationService, PingReservationServiceResponse } from "../../connectors/opera/client/reservations.js"
 import { AuditLog } from "../../security/AuditLog.js"
 import { RateLimiter } from "../../security/RateLimiter.js"
 

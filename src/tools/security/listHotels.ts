@@ -1,5 +1,5 @@
 import { Effect, Option, Schema } from "effect"
-import { OperaConnection } from "../../config/OperaConnection.js"
+import { OperaConnection } from "../../connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { defineTool } from "../Tool.js"
 

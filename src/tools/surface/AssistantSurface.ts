@@ -1,6 +1,6 @@
 import { UriTemplate } from "@modelcontextprotocol/server"
 import { Effect, Option, Schema } from "effect"
-import { OperaConnection } from "../../config/OperaConnection.js"
+import { OperaConnection } from "../../connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { AccessPolicy } from "../../security/AccessPolicy.js"
 import type { CallContextShape } from "../CallContext.js"

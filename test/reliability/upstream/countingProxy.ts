@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { createServer, request as httpRequest } from "node:http"
 import type { AddressInfo } from "node:net"
-import { matchRoute } from "../../../src/sandbox/routeTable.js"
+import { matchRoute } from "../../../src/connectors/opera/sandbox/routeTable.js"
 
 export interface ProxiedRequest {
   /** OHIP operationId ("getToken" for the token endpoint), or "unmatched". */

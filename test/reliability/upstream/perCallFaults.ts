@@ -6,8 +6,8 @@
  * client's bounded attempts. A clean read after each failure keeps the
  * breaker closed, so every case reaches OPERA.
  */
-import type { Fault } from "../../../src/sandbox/faults.js"
-import { Fault as Faults } from "../../../src/sandbox/faults.js"
+import type { Fault } from "../../../src/connectors/opera/sandbox/faults.js"
+import { Fault as Faults } from "../../../src/connectors/opera/sandbox/faults.js"
 import { bookRoom, breakerState, readReservation } from "./calls.js"
 import type { CallRecord, StdioScenario } from "./stdioScenario.js"
 

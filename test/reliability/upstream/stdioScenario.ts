@@ -8,7 +8,7 @@
 import { execFile } from "node:child_process"
 import { Effect } from "effect"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
-import type { FaultRule } from "../../../src/sandbox/faults.js"
+import type { FaultRule } from "../../../src/connectors/opera/sandbox/faults.js"
 import type { RunningSandbox } from "../../support/sandboxProcess.js"
 import { startSandbox } from "../../support/sandboxProcess.js"
 import type { ServerSession } from "../../support/serverProcess.js"

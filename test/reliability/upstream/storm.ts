@@ -4,7 +4,7 @@
  * cool-down in OperaClient) must open, refuse calls without touching OPERA,
  * let exactly one trial through per cool-down, and close once a trial works.
  */
-import { Fault } from "../../../src/sandbox/faults.js"
+import { Fault } from "../../../src/connectors/opera/sandbox/faults.js"
 import { bookRoom, breakerState, pause, readReservation } from "./calls.js"
 import type { CallRecord, StdioScenario } from "./stdioScenario.js"
 

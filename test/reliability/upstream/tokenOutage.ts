@@ -1,20 +1,20 @@
 /**
  * The token endpoint down for 10 minutes of TestClock time, in-process
- * (TokenCache and OperaClient against the sandbox, as test/opera/harness.ts).
+ * (TokenCache and OperaClient against the sandbox, as test/connectors/opera/client/harness.ts).
  * Timeline on a 60-minute token refreshed 5 minutes ahead: the outage runs
  * from 54:00 to 64:00, so refreshes fail from 55:00, the cached token is
  * still handed out until 59:30 (30 s hard margin), and calls fail after that.
  * One read every 30 s during the outage, one every 10 s after it.
  */
 import { Clock, Duration, Effect, Either, Fiber, Option, Redacted, TestClock } from "effect"
-import type { OperaError } from "../../../src/opera/errors.js"
-import { OperaClient } from "../../../src/opera/OperaClient.js"
-import { pingReservationService, PingReservationServiceResponse } from "../../../src/opera/reservations.js"
-import { TokenCache } from "../../../src/opera/TokenCache.js"
-import { Fault } from "../../../src/sandbox/faults.js"
-import { Sandbox } from "../../../src/sandbox/Sandbox.js"
+import type { OperaError } from "../../../src/connectors/opera/client/errors.js"
+import { OperaClient } from "../../../src/connectors/opera/client/OperaClient.js"
+import { pingReservationService, PingReservationServiceResponse } from "../../../src/connectors/opera/client/reservations.js"
+import { TokenCache } from "../../../src/connectors/opera/client/TokenCache.js"
+import { Fault } from "../../../src/connectors/opera/sandbox/faults.js"
+import { Sandbox } from "../../../src/connectors/opera/sandbox/Sandbox.js"
 import { AuditLog } from "../../../src/security/AuditLog.js"
-import { breathe } from "../../opera/harness.js"
+import { breathe } from "../../connectors/opera/client/harness.js"
 
 export const outageFrom = 54 * 60
 export const outageUntil = 64 * 60

@@ -1,0 +1,220 @@
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
+import { Cause, Duration, Effect, Exit, Option, Random, Redacted, Schema } from "effect"
+import { OperaConnection } from "./OperaConnection.js"
+import { UpstreamThrottle } from "../../../security/UpstreamThrottle.js"
+import { makeCircuitBreaker } from "./CircuitBreaker.js"
+import type { OperaError } from "./errors.js"
+import {
+  OperaBadResponse,
+  OperaForbidden,
+  OperaNotFound,
+  OperaRateLimited,
+  OperaRejected,
+  OperaUnauthorized,
+  OperaUnavailable
+} from "./errors.js"
+import { describeOhipError } from "./ohipErrorBody.js"
+import type { OperaRequest, QueryValue } from "./OperaRequest.js"
+import { isIdempotent, requestPath } from "./OperaRequest.js"
+import { tracedOperaRequest } from "./requestTelemetry.js"
+import { TokenCache } from "./TokenCache.js"
+
+const maxAttempts = 4
+const maxRetryAfterMs = 30_000
+
+const retryable = (error: OperaError) =>
+  error._tag === "OperaUnavailable" && error.reason !== "circuit_open" || error._tag === "OperaRateLimited"
+
+const countsAgainstBreaker = (error: OperaError) =>
+  error._tag === "OperaUnavailable" && error.reason !== "circuit_open"
+
+const retryAfterMs = (header: string | undefined): number => {
+  if (header === undefined) return 1000
+  const seconds = Number(header)
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, maxRetryAfterMs) : 1000
+}
+
+// A write whose answer was lost (timeout, broken connection) or unreadable may still have been applied by
+// OPERA: the message says so, so neither the person nor an agent repeats it blindly (a double booking).
+const outcomeUnknown = (error: OperaError) =>
+  error._tag === "OperaBadResponse" ||
+  error._tag === "OperaUnavailable" && (error.reason === "timeout" || error.reason === "connection")
+
+const lookBeforeRetrying = " The change may have been made in OPERA: look it up before trying again."
+
+const warnOfUnknownOutcome = (error: OperaError): OperaError =>
+  error._tag === "OperaBadResponse"
+    ? new OperaBadResponse({ message: error.message + lookBeforeRetrying })
+    : error._tag === "OperaUnavailable"
+    ? new OperaUnavailable({ reason: error.reason, message: error.message + lookBeforeRetrying })
+    : error
+
+const queryParams = (query: Readonly<Record<string, QueryValue>> | undefined): Array<[string, string]> =>
+  Object.entries(query ?? {}).flatMap(([name, value]): Array<[string, string]> =>
+    value === undefined
+      ? []
+      : Array.isArray(value)
+      ? value.map((item) => [name, String(item)])
+      : [[name, String(value)]]
+  )
+
+/**
+ * Typed HTTP to OPERA Cloud: OHIP headers, per-request timeout, bounded
+ * retries with jittered backoff for idempotent calls only, one token refresh on
+ * 401, a circuit breaker, and every body decoded with Schema.
+ */
+export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClient", {
+  scoped: Effect.gen(function*() {
+    const connection = yield* OperaConnection
+    const tokens = yield* TokenCache
+    const throttle = yield* UpstreamThrottle
+    // No platform client span per request: it would carry the URL (ids, guest names in the query), and
+    // building one (URL, headers, stack) cost about as much CPU as the request itself (measured with
+    // --cpu-prof). tracedOperaRequest makes a lean one (a no-op span while telemetry is off).
+    const http = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.withTracerPropagation(false),
+      HttpClient.withTracerDisabledWhen(() => true)
+    )
+    const breaker = yield* makeCircuitBreaker({ failureThreshold: 5, coolDownMs: 30_000 })
+    const appKey = Redacted.value(connection.appKey)
+    // The host only, for the request span: never the path or the query.
+    const operaHost = new URL(connection.baseUrl).host
+
+    const classify = Effect.fnUntraced(function*(request: OperaRequest, response: HttpClientResponse.HttpClientResponse) {
+      const what = `${request.operationId}`
+      const status = response.status
+      if (status >= 200 && status < 300) {
+        const text = yield* response.text.pipe(
+          Effect.mapError(() => new OperaUnavailable({ reason: "connection", message: `OPERA closed the connection while answering ${what}.` }))
+        )
+        if (text.trim() === "") return {} as unknown
+        return yield* Effect.try({
+          try: () => JSON.parse(text) as unknown,
+          catch: () => new OperaBadResponse({ message: `OPERA answered ${what} with a body that is not JSON.` })
+        })
+      }
+      const detail = yield* response.text.pipe(Effect.map(describeOhipError), Effect.orElseSucceed(() => Option.none<string>()))
+      const because = Option.match(detail, { onNone: () => "", onSome: (text) => `: ${text}` })
+      if (status === 401) return yield* new OperaUnauthorized({ message: `OPERA refused the access token for ${what}.` })
+      if (status === 403) {
+        return yield* new OperaForbidden({
+          message: `OPERA does not allow ${what} for this application or hotel${because}.`
+        })
+      }
+      if (status === 404) return yield* new OperaNotFound({ message: `OPERA found no such record (${what})${because}.` })
+      if (status === 429) {
+        const wait = retryAfterMs(response.headers["retry-after"])
+        return yield* new OperaRateLimited({
+          retryAfterMs: wait,
+          message: `OPERA is throttling requests; retry after ${Math.ceil(wait / 1000)} s.`
+        })
+      }
+      if (status >= 500) {
+        return yield* new OperaUnavailable({
+          reason: "server_error",
+          message: `OPERA failed to process ${what} (HTTP ${status}); try again shortly.`
+        })
+      }
+      return yield* new OperaRejected({ status, message: `OPERA rejected ${what}${because || ` (HTTP ${status})`}.` })
+    })
+
+    const send = (request: OperaRequest, token: Redacted.Redacted<string>) => {
+      const base = HttpClientRequest.make(request.method)(connection.baseUrl + requestPath(request)).pipe(
+        HttpClientRequest.setUrlParams(queryParams(request.query)),
+        HttpClientRequest.setHeaders({
+          authorization: `Bearer ${Redacted.value(token)}`,
+          "x-app-key": appKey,
+          "x-hotelid": request.hotelId,
+          accept: "application/json"
+        })
+      )
+      const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
+      return tracedOperaRequest(request, operaHost, (answered) => http.execute(withBody).pipe(
+        Effect.timeoutFail({
+          duration: Duration.millis(connection.timeoutMs),
+          onTimeout: () =>
+            new OperaUnavailable({
+              reason: "timeout",
+              message: `OPERA did not answer ${request.operationId} within ${connection.timeoutMs} ms.`
+            })
+        }),
+        Effect.catchTags({
+          RequestError: () =>
+            Effect.fail(
+              new OperaUnavailable({ reason: "connection", message: `Could not reach OPERA for ${request.operationId}.` })
+            ),
+          ResponseError: () =>
+            Effect.fail(
+              new OperaUnavailable({ reason: "connection", message: `OPERA broke off the answer to ${request.operationId}.` })
+            )
+        }),
+        Effect.flatMap((response) => Effect.zipRight(answered(response.status), classify(request, response)))
+      ))
+    }
+
+    // One attempt: breaker, upstream pacing, token, and one fresh token after a 401.
+    const attempt = (request: OperaRequest) =>
+      Effect.gen(function*() {
+        if (!(yield* breaker.admit)) {
+          return yield* new OperaUnavailable({
+            reason: "circuit_open",
+            message: "OPERA has been failing; calls are paused for a short while before trying again."
+          })
+        }
+        return yield* Effect.gen(function*() {
+          yield* throttle.take.pipe(
+            Effect.catchTag("UpstreamThrottled", (refusal) =>
+              Effect.fail(new OperaRateLimited({ retryAfterMs: refusal.retryAfterMs, message: refusal.message })))
+          )
+          const token = yield* tokens.get
+          return yield* send(request, token).pipe(
+            Effect.catchTag("OperaUnauthorized", () =>
+              tokens.invalidate(token).pipe(
+                Effect.zipRight(tokens.get),
+                Effect.flatMap((fresh) => send(request, fresh))
+              ))
+          )
+        }).pipe(Effect.onExit((exit) => {
+          if (Exit.isSuccess(exit)) return breaker.succeeded
+          if (Cause.isInterruptedOnly(exit.cause)) return breaker.abandoned
+          return Option.match(Cause.failureOption(exit.cause), {
+            onNone: () => breaker.failed,
+            onSome: (error) => countsAgainstBreaker(error) ? breaker.failed : breaker.succeeded
+          })
+        }))
+      })
+
+    const withRetries = (request: OperaRequest, attemptNo: number): Effect.Effect<unknown, OperaError> =>
+      attempt(request).pipe(
+        Effect.catchIf(
+          (error) => isIdempotent(request) && retryable(error) && attemptNo < maxAttempts,
+          (error) =>
+            Effect.gen(function*() {
+              const backoff = error._tag === "OperaRateLimited"
+                ? error.retryAfterMs
+                : 100 * 2 ** (attemptNo - 1) + (yield* Random.nextIntBetween(0, 100))
+              yield* Effect.sleep(Duration.millis(backoff))
+              return yield* withRetries(request, attemptNo + 1)
+            })
+        )
+      )
+
+    /** Sends one OHIP request and decodes its body with `response`. */
+    const execute = <A, I>(request: OperaRequest, response: Schema.Schema<A, I, never>) =>
+      withRetries(request, 1).pipe(
+        Effect.flatMap((body) =>
+          Schema.decodeUnknown(response)(body).pipe(
+            Effect.mapError(() =>
+              new OperaBadResponse({
+                message: `OPERA answered ${request.operationId} with a body this server does not understand.`
+              })
+            )
+          )
+        ),
+        Effect.mapError((error) => !isIdempotent(request) && outcomeUnknown(error) ? warnOfUnknownOutcome(error) : error)
+      )
+
+    return { execute, breakerState: breaker.state } as const
+  })
+}) {}
