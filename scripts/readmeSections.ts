@@ -4,7 +4,7 @@
  * the Config descriptions the services read). `npm run readme` rewrites them;
  * a test fails when README.md is out of date.
  */
-import { catalog } from "../src/tools/catalog.js"
+import { catalog } from "../src/connectors/opera/tools/catalog.js"
 import { configReference } from "./configReference.js"
 import { fullProfileTarget, tokensBeforeLeanSchemas, toolListCosts } from "./toolListTokens.js"
 

@@ -12,7 +12,7 @@ import type { ToolProfile } from "../src/config/SecurityConfig.js"
 import { toolProfiles } from "../src/config/SecurityConfig.js"
 import { listedTool } from "../src/mcp/toolListing.js"
 import { AccessPolicy } from "../src/security/AccessPolicy.js"
-import { catalog } from "../src/tools/catalog.js"
+import { catalog } from "../src/connectors/opera/tools/catalog.js"
 
 /**
  * Measured on the server before the lean schemas (issue 16: generated

@@ -10,6 +10,7 @@ import { TokenStoreForState } from "./connectors/opera/client/TokenSharedStore.j
 import type { SandboxOptions } from "./connectors/opera/sandbox/Sandbox.js"
 import { Sandbox } from "./connectors/opera/sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./connectors/opera/sandbox/SandboxConnection.js"
+import { OperaConnector } from "./connectors/opera/OperaConnector.js"
 import type { AccessRule } from "./security/AccessPolicy.js"
 import { AccessPolicy, AccessRules } from "./security/AccessPolicy.js"
 import { AuditLog } from "./security/AuditLog.js"
@@ -120,6 +121,7 @@ export interface AppExtensions {
 export const AppLayer = (mode: Mode, extensions: AppExtensions = {}) =>
   AssistantSurface.Default.pipe(
     Layer.provideMerge(ToolRegistry.Default),
+    Layer.provideMerge(OperaConnector),
     Layer.provideMerge(SecurityLive(extensions)),
     Layer.provideMerge(OperaLive),
     Layer.provideMerge(connectionFor(mode)),

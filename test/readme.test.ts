@@ -8,7 +8,7 @@ import { telemetrySettings } from "../src/config/Telemetry.js"
 import { runProductionChecklist } from "../src/config/productionChecklist.js"
 import { HttpTransportLive } from "../src/mcp/http/HttpTransportLive.js"
 import { AppLayer } from "../src/Runtime.js"
-import { catalog } from "../src/tools/catalog.js"
+import { catalog } from "../src/connectors/opera/tools/catalog.js"
 import { ToolRegistry } from "../src/tools/ToolRegistry.js"
 import { repoRoot } from "./support/serverProcess.js"
 

@@ -7,6 +7,7 @@ import type { Exchange } from "../../src/connectors/opera/sandbox/traffic.js"
 import type { CallContextShape } from "../../src/tools/CallContext.js"
 import { CallContext } from "../../src/tools/CallContext.js"
 import type { ToolInfo } from "../../src/tools/ToolInfo.js"
+import { OperaConnector } from "../../src/connectors/opera/OperaConnector.js"
 import { ToolRegistry } from "../../src/tools/ToolRegistry.js"
 import { routeMap } from "../../src/connectors/opera/sandbox/routeTable.js"
 import type { FidelityReport } from "./audit.js"
@@ -81,9 +82,12 @@ export const captureFidelityTraffic = Effect.scoped(Effect.gen(function*() {
         }])
       ))
   })
-  // The registry as AppLayer builds it, over the same services but the recording client.
+  // The registry as AppLayer builds it, over the same services but the recording client (the connector binds its
+  // tools to the client it is built with, so it is built again too).
   const registry = Context.get(
-    yield* Layer.build(ToolRegistry.Default).pipe(Effect.provide(Context.add(context, OperaClient, recording))),
+    yield* Layer.build(ToolRegistry.Default.pipe(Layer.provideMerge(OperaConnector))).pipe(
+      Effect.provide(Context.add(context, OperaClient, recording))
+    ),
     ToolRegistry
   )
 

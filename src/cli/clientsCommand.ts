@@ -6,6 +6,7 @@ import { KeyRevocations } from "../security/clients/KeyRevocations.js"
 import { RedisStateStore, stateUrlIsSet } from "../security/state/RedisStateStore.js"
 import { isoInstant } from "../security/errors.js"
 import { ClientStore } from "../security/clients/ClientStore.js"
+import { everyToolName } from "../connectors/toolNames.js"
 import { unknownToolNames } from "../tools/toolNames.js"
 import { reportStartupErrors, StartupFailed } from "./startupErrors.js"
 import { blockCommand, unblockCommand } from "./stateCommands.js"
@@ -39,7 +40,7 @@ const add = Command.make("add", { name, tools, hotels, readOnly, admin, json }, 
     const store = yield* ClientStore
     const toolList = splitList(options.tools)
     const hotelList = splitList(options.hotels)
-    const unknown = unknownToolNames(Option.getOrElse(toolList, () => []))
+    const unknown = unknownToolNames(Option.getOrElse(toolList, () => []), everyToolName)
     if (unknown.length > 0) {
       for (const problem of unknown) yield* Console.error(`--tools ${problem}`)
       return yield* new StartupFailed({ message: "unknown tool names in --tools" })

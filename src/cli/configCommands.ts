@@ -3,6 +3,7 @@ import { Console, Effect, Schema } from "effect"
 import { validateConfiguration } from "../config/productionChecklist.js"
 import type { ChecklistResult } from "../config/productionChecklist.js"
 import { list } from "../config/settings.js"
+import { everyToolName } from "../connectors/toolNames.js"
 import { unknownToolNames } from "../tools/toolNames.js"
 
 /** The configuration has errors; the findings were printed already. */
@@ -33,7 +34,7 @@ const validateCommand = Command.make("validate", { production, json }, (options)
     const checked = yield* validateConfiguration({ production: options.production })
     // The tool catalogue lives above config/, so the allow-list's names are checked here.
     const tools = yield* Effect.orElseSucceed(list("OPERA_MCP_TOOLS"), () => [])
-    const toolErrors = unknownToolNames(tools).map((problem) => ({
+    const toolErrors = unknownToolNames(tools, everyToolName).map((problem) => ({
       variable: "OPERA_MCP_TOOLS",
       message: `OPERA_MCP_TOOLS: ${problem}`
     }))

@@ -75,7 +75,7 @@ export const makeServerFactories = Effect.gen(function*() {
     const userConfirmation = yield* makeUserConfirmation
     const run = Runtime.runPromiseExit(runtime)
     const runSync = Runtime.runSync(runtime)
-    const instructions = serverInstructions(security.toolProfile, security.readOnly)
+    const instructions = serverInstructions(registry.connector, registry.tools, security.toolProfile, security.readOnly)
 
     return (contextFor: ContextFor, delivery: ChangeDelivery = "instance"): ServerFactory => (request: McpRequestContext) => {
       const server = new Server(serverInfo, { capabilities, instructions, cacheHints, supportedProtocolVersions })

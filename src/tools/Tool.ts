@@ -1,5 +1,4 @@
 import { Effect, Either, JSONSchema, ParseResult, Schema } from "effect"
-import type { OperaError } from "../connectors/opera/client/errors.js"
 import type { LeanOptions } from "./leanJsonSchema.js"
 import { leanJsonSchema } from "./leanJsonSchema.js"
 import type { ToolInfo } from "./ToolInfo.js"
@@ -26,7 +25,7 @@ export interface ToolDefinition<I, IE, A, R> extends ToolInfo {
   readonly output: Schema.Schema<A, A, never>
   /** Facts about a call, derived from its decoded input. */
   readonly facts: (input: I) => Effect.Effect<CallFacts, never, R>
-  readonly handler: (input: I) => Effect.Effect<A, OperaError | ToolError, R>
+  readonly handler: (input: I) => Effect.Effect<A, ConnectorFailure | ToolError, R>
   /** A compact, table-like text for clients that read only text; given the already-redacted result. */
   readonly render: (output: A) => string
   /**
@@ -34,6 +33,15 @@ export interface ToolDefinition<I, IE, A, R> extends ToolInfo {
    * policy checks each of them instead of the prompt's own name.
    */
   readonly requires?: ReadonlyArray<ToolInfo>
+}
+
+/**
+ * A connector's typed failure (OPERA's, OIPA's): its tag, and a message
+ * written for the person at the keyboard, never a raw upstream body.
+ */
+export interface ConnectorFailure {
+  readonly _tag: string
+  readonly message: string
 }
 
 /** A handler's own refusal (a precondition it checks before calling OPERA). */
@@ -50,7 +58,7 @@ export interface Tool<R> extends ToolInfo {
   readonly outputSchema: JsonSchemaObject
   readonly decodeInput: (args: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
   readonly facts: (input: unknown) => Effect.Effect<CallFacts, never, R>
-  readonly handler: (input: unknown) => Effect.Effect<unknown, OperaError | ToolError, R>
+  readonly handler: (input: unknown) => Effect.Effect<unknown, ConnectorFailure | ToolError, R>
   /** The paths where `value` does not fit the output Schema (empty when it fits); never the values. */
   readonly outputMismatch: (value: unknown) => ReadonlyArray<string>
   readonly render: (output: unknown) => string

@@ -1,14 +1,18 @@
-/** The facts about a tool that the security pipeline decides on (no handler, no schema). */
-export type ToolDomain =
-  | "reservations"
-  | "guests"
-  | "front-desk"
-  | "housekeeping"
-  | "rates"
-  | "cashiering"
-  | "blocks"
-  | "activities"
-  | "security"
+/** The parts of the work a tool belongs to, across connectors (the hotel's and the insurer's words). */
+export const toolDomains = [
+  "reservations",
+  "guests",
+  "front-desk",
+  "housekeeping",
+  "rates",
+  "cashiering",
+  "blocks",
+  "activities",
+  "policies",
+  "policy-clients",
+  "security"
+] as const
+export type ToolDomain = typeof toolDomains[number]
 
 export interface ToolAnnotations {
   readonly title: string

@@ -4,8 +4,7 @@ import { AccessPolicy } from "../security/AccessPolicy.js"
 import { Redactor } from "../security/Redactor.js"
 import type { CallContextShape } from "./CallContext.js"
 import { CallContext } from "./CallContext.js"
-import { catalog } from "./catalog.js"
-import type { ToolServices } from "./catalog.js"
+import { Connector } from "./Connector.js"
 import type { PipelineServices } from "./pipeline.js"
 import { runToolCall } from "./pipeline.js"
 import { RecentReservations } from "./surface/RecentReservations.js"
@@ -15,6 +14,8 @@ import { failed } from "./ToolCallOutcome.js"
 import type { ToolEntry } from "./ToolDirectory.js"
 import { ToolDirectory } from "./ToolDirectory.js"
 import { unknownToolNames } from "./toolNames.js"
+import { pipelineTools } from "./security/pipelineTools.js"
+import type { ToolServices } from "./ToolServices.js"
 
 /**
  * The tools of this server: what a caller may list, and dispatch of one call
@@ -29,8 +30,12 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
     const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory | CallContext> | PipelineServices>()
     const access = yield* AccessPolicy
     const redactor = yield* Redactor
+    const connector = yield* Connector
+    // The connector's tools, then the server's own.
+    const catalog: ReadonlyArray<Tool<ToolServices>> = [...connector.tools, ...pipelineTools]
+    const toolNames = catalog.map((tool) => tool.name)
     // A misspelt allow-list would serve no tool at all: refuse to start instead.
-    const unknown = unknownToolNames(Option.getOrElse((yield* SecurityConfig).toolAllowList, () => []))
+    const unknown = unknownToolNames(Option.getOrElse((yield* SecurityConfig).toolAllowList, () => []), toolNames)
     if (unknown.length > 0) {
       return yield* Effect.fail(ConfigError.InvalidData(["OPERA_MCP_TOOLS"], unknown.join("; ")))
     }
@@ -81,6 +86,8 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
       dispatch,
       run,
       tools: catalog,
+      toolNames,
+      connector,
       /** Whether this caller may call the tool (listed or not), hotel and peer aside. */
       isCallable: (ctx: CallContextShape, name: string) => {
         const tool = byName.get(name)

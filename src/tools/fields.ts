@@ -1,5 +1,5 @@
-import { Effect, ParseResult, Schema } from "effect"
-import { OperaConnection } from "../connectors/opera/client/OperaConnection.js"
+import { Effect, Option, ParseResult, Schema } from "effect"
+import { Connector } from "./Connector.js"
 
 /**
  * An OPERA hotel code as OHIP uses it in paths and the x-hotelid header,
@@ -14,9 +14,17 @@ export const HotelId = Schema.transform(
   { strict: true, decode: (code) => code.toUpperCase(), encode: (code) => code }
 ).annotations({ description: "Default: the configured hotel" })
 
-/** The hotel a call is for: the one given, or the configured one. */
+/** The hotel a call is for: the one given, or the connector's configured one. */
 export const hotelFor = (hotelId: string | undefined) =>
-  hotelId === undefined ? OperaConnection.pipe(Effect.map((connection) => connection.hotelId)) : Effect.succeed(hotelId)
+  hotelId === undefined
+    ? Connector.pipe(Effect.flatMap((connector) =>
+      Option.match(connector.defaultHotel, {
+        // Only a connector with hotels has tools that take a hotelId: a programming error otherwise.
+        onNone: () => Effect.dieMessage(`the ${connector.name} connector has no default hotel`),
+        onSome: Effect.succeed
+      })
+    ))
+    : Effect.succeed(hotelId)
 
 /** An ISO calendar date, as OHIP takes it. */
 export const IsoDate = Schema.String.pipe(

@@ -6,15 +6,16 @@ import { AuditLog } from "../security/AuditLog.js"
 import type { AuditEventInput } from "../security/audit/model.js"
 import type { ConfirmedBy } from "../security/Confirmation.js"
 import { Confirmation } from "../security/Confirmation.js"
+import { ConfirmationRequired } from "../security/errors.js"
 import { RateLimiter } from "../security/RateLimiter.js"
 import { Redactor } from "../security/Redactor.js"
 import { idsReturnedBy } from "../security/threat/ids.js"
 import type { ReservationFacts } from "../security/threat/model.js"
 import { ThreatMonitor } from "../security/ThreatMonitor.js"
 import type { CallContextShape } from "./CallContext.js"
-import { RecentReservations, reservationIdsIn } from "./surface/RecentReservations.js"
+import { Connector } from "./Connector.js"
+import { RecentReservations } from "./surface/RecentReservations.js"
 import { ResourceChanges } from "./surface/ResourceChanges.js"
-import { changedResources } from "./surface/resources.js"
 import { noteToolCall, pipelineStep } from "./callTelemetry.js"
 import { invalidArguments } from "./InvalidArguments.js"
 import type { CallFacts, Tool } from "./Tool.js"
@@ -33,6 +34,7 @@ export type PipelineServices =
   | SecurityConfig
   | RecentReservations
   | ResourceChanges
+  | Connector
 
 // Refusals that count toward a client's lockout.
 const lockoutReasons = {
@@ -108,6 +110,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const security = yield* SecurityConfig
     const recent = yield* RecentReservations
     const changes = yield* ResourceChanges
+    const { surface } = yield* Connector
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
@@ -142,6 +145,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
 
     let intentRecorded = false
     let outcomeRecorded = false
+    // Set when the handler (the connector) fails, so its failure is audited as one, whatever its tag.
+    let handlerFailed = false
     const recordIntent = (refusal: (problem: string) => string) =>
       record({ kind: "tool_intent", outcome: "pending" }).pipe(
         Effect.mapError((problem) => new ToolError({ message: refusal(problem.message) })),
@@ -194,7 +199,14 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
           `Refused: the audit log cannot record this change (${problem}). Nothing was sent to OPERA.`
         ).pipe(pipelineStep("audit_intent"))
       }
-      const result = yield* tool.handler(input).pipe(pipelineStep("handler"))
+      const result = yield* tool.handler(input).pipe(
+        Effect.tapError(() =>
+          Effect.sync(() => {
+            handlerFailed = true
+          })
+        ),
+        pipelineStep("handler")
+      )
       guestIds = [...profileIdsIn(result)]
       returnedIds = idsReturnedBy(result)
       const structured = yield* Effect.sync(() => redactor.redactResult(tool, result)).pipe(pipelineStep("redact"))
@@ -238,12 +250,12 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
                 }).pipe(Effect.ignore)
               }
             }
-            // OPERA's own explanations are passed on, with any email, phone or card number in them masked.
+            // The connector's own explanations (OPERA's) are passed on, with any email, phone or card number in them masked.
             // Masked first (a cut could leave part of a card number unmasked), then kept to a readable length:
             // a refusal may quote the caller's own arguments, which can be huge.
             const text = upTo(maxMessageChars, redactor.redactText(error.message))
             // Not a failure: clients show isError as one. The call is still audited as refused (nothing ran).
-            if (error._tag === "ConfirmationRequired") return { ...confirmationRequired(error, text), errorTag: error._tag }
+            if (error instanceof ConfirmationRequired) return { ...confirmationRequired(error, text), errorTag: error._tag }
             return { ...failed(text), errorTag: error._tag }
           })
         )
@@ -252,8 +264,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       const errorTag = "errorTag" in outcome ? outcome.errorTag : undefined
       if (errorTag === undefined && facts.hotelId !== undefined) {
         // This client's own recent reservations, for completions; a change announces what it touched.
-        yield* recent.note(ctx.clientId, facts.hotelId, reservationIdsIn(outcome.structured))
-        if (writes) yield* changes.announce(changedResources(tool.domain, facts.hotelId, decoded, outcome.structured))
+        yield* recent.note(ctx.clientId, facts.hotelId, surface.recentIdsIn(outcome.structured))
+        if (writes) yield* changes.announce(surface.changedResources(tool.domain, facts.hotelId, decoded, outcome.structured))
       }
       const finished = yield* Clock.currentTimeMillis
       const bookingFacts = reservationFactsOf(decoded)
@@ -267,10 +279,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
         durationMs: finished - started
       }))
-      const auditOutcome = errorTag === undefined ? "success" : errorTag === "OperaUnavailable" ||
-          errorTag.startsWith("Opera") || errorTag === "ToolError"
-        ? "failure"
-        : "refused"
+      // A connector's failure (or the handler's own ToolError) is a failure; the pipeline's refusals are refusals.
+      const auditOutcome = errorTag === undefined ? "success" : handlerFailed ? "failure" : "refused"
       const written = yield* record({
         kind: writes ? "tool_outcome" : "tool_call",
         outcome: auditOutcome,

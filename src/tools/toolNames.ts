@@ -1,8 +1,3 @@
-import { catalog } from "./catalog.js"
-
-/** Every tool name this server has. */
-export const knownToolNames: ReadonlyArray<string> = catalog.map((tool) => tool.name)
-
 /** Levenshtein distance, two rows: names are short. */
 const editDistance = (a: string, b: string): number => {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
@@ -21,7 +16,7 @@ const editDistance = (a: string, b: string): number => {
 }
 
 /** Up to three real tool names close to `name`, closest first. */
-export const closestToolNames = (name: string): ReadonlyArray<string> =>
+export const closestToolNames = (name: string, knownToolNames: ReadonlyArray<string>): ReadonlyArray<string> =>
   knownToolNames
     .map((known) => ({ known, distance: editDistance(name, known) }))
     .filter(({ distance }) => distance <= Math.max(3, Math.floor(name.length / 3)))
@@ -33,10 +28,10 @@ export const closestToolNames = (name: string): ReadonlyArray<string> =>
  * One message per name in an allow-list that is no tool of this server, with
  * the closest real names. Names are quoted short: they are the operator's text.
  */
-export const unknownToolNames = (names: ReadonlyArray<string>): ReadonlyArray<string> =>
+export const unknownToolNames = (names: ReadonlyArray<string>, knownToolNames: ReadonlyArray<string>): ReadonlyArray<string> =>
   names.filter((name) => !knownToolNames.includes(name)).map((name) => {
     const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)
-    const close = closestToolNames(name.slice(0, 64))
+    const close = closestToolNames(name.slice(0, 64), knownToolNames)
     return close.length > 0
       ? `names no tool ${shown} (did you mean ${close.join(", ")}?)`
       : `names no tool ${shown} (describe_tools or tools/list shows the names)`

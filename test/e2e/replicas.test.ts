@@ -329,7 +329,7 @@ describe.skipIf(redisMissing !== undefined)("three serve --http replicas on one 
       }
       for (const base of fleet.replicaBases) {
         await eventually(async () => (await readinessOf(base)).status === 503, `${base}/readyz to answer 503`)
-        expect((await readinessOf(base)).body).toMatchObject({ ready: false, opera: "reachable", securityState: "unreachable" })
+        expect((await readinessOf(base)).body).toMatchObject({ ready: false, connector: "opera", upstream: "reachable", securityState: "unreachable" })
       }
       // Refused before OPERA: no replica sent the cancellation.
       const cancellations = async () =>

@@ -92,9 +92,9 @@ describe("the built server over stdio, against a sandbox on loopback", () => {
 
     const health = await call("security_health_check")
     expect(health.isError, textOf(health)).toBeFalsy()
-    const healthData = health.structuredContent as { opera: { reachable: boolean }; token: { status: string } }
-    expect(healthData.opera.reachable).toBe(true)
-    expect(healthData.token.status).toBe("valid")
+    const healthData = health.structuredContent as { upstream: { connector: string; reachable: boolean; token: { status: string } } }
+    expect(healthData.upstream).toMatchObject({ connector: "opera", reachable: true })
+    expect(healthData.upstream.token.status).toBe("valid")
   })
 
   it("answers bad arguments with isError naming the field", async () => {
@@ -209,7 +209,7 @@ describe("start-up", () => {
     const sandboxed = await startServer({ args: ["serve", "--sandbox"] })
     try {
       const health = await sandboxed.call("security_health_check")
-      expect((health.structuredContent as { opera: { reachable: boolean } }).opera.reachable).toBe(true)
+      expect((health.structuredContent as { upstream: { reachable: boolean } }).upstream.reachable).toBe(true)
     } finally {
       await sandboxed.close()
     }

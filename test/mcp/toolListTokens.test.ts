@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { fullProfileTarget, tokensBeforeLeanSchemas, toolListCosts } from "../../scripts/toolListTokens.js"
-import { catalog } from "../../src/tools/catalog.js"
+import { catalog } from "../../src/connectors/opera/tools/catalog.js"
 import { listedTool } from "../../src/mcp/toolListing.js"
 
 describe("tools/list cost in tokens", () => {

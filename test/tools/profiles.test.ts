@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect } from "effect"
 import { AccessPolicy } from "../../src/security/AccessPolicy.js"
-import { catalog } from "../../src/tools/catalog.js"
+import { catalog } from "../../src/connectors/opera/tools/catalog.js"
 
 const listedUnder = (settings: Record<string, string>) =>
   AccessPolicy.pipe(

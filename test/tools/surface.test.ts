@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { catalog } from "../../src/tools/catalog.js"
-import { promptDefinitions } from "../../src/tools/surface/prompts.js"
-import { RecentReservations, reservationIdsIn } from "../../src/tools/surface/RecentReservations.js"
-import { changedResources, resourceDefinitions } from "../../src/tools/surface/resources.js"
+import { catalog } from "../../src/connectors/opera/tools/catalog.js"
+import { promptDefinitions } from "../../src/connectors/opera/surface/prompts.js"
+import { reservationIdsIn } from "../../src/connectors/opera/surface/reservationIds.js"
+import { RecentReservations } from "../../src/tools/surface/RecentReservations.js"
+import { changedResources, resourceDefinitions } from "../../src/connectors/opera/surface/resources.js"
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]))
 

@@ -8,7 +8,7 @@ import { AccessPolicy } from "../../security/AccessPolicy.js"
 import { ClientStore, clientsFileSetting } from "../../security/clients/ClientStore.js"
 import { unknownToolNames } from "../../tools/toolNames.js"
 import { OAuthResource } from "../../security/jwt/OAuthResource.js"
-import type { ToolRegistry } from "../../tools/ToolRegistry.js"
+import { ToolRegistry } from "../../tools/ToolRegistry.js"
 import type { RequestSource } from "./authenticate.js"
 import { makeAuthenticator, protectedResourcePath } from "./authenticate.js"
 import { HttpRefusal, HttpStartupRefused } from "./HttpRefusal.js"
@@ -49,9 +49,10 @@ export const startHttpServer = (listen: HttpListenOptions) =>
     const settings = yield* HttpSettings
     const security = yield* SecurityConfig
     const store = yield* ClientStore
+    const { toolNames } = yield* ToolRegistry
     // A client whose tool allow-list names no tool would be served nothing: refuse to start instead.
     const misspelt = (yield* store.list).filter((client) => client.revokedAt === undefined).flatMap((client) =>
-      unknownToolNames(client.policy.tools ?? []).map((problem) => `client "${client.name}" ${problem}`)
+      unknownToolNames(client.policy.tools ?? [], toolNames).map((problem) => `client "${client.name}" ${problem}`)
     )
     if (misspelt.length > 0) {
       return yield* new HttpStartupRefused({

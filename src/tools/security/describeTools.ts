@@ -2,18 +2,9 @@ import { Effect, Schema } from "effect"
 import { optional } from "../fields.js"
 import { defineTool } from "../Tool.js"
 import { ToolDirectory } from "../ToolDirectory.js"
+import { toolDomains } from "../ToolInfo.js"
 
-const Domain = Schema.Literal(
-  "reservations",
-  "guests",
-  "front-desk",
-  "housekeeping",
-  "rates",
-  "cashiering",
-  "blocks",
-  "activities",
-  "security"
-)
+const Domain = Schema.Literal(...toolDomains)
 
 const Entry = Schema.Struct({
   name: Schema.String,

@@ -1,34 +1,19 @@
-import { Clock, Effect, Option, Schema } from "effect"
-import { OperaConnection } from "../../connectors/opera/client/OperaConnection.js"
+import { Effect, Option, Schema } from "effect"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
-import { pingReservationService, PingReservationServiceResponse } from "../../connectors/opera/client/reservations.js"
-import { OperaClient } from "../../connectors/opera/client/OperaClient.js"
-import { TokenCache } from "../../connectors/opera/client/TokenCache.js"
 import { AuditLog } from "../../security/AuditLog.js"
 import { RateLimiter } from "../../security/RateLimiter.js"
 import { Redactor } from "../../security/Redactor.js"
 import { ThreatMonitor } from "../../security/ThreatMonitor.js"
 import { serverInfo } from "../../mcp/serverInfo.js"
 import { CallContext } from "../CallContext.js"
+import { Connector, UpstreamHealth } from "../Connector.js"
 import { defineTool } from "../Tool.js"
 import { callerView } from "./callerView.js"
 
 const Output = Schema.Struct({
   server: Schema.Struct({ name: Schema.String, version: Schema.String }),
-  opera: Schema.Struct({
-    reachable: Schema.Boolean,
-    hotelId: Schema.String,
-    latencyMs: Schema.optional(Schema.Number),
-    operaVersion: Schema.optional(Schema.String),
-    problem: Schema.optional(Schema.String),
-    circuitBreaker: Schema.Literal("closed", "open", "half-open")
-  }),
-  token: Schema.Struct({
-    status: Schema.Literal("none", "valid", "expired"),
-    expiresInSeconds: Schema.optional(Schema.Number),
-    lastRefreshFailure: Schema.optional(Schema.String),
-    tokenRequests: Schema.Number
-  }),
+  /** The system behind this server (OPERA Cloud, an OIPA database): reachable or not, and why. */
+  upstream: UpstreamHealth,
   security: Schema.Struct({
     rateLimiting: Schema.Boolean,
     auditLogging: Schema.Boolean,
@@ -70,14 +55,12 @@ const Output = Schema.Struct({
   })
 })
 
-const breakerName = { Closed: "closed", Open: "open", HalfOpen: "half-open" } as const
-
 export const securityHealthCheck = defineTool({
   name: "security_health_check",
   domain: "security",
-  operations: ["rsv.pingReservationService"],
-  description: "Health of this server: OPERA reachability, the OAuth token's state (never the token), " +
-    "and the security controls in force, with this client's own lockouts, blocks and incidents " +
+  operations: [],
+  description: "Health of this server: whether the system behind it answers (with its OAuth token's state where " +
+    "it uses one, never the token), and the security controls in force, with this client's own lockouts, blocks and incidents " +
     "(every client's for an admin client). Use it first when calls fail.",
   annotations: {
     title: "Security health check",
@@ -92,26 +75,11 @@ export const securityHealthCheck = defineTool({
   facts: () => Effect.succeed({}),
   handler: () =>
     Effect.gen(function*() {
-      const connection = yield* OperaConnection
       const security = yield* SecurityConfig
-      const client = yield* OperaClient
-      const tokens = yield* TokenCache
       const audit = yield* AuditLog
       const limiter = yield* RateLimiter
       const caller = callerView(yield* CallContext, yield* Redactor)
-      const started = yield* Clock.currentTimeMillis
-      const ping = yield* client.execute(pingReservationService(connection.hotelId), PingReservationServiceResponse).pipe(Effect.either)
-      const latencyMs = (yield* Clock.currentTimeMillis) - started
-      const breaker = yield* client.breakerState
-      const opera = ping._tag === "Right"
-        ? {
-          reachable: true,
-          hotelId: connection.hotelId,
-          latencyMs,
-          ...(ping.right.operaVersion !== undefined ? { operaVersion: ping.right.operaVersion } : {}),
-          circuitBreaker: breakerName[breaker._tag]
-        }
-        : { reachable: false, hotelId: connection.hotelId, problem: ping.left.message, circuitBreaker: breakerName[breaker._tag] }
+      const upstream = yield* (yield* Connector).health
       const auditStatus = yield* audit.status
       const lastHour = yield* audit.report(1, caller.reportClientId).pipe(Effect.option)
       const lockouts = yield* limiter.lockouts
@@ -127,8 +95,7 @@ export const securityHealthCheck = defineTool({
       const iso = (epochMs: number) => new Date(epochMs).toISOString()
       const structured = {
         server: { name: serverInfo.name, version: serverInfo.version },
-        opera,
-        token: yield* tokens.state,
+        upstream,
         security: {
           rateLimiting: security.enableRateLimiting,
           auditLogging: security.enableAuditLogging,
@@ -179,12 +146,15 @@ export const securityHealthCheck = defineTool({
   render: (health) =>
     [
       `${health.server.name} ${health.server.version}`,
-      health.opera.reachable
-        ? `OPERA: reachable for hotel ${health.opera.hotelId} in ${health.opera.latencyMs} ms`
-        : `OPERA: NOT reachable for hotel ${health.opera.hotelId} — ${health.opera.problem ?? "unknown problem"}`,
-      `token: ${health.token.status}${
-        health.token.expiresInSeconds !== undefined ? `, expires in ${health.token.expiresInSeconds} s` : ""
-      }`,
+      health.upstream.reachable
+        ? `${health.upstream.system}: reachable for ${health.upstream.target}` +
+          (health.upstream.latencyMs !== undefined ? ` in ${health.upstream.latencyMs} ms` : "")
+        : `${health.upstream.system}: NOT reachable for ${health.upstream.target} — ${health.upstream.problem ?? "unknown problem"}`,
+      ...(health.upstream.token !== undefined
+        ? [`token: ${health.upstream.token.status}${
+          health.upstream.token.expiresInSeconds !== undefined ? `, expires in ${health.upstream.token.expiresInSeconds} s` : ""
+        }`]
+        : []),
       `security: rate limiting ${on(health.security.rateLimiting)}, audit ${on(health.security.auditLogging)}, ` +
       `monitoring ${on(health.security.monitoring)}, read-only ${on(health.security.readOnly)}, ` +
       `threat level ${health.security.threatLevel}, ${health.security.recentIncidents.length} recent incidents`,

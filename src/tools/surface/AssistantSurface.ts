@@ -1,17 +1,15 @@
 import { UriTemplate } from "@modelcontextprotocol/server"
 import { Effect, Option, Schema } from "effect"
-import { OperaConnection } from "../../connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "../../config/SecurityConfig.js"
 import { AccessPolicy } from "../../security/AccessPolicy.js"
 import type { CallContextShape } from "../CallContext.js"
 import { CallContext } from "../CallContext.js"
+import { Connector } from "../Connector.js"
 import { HotelId } from "../fields.js"
 import type { ToolCallOutcome } from "../ToolCallOutcome.js"
 import { ToolRegistry } from "../ToolRegistry.js"
-import type { PromptDefinition } from "./prompts.js"
-import { promptDefinitions } from "./prompts.js"
-import type { ResourceDefinition } from "./resources.js"
-import { resourceDefinitions, resourceUri } from "./resources.js"
+import type { PromptDefinition, ResourceDefinition } from "./definitions.js"
+import { resourceUri } from "./definitions.js"
 
 /** A resource URI no template of this server matches, or a prompt it does not have. */
 export class SurfaceUnknown extends Schema.TaggedError<SurfaceUnknown>()("SurfaceUnknown", {
@@ -25,22 +23,6 @@ export class SurfaceRefused extends Schema.TaggedError<SurfaceRefused>()("Surfac
 }) {}
 
 export const resourceMimeType = "application/json"
-
-/** Where a completion's values come from, by argument (or URI variable) name. */
-const completionSources = {
-  hotelId: "hotels",
-  reservationId: "recent",
-  roomType: "tool",
-  ratePlanCode: "tool",
-  packageCode: "tool"
-} as const
-
-// The tool whose result lists the codes, and where in it.
-const codeLists = {
-  roomType: { tool: "get_hotel_availability", list: "roomTypes", field: "roomType" },
-  ratePlanCode: { tool: "list_rate_plans", list: "ratePlans", field: "ratePlanCode" },
-  packageCode: { tool: "list_packages", list: "packages", field: "code" }
-} as const
 
 const maxCompletions = 100
 const decodeHotel = Schema.decodeUnknownOption(HotelId)
@@ -68,12 +50,14 @@ export class AssistantSurface extends Effect.Service<AssistantSurface>()("opera/
   effect: Effect.gen(function*() {
     const registry = yield* ToolRegistry
     const access = yield* AccessPolicy
-    const connection = yield* OperaConnection
+    const connector = yield* Connector
+    const { resources: resourceDefinitions, prompts: promptDefinitions, completions } = connector.surface
     const security = yield* SecurityConfig
     const templates = resourceDefinitions.map((definition) => ({ definition, template: new UriTemplate(definition.uriTemplate) }))
     const toolOf = (name: string) => registry.tools.find((tool) => tool.name === name)!
     const candidateHotels = [
-      ...new Set([connection.hotelId, ...Option.getOrElse(security.hotelAllowList, () => [])].map((id) => id.toUpperCase()))
+      ...new Set([...Option.toArray(connector.defaultHotel), ...Option.getOrElse(security.hotelAllowList, () => [])]
+        .map((id) => id.toUpperCase()))
     ]
 
     /** The hotels this caller may use `toolName` for: the configured one and the allow-list, as the policy allows. */
@@ -171,9 +155,8 @@ export class AssistantSurface extends Effect.Service<AssistantSurface>()("opera/
         }
       })
 
-    const codesFrom = (field: keyof typeof codeLists, hotelId: string | undefined) =>
+    const codesFrom = (source: { readonly tool: string; readonly list: string; readonly field: string }, hotelId: string | undefined) =>
       Effect.gen(function*() {
-        const source = codeLists[field]
         const outcome = yield* registry.dispatch(source.tool, hotelId === undefined ? {} : { hotelId })
         const entries = outcome.isError ? [] : outcome.structured?.[source.list]
         if (!Array.isArray(entries)) return []
@@ -201,16 +184,17 @@ export class AssistantSurface extends Effect.Service<AssistantSurface>()("opera/
           : resourceDefinitions.find((definition) =>
             definition.uriTemplate === ref.uri && readable(ctx, definition) && definition.uriTemplate.includes(`{${argument}}`)
           )?.tool
-        const source = (completionSources as Record<string, typeof completionSources[keyof typeof completionSources]>)[argument]
+        const source = completions[argument]
         if (forTool === undefined || source === undefined) return { values: [], total: 0, hasMore: false }
         const hotelId = Option.getOrUndefined(decodeHotel(context.hotelId))
-        const offered: ReadonlyArray<string> = source === "hotels"
+        const hotel = hotelId ?? Option.getOrUndefined(connector.defaultHotel)
+        const offered: ReadonlyArray<string> = source._tag === "Hotels"
           ? yield* hotelsFor(ctx, forTool)
-          : source === "recent"
+          : source._tag === "Recent"
           ? (yield* registry.recentReservations.of(ctx.clientId))
-            .filter((entry) => entry.hotelId.toUpperCase() === (hotelId ?? connection.hotelId).toUpperCase())
+            .filter((entry) => entry.hotelId.toUpperCase() === hotel?.toUpperCase())
             .map((entry) => entry.reservationId)
-          : yield* codesFrom(argument as keyof typeof codeLists, hotelId)
+          : yield* codesFrom(source, hotelId)
         const prefix = value.toLowerCase()
         const matching = [...new Set(offered)].filter((candidate) => candidate.toLowerCase().startsWith(prefix))
         return {

@@ -140,7 +140,7 @@ describe("HTTP transport: API keys, per-client limits and policy, source lockout
     expect(JSON.parse(health.body)).toEqual({ status: "ok" })
     const ready = await rawRequest(`${base}/readyz`, { method: "GET" })
     expect(ready.status).toBe(200)
-    expect(JSON.parse(ready.body)).toEqual({ ready: true, opera: "reachable", audit: "ok", securityState: "ok" })
+    expect(JSON.parse(ready.body)).toEqual({ ready: true, connector: "opera", upstream: "reachable", audit: "ok", securityState: "ok" })
     expect((await rawRequest(`${base}/other`, { method: "GET" })).status).toBe(404)
   })
 })

@@ -13,7 +13,7 @@ describe("HTTP transport shutdown", () => {
     await fixture.stop()
     const result = await inFlight
     expect(result.isError).toBeFalsy()
-    expect((result.structuredContent as { opera: { reachable: boolean } }).opera.reachable).toBe(true)
+    expect((result.structuredContent as { upstream: { reachable: boolean } }).upstream.reachable).toBe(true)
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400)
     await expect(rawRequest(url.replace(/\/mcp$/, "/healthz"), { method: "GET" })).rejects.toThrow(/ECONNREFUSED/)
     await alpha.close().catch(() => undefined)

@@ -47,8 +47,8 @@ export const bookRoom = (scenario: StdioScenario): Promise<CallRecord> => {
 export const breakerState = async (scenario: StdioScenario): Promise<string> => {
   const record = await scenario.call("security_health_check", {}, "pingReservationService")
   if (record.hang) return "hang"
-  const opera = record.structured?.opera as { readonly circuitBreaker?: string } | undefined
-  return opera?.circuitBreaker ?? "unknown"
+  const upstream = record.structured?.upstream as { readonly circuitBreaker?: string } | undefined
+  return upstream?.circuitBreaker ?? "unknown"
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))

@@ -1,4 +1,4 @@
-import { catalog } from "../../../../src/tools/catalog.js"
+import { catalog } from "../../../../src/connectors/opera/tools/catalog.js"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { matchRoute, routeMap } from "../../../../src/connectors/opera/sandbox/routeTable.js"

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { vi } from "vitest"
 import { Sandbox } from "../../../../../src/connectors/opera/sandbox/Sandbox.js"
-import { catalog } from "../../../../../src/tools/catalog.js"
+import { catalog } from "../../../../../src/connectors/opera/tools/catalog.js"
 import { ok, refusal, reservationsIn, structured, withRuntime } from "../reservations/harness.js"
 
 // The confirmation step has its own tests; here destructive tools go straight through.

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { vi } from "vitest"
 import { addDays } from "../../../../../src/connectors/opera/sandbox/calendar.js"
 import { Sandbox } from "../../../../../src/connectors/opera/sandbox/Sandbox.js"
-import { catalog } from "../../../../../src/tools/catalog.js"
+import { catalog } from "../../../../../src/connectors/opera/tools/catalog.js"
 import { call, ok, runtimeLayer } from "../cashiering/harness.js"
 
 vi.stubEnv("OPERA_MCP_REQUIRE_CONFIRMATION", "false")

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { vi } from "vitest"
 import { addDays } from "../../../../../src/connectors/opera/sandbox/calendar.js"
 import { Sandbox } from "../../../../../src/connectors/opera/sandbox/Sandbox.js"
-import { catalog } from "../../../../../src/tools/catalog.js"
+import { catalog } from "../../../../../src/connectors/opera/tools/catalog.js"
 import { ok, refusal, reservationsIn, structured, withRuntime } from "./harness.js"
 
 // The confirmation step has its own tests; here destructive tools go straight through.

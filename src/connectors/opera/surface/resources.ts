@@ -1,29 +1,14 @@
-import type { ToolDomain } from "../ToolInfo.js"
-import { reservationIdsIn } from "./RecentReservations.js"
-
-/**
- * An MCP resource (or resource template) as data: its URI template and the
- * read-only tool that reads it. A read is that tool's call through the whole
- * pipeline (access policy, limits, audit, redaction), so a resource never
- * shows what the same caller could not get from the tool.
- */
-export interface ResourceDefinition {
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  /** RFC 6570 template; `{hotelId}` is in every one. */
-  readonly uriTemplate: string
-  readonly tool: string
-  readonly argumentsFor: (variables: Readonly<Record<string, string>>) => Record<string, unknown>
-  /** Listed in resources/list once for each hotel the caller may use (its only variable is hotelId). */
-  readonly perHotel: boolean
-}
+import type { ResourceDefinition } from "../../../tools/surface/definitions.js"
+import { uriOf as fill } from "../../../tools/surface/definitions.js"
+import type { ToolDomain } from "../../../tools/ToolInfo.js"
+import { reservationIdsIn } from "./reservationIds.js"
 
 const hotelOnly = (extra: Record<string, unknown> = {}) => (variables: Readonly<Record<string, string>>) => ({
   hotelId: variables.hotelId,
   ...extra
 })
 
+/** OPERA's resources: a hotel's reservations, folios, guest profiles, arrivals, departures, room types, rate plans. */
 export const resourceDefinitions: ReadonlyArray<ResourceDefinition> = [
   {
     name: "reservation",
@@ -90,13 +75,8 @@ export const resourceDefinitions: ReadonlyArray<ResourceDefinition> = [
   }
 ]
 
-const uriOf = (name: string, variables: Readonly<Record<string, string>>) => {
-  const template = resourceDefinitions.find((definition) => definition.name === name)!.uriTemplate
-  return template.replace(/\{(\w+)\}/g, (_whole, variable: string) => encodeURIComponent(variables[variable] ?? ""))
-}
-
-/** The URI of a listed (per-hotel) resource. */
-export const resourceUri = (definition: ResourceDefinition, hotelId: string) => uriOf(definition.name, { hotelId })
+const uriOf = (name: string, variables: Readonly<Record<string, string>>) =>
+  fill(resourceDefinitions.find((definition) => definition.name === name)!, variables)
 
 const stayDomains: ReadonlyArray<ToolDomain> = ["reservations", "front-desk", "blocks", "activities"]
 

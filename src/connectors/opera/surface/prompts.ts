@@ -1,33 +1,15 @@
 import { Effect, Schema } from "effect"
-import { Redactor } from "../../security/Redactor.js"
-import type { ToolServices } from "../catalog.js"
-import { catalog } from "../catalog.js"
-import { HotelId, hotelFor, IsoDate, optional } from "../fields.js"
-import { RatePlanCode, ReservationId, RoomTypeCode } from "../../connectors/opera/tools/reservations/shared.js"
-import type { Tool } from "../Tool.js"
-import { defineTool } from "../Tool.js"
-import type { ToolDomain } from "../ToolInfo.js"
-
-/** One argument of a prompt as prompts/list shows it (MCP prompt arguments are strings). */
-export interface PromptArgumentInfo {
-  readonly name: string
-  readonly description: string
-  readonly required: boolean
-}
-
-/** A prompt: the work it guides, the tools it expects, its arguments, and the pipeline tool that renders it. */
-export interface PromptDefinition {
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  readonly tools: ReadonlyArray<string>
-  readonly arguments: ReadonlyArray<PromptArgumentInfo>
-  /** Run through the pipeline like a tool call (audited as `prompt:<name>`). */
-  readonly tool: Tool<ToolServices>
-}
+import { Redactor } from "../../../security/Redactor.js"
+import { HotelId, hotelFor, IsoDate, optional } from "../../../tools/fields.js"
+import type { PromptArgumentInfo, PromptDefinition } from "../../../tools/surface/definitions.js"
+import { defineTool } from "../../../tools/Tool.js"
+import type { ToolDomain } from "../../../tools/ToolInfo.js"
+import type { OperaToolServices } from "../tools/catalog.js"
+import { operaTools } from "../tools/catalog.js"
+import { RatePlanCode, ReservationId, RoomTypeCode } from "../tools/reservations/shared.js"
 
 // A prompt naming a tool that does not exist is a programming error: test/tools/surface.test.ts finds it.
-const toolsNamed = (names: ReadonlyArray<string>) => catalog.filter((tool) => names.includes(tool.name))
+const toolsNamed = (names: ReadonlyArray<string>) => operaTools.filter((tool) => names.includes(tool.name))
 
 // Not `text`: the redactor wraps fields of that name as OPERA's untrusted free text, and this is the server's own.
 const PromptText = Schema.Struct({ description: Schema.String, guidance: Schema.String })
@@ -43,8 +25,8 @@ const definePrompt = <I extends { readonly hotelId?: string | undefined }, IE>(d
   readonly tools: ReadonlyArray<string>
   readonly arguments: ReadonlyArray<PromptArgumentInfo>
   readonly input: Schema.Schema<I, IE, never>
-  readonly text: (input: I, hotelId: string) => Effect.Effect<string, never, ToolServices>
-}): PromptDefinition => ({
+  readonly text: (input: I, hotelId: string) => Effect.Effect<string, never, OperaToolServices>
+}): PromptDefinition<OperaToolServices> => ({
   name: definition.name,
   title: definition.title,
   description: definition.description,
@@ -80,7 +62,8 @@ const nightAuditTools = ["get_occupancy_report", "get_daily_revenue", "get_posti
 const groupBlockTools = ["search_blocks", "get_block", "get_hotel_availability", "create_block", "pick_up_block_reservation"]
 const billingTools = ["get_reservation", "get_folio", "get_financial_postings", "get_package"]
 
-export const promptDefinitions: ReadonlyArray<PromptDefinition> = [
+/** OPERA's prompts: arrivals, check-in, the night audit, group blocks, billing questions. */
+export const promptDefinitions: ReadonlyArray<PromptDefinition<OperaToolServices>> = [
   definePrompt({
     name: "prepare_todays_arrivals",
     title: "Prepare today's arrivals",

@@ -1,7 +1,7 @@
 import { Effect, Option, Schema } from "effect"
-import { OperaConnection } from "../../connectors/opera/client/OperaConnection.js"
-import { SecurityConfig } from "../../config/SecurityConfig.js"
-import { defineTool } from "../Tool.js"
+import { OperaConnection } from "../client/OperaConnection.js"
+import { SecurityConfig } from "../../../config/SecurityConfig.js"
+import { defineTool } from "../../../tools/Tool.js"
 
 export const listHotels = defineTool({
   name: "list_hotels",
