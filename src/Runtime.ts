@@ -26,7 +26,7 @@ import { RateLimiter } from "./security/RateLimiter.js"
 import { InProcessStateStore } from "./security/state/InProcessStateStore.js"
 import { RedisStateStore, stateUrlIsSet } from "./security/state/RedisStateStore.js"
 import { Redactor } from "./security/Redactor.js"
-import { UpstreamThrottle } from "./security/UpstreamThrottle.js"
+import { UpstreamThrottle } from "./connectors/opera/client/UpstreamThrottle.js"
 import { AssistantSurface } from "./tools/surface/AssistantSurface.js"
 import { ToolRegistry } from "./tools/ToolRegistry.js"
 

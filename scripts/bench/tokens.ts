@@ -13,7 +13,7 @@ import { TokenStoreLive } from "../../src/connectors/opera/client/TokenFileStore
 import { Sandbox } from "../../src/connectors/opera/sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "../../src/connectors/opera/sandbox/SandboxConnection.js"
 import { AuditLog } from "../../src/security/AuditLog.js"
-import { UpstreamThrottle } from "../../src/security/UpstreamThrottle.js"
+import { UpstreamThrottle } from "../../src/connectors/opera/client/UpstreamThrottle.js"
 import { median, round } from "./stats.js"
 import { performance } from "node:perf_hooks"
 

@@ -4,7 +4,7 @@ import { Clock, ConfigProvider, Effect, Either, FastCheck as fc, Fiber, Layer, O
 import type { OperaConnectionShape } from "../../src/connectors/opera/client/OperaConnection.js"
 import { OperaConnection } from "../../src/connectors/opera/client/OperaConnection.js"
 import { RateLimiter } from "../../src/security/RateLimiter.js"
-import { UpstreamThrottle } from "../../src/security/UpstreamThrottle.js"
+import { UpstreamThrottle } from "../../src/connectors/opera/client/UpstreamThrottle.js"
 
 // Whole simulated days (or property runs) through the real services: CPU-bound, so a busy 2-core machine needs
 // more than the default 30 s. Time inside them is TestClock time; nothing here waits on the wall clock.

@@ -15,7 +15,7 @@ import { InProcessStateStore } from "../../../src/security/state/InProcessStateS
 import { RedisStateStore } from "../../../src/security/state/RedisStateStore.js"
 import { StateStore } from "../../../src/security/state/StateStore.js"
 import { makeInProcessUpstreamState } from "../../../src/security/state/upstreamState.js"
-import { UpstreamThrottle } from "../../../src/security/UpstreamThrottle.js"
+import { UpstreamThrottle } from "../../../src/connectors/opera/client/UpstreamThrottle.js"
 import { breathe, eventually } from "../../connectors/opera/client/harness.js"
 import type { RedisServer } from "../../support/redisServer.js"
 import { redisMissing, startRedis } from "../../support/redisServer.js"

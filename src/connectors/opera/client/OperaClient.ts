@@ -2,7 +2,7 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
 import { Cause, Duration, Effect, Exit, Option, Random, Redacted, Schema } from "effect"
 import { OperaConnection } from "./OperaConnection.js"
-import { UpstreamThrottle } from "../../../security/UpstreamThrottle.js"
+import { UpstreamThrottle } from "./UpstreamThrottle.js"
 import { makeCircuitBreaker } from "./CircuitBreaker.js"
 import type { OperaError } from "./errors.js"
 import {

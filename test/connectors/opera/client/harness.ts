@@ -9,7 +9,7 @@ import { TokenCache } from "../../../../src/connectors/opera/client/TokenCache.j
 import { Sandbox } from "../../../../src/connectors/opera/sandbox/Sandbox.js"
 import type { SandboxOptions } from "../../../../src/connectors/opera/sandbox/Sandbox.js"
 import { AuditLog } from "../../../../src/security/AuditLog.js"
-import { UpstreamThrottle } from "../../../../src/security/UpstreamThrottle.js"
+import { UpstreamThrottle } from "../../../../src/connectors/opera/client/UpstreamThrottle.js"
 
 /** Real time passes for the network while the TestClock stands still. */
 export const breathe = (ms = 5) => TestServices.provideLive(Effect.sleep(ms))

@@ -1,11 +1,11 @@
 import { Clock, Config, Effect, Redacted, Ref } from "effect"
 import { createHash } from "node:crypto"
-import { OperaConnection } from "../connectors/opera/client/OperaConnection.js"
-import { wholeNumber } from "../config/settings.js"
-import { UpstreamThrottled } from "./errors.js"
-import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
-import { StateStore } from "./state/StateStore.js"
-import { reserveSlot } from "./state/upstreamState.js"
+import { OperaConnection } from "./OperaConnection.js"
+import { wholeNumber } from "../../../config/settings.js"
+import { UpstreamThrottled } from "../../../security/errors.js"
+import { InProcessStateStoreDefault } from "../../../security/state/InProcessStateStore.js"
+import { StateStore } from "../../../security/state/StateStore.js"
+import { reserveSlot } from "../../../security/state/upstreamState.js"
 
 /**
  * `OPERA_UPSTREAM_MAX_RPS` (default 50, OHIP's documented throttle per

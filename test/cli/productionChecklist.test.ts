@@ -8,7 +8,7 @@ import {
   enforceProductionChecklist,
   runProductionChecklist,
   validateConfiguration
-} from "../../src/config/productionChecklist.js"
+} from "../../src/cli/productionChecklist.js"
 
 const secrets = {
   OPERA_CLIENT_SECRET: "s3cr3t-Client-Value-9f8e7d",

@@ -4,11 +4,11 @@ import { confirmationConfig } from "../security/Confirmation.js"
 import { parseCidr } from "../security/ipAllowList.js"
 import { failedAttemptsWindowMinutes } from "../security/RateLimiter.js"
 import { piiHashKeyConfig, redactionPolicyConfig } from "../security/redaction/policy.js"
-import { upstreamThrottleConfig } from "../security/UpstreamThrottle.js"
+import { upstreamThrottleConfig } from "../connectors/opera/client/UpstreamThrottle.js"
 import { operaConnectionConfig } from "../connectors/opera/client/OperaConnection.js"
-import { securityConfig } from "./SecurityConfig.js"
-import type { SecuritySettings } from "./SecurityConfig.js"
-import { describeConfigError, flag, optionalText, wholeNumber } from "./settings.js"
+import { securityConfig } from "../config/SecurityConfig.js"
+import type { SecuritySettings } from "../config/SecurityConfig.js"
+import { describeConfigError, flag, optionalText, wholeNumber } from "../config/settings.js"
 
 /**
  * The production checklist of the OPERA MCP security guide, as checks:
