@@ -11,7 +11,7 @@ import {
 } from "../../../../src/connectors/opera/client/reservations.js"
 import { Fault } from "../../../../src/connectors/opera/sandbox/faults.js"
 import { Sandbox } from "../../../../src/connectors/opera/sandbox/Sandbox.js"
-import { breathe, operaLayers } from "./harness.js"
+import { breathe, eventually, operaLayers } from "./harness.js"
 
 const attemptsOf = (operationId: string) =>
   Sandbox.pipe(Effect.flatMap((sandbox) => sandbox.traffic), Effect.map((traffic) =>
@@ -76,7 +76,9 @@ describe("OperaClient against the sandbox", () => {
       const sandbox = yield* Sandbox
       yield* sandbox.faults.inject({ target: { operationId: "pingReservationService" }, fault: Fault.rateLimited(7), times: 1 })
       const fiber = yield* Effect.fork(ping)
-      yield* breathe(30)
+      // The 429 has to arrive (real HTTP) and the client to start its wait before the clock moves.
+      yield* eventually(attemptsOf("pingReservationService"), (attempts) => attempts === 1)
+      yield* breathe(100)
       yield* TestClock.adjust(Duration.seconds(6))
       yield* breathe(30)
       // Not retried before the 7 seconds OPERA asked for …
