@@ -1,4 +1,6 @@
 import { Clock, Effect, Exit, Metric, MetricBoundaries, Option, Cause } from "effect"
+import type { OperaError } from "./errors.js"
+import { upstreamFailureClass } from "./errors.js"
 import type { OperaRequest } from "./OperaRequest.js"
 
 // One OPERA request as telemetry sees it: the operation, the method, the host and the answer's status.
@@ -53,3 +55,26 @@ export const tracedOperaRequest = <A, E, R>(
     kind: "client",
     attributes: { "opera.operation_id": request.operationId, "http.request.method": request.method, "server.address": host }
   }))
+
+/**
+ * One stderr line per failed request to OPERA, for the operator: the host, the operation, the cause
+ * class and the request's correlation id (sent as x-request-id and kept in the tool call's audit row).
+ * Never the path, query, headers or body: they carry ids, names and the token.
+ */
+export const logUpstreamFailure = (options: {
+  readonly host: string
+  readonly operation: string
+  readonly requestId: string
+  readonly error: OperaError
+  readonly status?: number | undefined
+}) => {
+  const failure = upstreamFailureClass(options.error)
+  if (failure === undefined) return Effect.void
+  return Effect.logWarning("OPERA request failed").pipe(Effect.annotateLogs({
+    "opera.host": options.host,
+    "opera.operation": options.operation,
+    "opera.request_id": options.requestId,
+    failure,
+    ...(options.status !== undefined ? { "http.status": options.status } : {})
+  }))
+}
