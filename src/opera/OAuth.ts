@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto"
 import { noteUpstreamRequest } from "../security/audit/UpstreamRequests.js"
 import type { NetworkFailure } from "./errors.js"
 import { networkFailureOf, networkFailureWords, OperaBadResponse, OperaUnauthorized, OperaUnavailable } from "./errors.js"
-import { logUpstreamFailure } from "./requestTelemetry.js"
+import { logUpstreamFailure, tokenOperation } from "./requestTelemetry.js"
 
 /** The body of a successful `POST /oauth/v1/tokens` (oauth.json, OAuth2TokenResponse). */
 export const OAuth2TokenResponse = Schema.Struct({
@@ -85,7 +85,7 @@ export const requestToken = Effect.fn("OAuth.requestToken")(function*(
     Effect.tapError((error) =>
       logUpstreamFailure({
         host: new URL(connection.baseUrl).host,
-        operation: "getOAuthToken",
+        operation: tokenOperation,
         requestId,
         error,
         status

@@ -13,6 +13,31 @@ export const operaRequestDuration = Metric.histogram(
   "OPERA request duration in seconds, by operation and status"
 )
 
+/** OPERA requests by status class (2xx, 4xx, 5xx, or none when no answer came) and cause class. */
+export const operaRequestsTotal = Metric.counter("opera.request.total", {
+  description: "OPERA requests by status class and cause class",
+  incremental: true
+})
+
+/** Failed token requests to OPERA's OAuth endpoint, by cause class. */
+export const operaTokenFailures = Metric.counter("opera.token.failures", {
+  description: "Failed OPERA token requests by cause class",
+  incremental: true
+})
+
+const statusClassOf = (status: number | undefined) => status === undefined ? "none" : `${Math.floor(status / 100)}xx`
+
+const failureOf = (exit: Exit.Exit<unknown, unknown>): string => {
+  if (Exit.isSuccess(exit)) return "none"
+  return Option.match(Cause.failureOption(exit.cause), {
+    onNone: () => Cause.isInterruptedOnly(exit.cause) ? "cancelled" : "defect",
+    onSome: (error) =>
+      typeof error === "object" && error !== null && "_tag" in error
+        ? upstreamFailureClass(error as OperaError) ?? "rejected"
+        : "failed"
+  })
+}
+
 const statusOf = (exit: Exit.Exit<unknown, unknown>, status: number | undefined): string => {
   if (status !== undefined) return String(status)
   if (Exit.isSuccess(exit)) return "ok"
@@ -46,7 +71,10 @@ export const tracedOperaRequest = <A, E, R>(
       Effect.onExit((exit) =>
         Clock.currentTimeMillis.pipe(Effect.flatMap((finished) =>
           Metric.update(operaRequestDuration, (finished - started) / 1000).pipe(
-            Effect.tagMetrics({ operation: request.operationId, status: statusOf(exit, status) })
+            Effect.tagMetrics({ operation: request.operationId, status: statusOf(exit, status) }),
+            Effect.zipRight(Metric.increment(operaRequestsTotal).pipe(
+              Effect.tagMetrics({ status_class: statusClassOf(status), failure: failureOf(exit) })
+            ))
           )
         ))
       )
@@ -55,6 +83,9 @@ export const tracedOperaRequest = <A, E, R>(
     kind: "client",
     attributes: { "opera.operation_id": request.operationId, "http.request.method": request.method, "server.address": host }
   }))
+
+/** The operation name of a token request in logs and metrics (oauth.json has no operation id for it). */
+export const tokenOperation = "getOAuthToken"
 
 /**
  * One stderr line per failed request to OPERA, for the operator: the host, the operation, the cause
@@ -70,7 +101,10 @@ export const logUpstreamFailure = (options: {
 }) => {
   const failure = upstreamFailureClass(options.error)
   if (failure === undefined) return Effect.void
-  return Effect.logWarning("OPERA request failed").pipe(Effect.annotateLogs({
+  const counted = options.operation === tokenOperation
+    ? Metric.increment(operaTokenFailures).pipe(Effect.tagMetrics({ failure }))
+    : Effect.void
+  return Effect.logWarning("OPERA request failed").pipe(Effect.zipLeft(counted), Effect.annotateLogs({
     "opera.host": options.host,
     "opera.operation": options.operation,
     "opera.request_id": options.requestId,
