@@ -49,6 +49,7 @@ const http: ReadonlyArray<SettingDoc> = [
   doc("OPERA_MCP_HTTP_MAX_BODY_BYTES", "1048576", "Largest request body"),
   doc("OPERA_MCP_HTTP_MAX_HEADER_BYTES", "16384", "Largest request head"),
   doc("OPERA_MCP_HTTP_MAX_CONNECTIONS_PER_SOURCE", "128", "Open connections per peer address"),
+  doc("OPERA_MCP_METRICS_TOKEN", undefined, "Scrape credential (at least 32 characters) that opens `/metrics` only, never `/mcp`, sent as `Authorization: Bearer …`; an MCP key or token still opens `/metrics` too (secret)"),
   doc("OPERA_MCP_HTTP_MAX_SESSIONS", "1000", "Open MCP sessions"),
   doc("OPERA_MCP_HTTP_SESSION_IDLE_MINUTES", "30", "An idle session closes after this long"),
   doc("OPERA_MCP_HTTP_HEADERS_TIMEOUT_MS", "10000", "Time to send the request head (slowloris)"),

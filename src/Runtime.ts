@@ -78,7 +78,7 @@ const StateStoreLive = Layer.unwrapEffect(
 
 // OPERA: the throttle and the OAuth token go through the same state store as the security services
 // (one instance: layers are shared by reference), so with Redis they hold for every replica together.
-const OperaLive = OperaClient.Default.pipe(
+export const OperaLive = OperaClient.Default.pipe(
   Layer.provideMerge(TokenCache.Default),
   Layer.provide(AuditLog.Default),
   Layer.provideMerge(UpstreamThrottle.DefaultWithoutDependencies),

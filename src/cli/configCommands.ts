@@ -1,10 +1,11 @@
 import { Command, Options } from "@effect/cli"
-import { Console, Effect, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { validateConfiguration } from "./productionChecklist.js"
 import type { ChecklistResult } from "./productionChecklist.js"
 import { list } from "../config/settings.js"
 import { everyToolName } from "../connectors/toolNames.js"
 import { unknownToolNames } from "../tools/toolNames.js"
+import { connectionCheckVerdict, formatConnectionCheck, runConnectionCheck } from "./connectionCheck.js"
 
 /** The configuration has errors; the findings were printed already. */
 export class ConfigurationInvalid extends Schema.TaggedError<ConfigurationInvalid>()("ConfigurationInvalid", {
@@ -28,8 +29,14 @@ const production = Options.boolean("production").pipe(
   Options.withDescription("also run the production checklist (keys, HTTPS, rate limits, audit, incidents, rotation)")
 )
 const json = Options.boolean("json").pipe(Options.withDescription("print the result as JSON"))
+const checkConnectionOption = Options.boolean("check-connection").pipe(
+  Options.withDescription(
+    "also fetch an OPERA token, make one read (the reservation ping) and open the audit store; " +
+      "exits 9 naming the cause class (dns, refused, tls, timeout, unauthorized, throttled, server, …) when one fails"
+  )
+)
 
-const validateCommand = Command.make("validate", { production, json }, (options) =>
+const validateCommand = Command.make("validate", { production, json, checkConnection: checkConnectionOption }, (options) =>
   Effect.gen(function*() {
     const checked = yield* validateConfiguration({ production: options.production })
     // The tool catalogue lives above config/, so the allow-list's names are checked here.
@@ -43,13 +50,20 @@ const validateCommand = Command.make("validate", { production, json }, (options)
       ok: checked.ok && toolErrors.length === 0,
       errors: [...checked.errors, ...toolErrors]
     }
-    yield* Console.log(options.json ? JSON.stringify(result, null, 2) : formatChecklist(result))
+    // The connection is checked only on a configuration without errors (one JSON document either way).
+    const connection = result.ok && options.checkConnection ? Option.some(yield* runConnectionCheck) : Option.none()
+    yield* Console.log(
+      options.json
+        ? JSON.stringify(Option.match(connection, { onNone: () => result, onSome: (check) => ({ ...result, connection: check }) }), null, 2)
+        : [formatChecklist(result), ...Option.toArray(Option.map(connection, formatConnectionCheck))].join("\n")
+    )
     if (!result.ok) {
       return yield* new ConfigurationInvalid({
         errors: result.errors.length,
         message: `the configuration has ${result.errors.length} error(s)`
       })
     }
+    if (Option.isSome(connection)) yield* connectionCheckVerdict(connection.value)
   })).pipe(
     Command.withDescription("check the settings; exits non-zero when there is an error")
   )

@@ -15,7 +15,9 @@ export const exitCodes = {
   damaged: 5,
   rollback: 6,
   checkpointHistory: 7,
-  installation: 8
+  installation: 8,
+  /** `config validate --check-connection`: OPERA or the audit store could not be used. */
+  connectionCheck: 9
 } as const
 
 const configurationTags = new Set([
@@ -55,6 +57,7 @@ export const exitCodeOfError = (error: unknown): number => {
     return exitCodes.storeUnreachable
   }
   if (tag === "RollbackDetected") return exitCodes.rollback
+  if (tag === "ConnectionCheckFailed") return exitCodes.connectionCheck
   if (tag === "StateUnavailable") return exitCodes.storeUnreachable
   if (tag === "OperatorTargetUnknown" || tag === "OperatorOptionInvalid") return exitCodes.usage
   if (tag === "CheckpointFileError") return exitCodes.checkpointHistory

@@ -209,6 +209,9 @@ const makeAuditLog = (role: Role) =>
       status,
       openFailure: Effect.map(Ref.get(connection), (state) =>
         state._tag === "Failed" ? Option.some(state.error) : Option.none()),
+      pendingIntents: Effect.flatMap(current, ({ context }) => context.store.unresolvedIntents()).pipe(
+        Effect.tapError(noteDamage)
+      ),
       report: Effect.fn("AuditLog.report")(function*(hours: number, clientId?: string) {
         const { context } = yield* current
         const clientRef = clientId === undefined ? undefined : keyedHashHex(context.clientRefKey, clientId)

@@ -63,6 +63,8 @@ export interface ConnectorShape {
   readonly defaultHotel: Option.Option<string>
   /** A cheap read that proves the system answers, with its state. */
   readonly health: Effect.Effect<UpstreamHealth>
+  /** The state of the connector's circuit breaker toward its system, for `/metrics` (none: it has none). */
+  readonly circuitBreaker: Effect.Effect<Option.Option<"closed" | "half-open" | "open">>
   /** Lines of the server's `instructions`: what the system is, each domain in its users' words, conventions. */
   readonly instructions: {
     readonly about: string

@@ -4,6 +4,7 @@ import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { AuditLog } from "../security/AuditLog.js"
 import type { AuditEventInput } from "../security/audit/model.js"
+import { UpstreamRequests } from "../security/audit/UpstreamRequests.js"
 import type { ConfirmedBy } from "../security/Confirmation.js"
 import { Confirmation } from "../security/Confirmation.js"
 import { ConfirmationRequired } from "../security/errors.js"
@@ -114,6 +115,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
+    const upstream = yield* UpstreamRequests.make
     let facts: CallFacts = {}
     let risk: { readonly riskScore: number; readonly riskLevel: "low" | "medium" | "high" } | undefined
     let decoded: unknown = undefined
@@ -125,10 +127,12 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const record = (event: Pick<AuditEventInput, "kind" | "outcome"> & Partial<AuditEventInput>) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
+        const upstreamRequestIds = yield* upstream.ids
         return yield* audit.append({
           clientId: ctx.clientId,
           tool: tool.name,
           correlationId,
+          ...(upstreamRequestIds.length > 0 ? { upstreamRequestIds } : {}),
           durationMs: now - started,
           ...(facts.hotelId !== undefined ? { hotelId: facts.hotelId } : {}),
           ...(facts.objectIds !== undefined ? { objectIds: facts.objectIds } : {}),
@@ -205,6 +209,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
             handlerFailed = true
           })
         ),
+        Effect.provideService(UpstreamRequests, upstream),
         pipelineStep("handler")
       )
       guestIds = [...profileIdsIn(result)]

@@ -82,6 +82,7 @@ export const OperaConnector = Layer.effect(
       },
       defaultHotel: Option.some(connection.hotelId),
       health,
+      circuitBreaker: client.breakerState.pipe(Effect.map((breaker) => Option.some(breakerName[breaker._tag]))),
       instructions: {
         about: "OPERA Cloud (Oracle Hospitality) for hotel staff, behind an audited security layer.",
         domains,

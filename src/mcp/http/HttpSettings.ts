@@ -1,5 +1,5 @@
-import { Config, Effect } from "effect"
-import { list, optionalText, wholeNumber } from "../../config/settings.js"
+import { Config, Effect, Option, Redacted } from "effect"
+import { list, optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
 import { oauthSettingsConfig } from "../../security/jwt/OAuthResource.js"
 
 const M = (name: string) => `OPERA_MCP_${name}`
@@ -30,6 +30,16 @@ export const httpSettingsConfig = Config.all({
   keepAliveTimeoutMs: bounded(H("KEEP_ALIVE_TIMEOUT_MS"), 1000, 600_000, 5000),
   /** On shutdown, calls in flight get this long to finish before connections are cut. */
   shutdownGraceMs: bounded(H("SHUTDOWN_GRACE_MS"), 0, 600_000, 10_000),
+  /**
+   * A scrape credential that opens /metrics only (never /mcp), so Prometheus needs no MCP key: sent as
+   * `Authorization: Bearer …`; at least 32 characters (e.g. `openssl rand -base64 32`).
+   */
+  metricsToken: optionalSecret(M("METRICS_TOKEN")).pipe(
+    Config.validate({
+      message: "OPERA_MCP_METRICS_TOKEN must be at least 32 characters without spaces (e.g. `openssl rand -base64 32`)",
+      validation: (token) => Option.match(token, { onNone: () => true, onSome: (value) => /^\S{32,}$/.test(Redacted.value(value)) })
+    })
+  ),
   /** OAuth resource-server mode (OPERA_MCP_OAUTH_*); OAuthResource checks that it is complete. */
   oauth: oauthSettingsConfig
 })

@@ -14,7 +14,7 @@ import { makeAuthenticator, protectedResourcePath } from "./authenticate.js"
 import { HttpRefusal, HttpStartupRefused } from "./HttpRefusal.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { makeMcpEndpoint } from "./mcpEndpoint.js"
-import { HttpMetrics } from "./metrics.js"
+import { HttpMetrics, scrapeTokenMatches } from "./metrics.js"
 import { normalizeAddress, refuseHostOrOrigin, resolvePeer } from "./networkPolicy.js"
 import { makeReadiness } from "./readiness.js"
 import { header, repeatedHeader, sendJson, sendRefusal, sendText } from "./requestIo.js"
@@ -221,8 +221,12 @@ export const startHttpServer = (listen: HttpListenOptions) =>
                 Effect.zipRight(Effect.fail(new HttpRefusal({ status: 403, message: refusal.message })))
               ))
           )
-          yield* authenticator.authenticate(header(req, "authorization"), source, authenticator.challengeParams(req))
-          return yield* sendText(res, 200, "text/plain; version=0.0.4; charset=utf-8", yield* metrics.render)
+          // The scrape credential opens /metrics only; without it (or with another), an MCP key or token as before.
+          if (!scrapeTokenMatches(settings.metricsToken, header(req, "authorization"))) {
+            yield* authenticator.authenticate(header(req, "authorization"), source, authenticator.challengeParams(req))
+          }
+          const body = yield* metrics.render(yield* sessions.count)
+          return yield* sendText(res, 200, "text/plain; version=0.0.4; charset=utf-8", body)
         })
       }
       return Effect.fail(notFound)

@@ -1,5 +1,10 @@
-import { Clock, Effect, HashMap, Option, Ref } from "effect"
+import { Clock, Effect, HashMap, Metric, MetricState, Option, Ref } from "effect"
+import type { MetricPair } from "effect"
+import { Redacted } from "effect"
+import { createHash, timingSafeEqual } from "node:crypto"
+import { AuditLog } from "../../security/AuditLog.js"
 import type { ToolCallOutcome } from "../../tools/ToolCallOutcome.js"
+import { Connector } from "../../tools/Connector.js"
 import { ToolRegistry } from "../../tools/ToolRegistry.js"
 
 /** Latency buckets, seconds (Prometheus convention). */
@@ -89,6 +94,93 @@ export const renderMetrics = (state: MetricsState): string => {
   return `${lines.join("\n")}\n`
 }
 
+const digest = (text: string) => createHash("sha256").update(text, "utf8").digest()
+
+/**
+ * Whether `authorization` carries the metrics-only scrape credential (OPERA_MCP_METRICS_TOKEN). Compared as
+ * SHA-256 digests in constant time, so neither the token's length nor its content leaks through timing.
+ */
+export const scrapeTokenMatches = (
+  configured: Option.Option<Redacted.Redacted<string>>,
+  authorization: string | undefined
+): boolean => {
+  if (Option.isNone(configured) || authorization === undefined) return false
+  const match = /^Bearer (\S+)$/i.exec(authorization.trim())
+  if (match === null) return false
+  return timingSafeEqual(digest(match[1]!), digest(Redacted.value(configured.value)))
+}
+
+/** What the server knows about OPERA, the audit log and its sessions at the moment of a scrape. */
+export interface OperationalState {
+  /** 0 closed, 1 half-open, 2 open; undefined for a connector without a circuit breaker. */
+  readonly breaker: number | undefined
+  readonly auditDegraded: boolean
+  /** Unresolved write intents; undefined when the audit log cannot count them (then it is degraded). */
+  readonly pendingIntents: number | undefined
+  /** Open 2025-era (stateful) MCP sessions. */
+  readonly sessions: number
+  /** Effect's metric registry: the OPERA request and token metrics (see requestTelemetry.ts). */
+  readonly registry: ReadonlyArray<MetricPair.MetricPair.Untyped>
+}
+
+// Labels in name order, so a series always renders the same way.
+const tagsOf = (pair: MetricPair.MetricPair.Untyped) =>
+  [...pair.metricKey.tags].sort((a, b) => a.key.localeCompare(b.key))
+    .map((tag) => `${label(tag.key)}="${label(tag.value)}"`).join(",")
+
+const named = (registry: ReadonlyArray<MetricPair.MetricPair.Untyped>, name: string) =>
+  registry.filter((pair) => pair.metricKey.name === name)
+    .sort((a, b) => tagsOf(a).localeCompare(tagsOf(b)))
+
+const counterLines = (registry: ReadonlyArray<MetricPair.MetricPair.Untyped>, name: string, as: string) =>
+  named(registry, name).flatMap((pair) => {
+    const state = pair.metricState
+    return MetricState.isCounterState(state) ? [`${as}{${tagsOf(pair)}} ${Number(state.count)}`] : []
+  })
+
+const histogramLines = (registry: ReadonlyArray<MetricPair.MetricPair.Untyped>, name: string, as: string) =>
+  named(registry, name).flatMap((pair) => {
+    const state = pair.metricState
+    if (!MetricState.isHistogramState(state)) return []
+    const tags = tagsOf(pair)
+    return [
+      ...state.buckets.filter(([bound]) => Number.isFinite(bound))
+        .map(([bound, count]) => `${as}_bucket{${tags},le="${bound}"} ${count}`),
+      `${as}_bucket{${tags},le="+Inf"} ${state.count}`,
+      `${as}_sum{${tags}} ${state.sum}`,
+      `${as}_count{${tags}} ${state.count}`
+    ]
+  })
+
+/**
+ * OPERA, audit and session series. Labels are OHIP operation ids, HTTP status classes and cause
+ * classes: never a path, a guest, a client or a request id.
+ */
+export const renderOperational = (state: OperationalState): string => [
+  "# HELP opera_mcp_opera_request_duration_seconds OPERA request latency, by OHIP operation and status.",
+  "# TYPE opera_mcp_opera_request_duration_seconds histogram",
+  ...histogramLines(state.registry, "opera.request.duration", "opera_mcp_opera_request_duration_seconds"),
+  "# HELP opera_mcp_opera_requests_total OPERA requests by status class (2xx, 4xx, 5xx, none) and cause class.",
+  "# TYPE opera_mcp_opera_requests_total counter",
+  ...counterLines(state.registry, "opera.request.total", "opera_mcp_opera_requests_total"),
+  "# HELP opera_mcp_opera_token_failures_total Failed OPERA token requests, by cause class.",
+  "# TYPE opera_mcp_opera_token_failures_total counter",
+  ...counterLines(state.registry, "opera.token.failures", "opera_mcp_opera_token_failures_total"),
+  "# HELP opera_mcp_opera_circuit_breaker_state The OPERA circuit breaker: 0 closed, 1 half-open, 2 open.",
+  "# TYPE opera_mcp_opera_circuit_breaker_state gauge",
+  ...(state.breaker === undefined ? [] : [`opera_mcp_opera_circuit_breaker_state ${state.breaker}`]),
+  "# HELP opera_mcp_audit_degraded 1 while the audit log cannot record (writes are refused), else 0.",
+  "# TYPE opera_mcp_audit_degraded gauge",
+  `opera_mcp_audit_degraded ${state.auditDegraded ? 1 : 0}`,
+  "# HELP opera_mcp_audit_pending_intents Write intents with no outcome row yet (in flight or unresolved).",
+  "# TYPE opera_mcp_audit_pending_intents gauge",
+  ...(state.pendingIntents === undefined ? [] : [`opera_mcp_audit_pending_intents ${state.pendingIntents}`]),
+  "# HELP opera_mcp_http_sessions Open MCP sessions of the 2025 protocol revisions.",
+  "# TYPE opera_mcp_http_sessions gauge",
+  `opera_mcp_http_sessions ${state.sessions}`,
+  ""
+].join("\n")
+
 /**
  * Counters of the HTTP transport's tool calls, for `/metrics`. State lives in
  * one Ref made when the layer is built; a tool name that is not in the
@@ -97,6 +189,8 @@ export const renderMetrics = (state: MetricsState): string => {
 export class HttpMetrics extends Effect.Service<HttpMetrics>()("opera/HttpMetrics", {
   effect: Effect.gen(function*() {
     const state = yield* Ref.make(emptyState)
+    const connector = yield* Connector
+    const audit = yield* AuditLog
 
     const record = (tool: string, outcome: ToolCallOutcome, durationMs: number) => {
       const errorTag = errorTagOf(outcome)
@@ -129,7 +223,23 @@ export class HttpMetrics extends Effect.Service<HttpMetrics>()("opera/HttpMetric
       })
     }
 
-    const render = Effect.map(Ref.get(state), renderMetrics)
+    /** Every series, with the sessions count the transport knows. */
+    const render = (sessions: number) =>
+      Effect.gen(function*() {
+        const breaker = yield* connector.circuitBreaker
+        const status = yield* audit.status
+        const pendingIntents = status.mode === "disabled"
+          ? undefined
+          : yield* Effect.orElseSucceed(audit.pendingIntents, () => undefined)
+        const operational = renderOperational({
+          breaker: Option.getOrUndefined(Option.map(breaker, (state) => state === "closed" ? 0 : state === "half-open" ? 1 : 2)),
+          auditDegraded: status.mode === "degraded" || (status.mode === "ok" && pendingIntents === undefined),
+          pendingIntents,
+          sessions,
+          registry: yield* Metric.snapshot
+        })
+        return renderMetrics(yield* Ref.get(state)) + operational
+      })
 
     return { record, instrument, render } as const
   })

@@ -55,6 +55,8 @@ export interface AuditLogShape {
   readonly openFailure: Effect.Effect<Option.Option<AuditUnavailable>>
   /** For the health check: mode, chain position, key id; never fails. */
   readonly status: Effect.Effect<AuditStatus>
+  /** Write intents with no outcome row, over the whole log (for /metrics): calls in flight or not yet resolved. */
+  readonly pendingIntents: Effect.Effect<number, AuditUnavailable>
   readonly verify: (request?: VerifyRequest) => Effect.Effect<VerifyResult, AuditUnavailable | CheckpointFileError>
   /**
    * After a rollback alarm and an investigation: records who accepted it and why, and re-bases the
@@ -90,6 +92,7 @@ export const disabledAuditLog = (strictMode: boolean): AuditLogShape => {
   return {
     append: () => Effect.succeed({ sequence: 0 }),
     report: () => Effect.fail(off),
+    pendingIntents: Effect.fail(off),
     trail: () => Effect.fail(off),
     openFailure: Effect.succeed(Option.none()),
     status: Effect.succeed({

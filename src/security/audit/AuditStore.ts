@@ -82,7 +82,8 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
     for (const row of rows) {
       params.push(
         row.sequence, row.occurredAt, row.kind, row.outcome, row.clientRef, row.tool, row.hotelId, row.riskScore,
-        row.riskLevel, row.durationMs, row.errorTag, row.correlationId, row.keyId, row.sealed, row.mac
+        row.riskLevel, row.durationMs, row.errorTag, row.correlationId, row.keyId, row.sealed, row.mac,
+        row.upstreamRequestIds
       )
     }
     return sql.unsafe(insertSql(rows.length), params).raw.pipe(

@@ -18,6 +18,8 @@ export interface ChainedRow {
   readonly keyId: string
   /** AES-256-GCM of the client id, object ids and personal fields. */
   readonly sealed: Uint8Array
+  /** Space-separated correlation ids of the call's upstream requests (added in 0004). */
+  readonly upstreamRequestIds: string | null
 }
 
 export interface StoredRow extends ChainedRow {
@@ -33,7 +35,11 @@ export interface StoredRow extends ChainedRow {
 export const genesisMac = (chainKey: Uint8Array, logId: string): Buffer =>
   hmacSha256(chainKey, canonicalBytes("opera-audit/genesis/v1", [logId]))
 
-/** The domain of a row's canonical bytes. Its fields are the columns of `eventColumns` in that order, less `mac`. */
+/**
+ * The domain of a row's canonical bytes. Its fields are the columns of `eventColumns` in that order, less `mac`;
+ * `upstream_request_ids` only when it is set, so rows written before it existed keep their MACs (the fields
+ * are length-prefixed: a row with it never encodes like one without).
+ */
 export const rowDomain = "opera-audit/row/v1"
 
 export const rowMac = (chainKey: Uint8Array, previousMac: Uint8Array, row: ChainedRow): Buffer =>
@@ -54,7 +60,8 @@ export const rowMac = (chainKey: Uint8Array, previousMac: Uint8Array, row: Chain
       row.errorTag,
       row.correlationId,
       row.keyId,
-      row.sealed
+      row.sealed,
+      ...(row.upstreamRequestIds === null ? [] : [row.upstreamRequestIds])
     ])
   )
 

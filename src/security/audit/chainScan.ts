@@ -77,10 +77,10 @@ export const makeChainScanner = (
     left.length === right.length && deps.timingSafeEqual(left, right)
   // The same shape as `EventRow` in rows.ts (what verify's full walk decodes).
   const holdsShape = (raw: ReadonlyArray<unknown>) =>
-    raw.length === 15 && typeof raw[0] === "number" && typeof raw[1] === "number" && text(raw[2]) && text(raw[3]) &&
+    raw.length === 16 && typeof raw[0] === "number" && typeof raw[1] === "number" && text(raw[2]) && text(raw[3]) &&
     text(raw[4]) && textOrNull(raw[5]) && textOrNull(raw[6]) && numberOrNull(raw[7]) && textOrNull(raw[8]) &&
     numberOrNull(raw[9]) && textOrNull(raw[10]) && textOrNull(raw[11]) && text(raw[12]) && bytes(raw[13]) &&
-    bytes(raw[14])
+    bytes(raw[14]) && textOrNull(raw[15])
 
   const feed = (raw: ReadonlyArray<unknown>): number | undefined => {
     if (previous === undefined) {
@@ -91,7 +91,8 @@ export const makeChainScanner = (
       return undefined
     }
     if (raw[0] !== expected || !holdsShape(raw)) return expected
-    const fields = raw.slice(0, 14) as ReadonlyArray<CanonicalField>
+    // As rowMac (chain.ts): the upstream request ids only when set.
+    const fields = (raw[15] === null ? raw.slice(0, 14) : [...raw.slice(0, 14), raw[15]]) as ReadonlyArray<CanonicalField>
     const mac = deps.createHmac("sha256", chainKey).update(previous).update(deps.canonicalBytes(rowDomain, fields))
       .digest()
     if (!equal(mac, raw[14] as Uint8Array)) return expected

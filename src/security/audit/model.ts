@@ -42,6 +42,8 @@ export const AuditEventInput = Schema.Struct({
   errorTag: Schema.optional(Schema.String),
   /** Links an intent row to its outcome row. */
   correlationId: Schema.optional(Schema.String),
+  /** The correlation ids of the call's requests to OPERA (sent as x-request-id, logged with a failure). */
+  upstreamRequestIds: Schema.optional(Schema.Array(Schema.String)),
   confirmedBy: Schema.optional(ConfirmedBy),
   sensitive: Schema.optional(AuditSensitive)
 })
@@ -67,6 +69,7 @@ export const AuditRecord = Schema.Struct({
   durationMs: Schema.optional(Schema.Number),
   errorTag: Schema.optional(Schema.String),
   correlationId: Schema.optional(Schema.String),
+  upstreamRequestIds: Schema.optional(Schema.Array(Schema.String)),
   confirmedBy: Schema.optional(ConfirmedBy),
   keyId: Schema.String,
   sensitive: AuditSensitive

@@ -36,14 +36,16 @@ export const EventRow = Schema.Struct({
   correlation_id: Schema.NullOr(Schema.String),
   key_id: Schema.String,
   sealed: Schema.Uint8ArrayFromSelf,
-  mac: Schema.Uint8ArrayFromSelf
+  mac: Schema.Uint8ArrayFromSelf,
+  upstream_request_ids: Schema.NullOr(Schema.String)
 })
 export type EventRow = typeof EventRow.Type
 export const decodeEventRow = Schema.decodeUnknownEither(EventRow)
 
+// upstream_request_ids came later (0004): it goes after mac so the older columns keep their places.
 export const eventColumns =
   "sequence, occurred_at, kind, outcome, client_ref, tool, hotel_id, risk_score, risk_level, duration_ms, " +
-  "error_tag, correlation_id, key_id, sealed, mac"
+  "error_tag, correlation_id, key_id, sealed, mac, upstream_request_ids"
 
 export const toStoredRow = (row: EventRow): StoredRow => ({
   sequence: row.sequence,
@@ -60,7 +62,8 @@ export const toStoredRow = (row: EventRow): StoredRow => ({
   correlationId: row.correlation_id,
   keyId: row.key_id,
   sealed: row.sealed,
-  mac: row.mac
+  mac: row.mac,
+  upstreamRequestIds: row.upstream_request_ids
 })
 
 // SQLite cannot hold every JS value exactly (NaN becomes NULL, -0 becomes 0, lone surrogates
@@ -71,6 +74,13 @@ const wellFormed = (text: string | undefined): string | null =>
   text === undefined ? null : surrogate.test(text) ? Buffer.from(text, "utf8").toString("utf8") : text
 const finite = (value: number | undefined): number | null =>
   value === undefined || !Number.isFinite(value) ? null : value === 0 ? 0 : value
+
+// Upstream request ids are random UUIDs this server made: only such ids reach the clear column.
+const requestIdShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const upstreamRequestIdsColumn = (ids: ReadonlyArray<string> | undefined): string | null => {
+  const kept = (ids ?? []).filter((id) => requestIdShape.test(id))
+  return kept.length === 0 ? null : kept.join(" ")
+}
 
 /**
  * The hotel id goes in a clear column only when it is shaped like a hotel code: a caller can send any
@@ -112,6 +122,7 @@ export const sealEvent = (options: {
     durationMs: finite(event.durationMs),
     errorTag: wellFormed(event.errorTag),
     correlationId: wellFormed(event.correlationId),
+    upstreamRequestIds: upstreamRequestIdsColumn(event.upstreamRequestIds),
     keyId: options.dataKey.keyId,
     sealed: sealUnder(options.dataKey, Buffer.from(plaintext, "utf8"), columnAad(options.logId, sequence, "sealed"))
   }
@@ -168,6 +179,7 @@ export const openRow = (
       ...(row.durationMs === null ? {} : { durationMs: row.durationMs }),
       ...(row.errorTag === null ? {} : { errorTag: row.errorTag }),
       ...(row.correlationId === null ? {} : { correlationId: row.correlationId }),
+      ...(row.upstreamRequestIds === null ? {} : { upstreamRequestIds: row.upstreamRequestIds.split(" ") }),
       ...(sealed.confirmedBy === undefined ? {} : { confirmedBy: sealed.confirmedBy })
     }
   })

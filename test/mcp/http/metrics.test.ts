@@ -1,6 +1,6 @@
-import { HashMap } from "effect"
+import { HashMap, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { errorTagOf, renderMetrics } from "../../../src/mcp/http/metrics.js"
+import { errorTagOf, renderMetrics, renderOperational, scrapeTokenMatches } from "../../../src/mcp/http/metrics.js"
 import type { HttpFixture } from "./harness.js"
 import { connectClient, rawRequest, startHttpFixture } from "./harness.js"
 
@@ -78,5 +78,29 @@ describe("metrics rendering", () => {
       latency: HashMap.empty()
     })
     expect(text.split("\n").filter((line) => line !== "" && !line.startsWith("#"))).toEqual([])
+  })
+})
+
+describe("the scrape credential and the operational series", () => {
+  const token = Option.some(Redacted.make("s".repeat(40)))
+
+  it("matches only the configured token, as a bearer credential", () => {
+    expect(scrapeTokenMatches(token, `Bearer ${"s".repeat(40)}`)).toBe(true)
+    expect(scrapeTokenMatches(token, `bearer ${"s".repeat(40)}`)).toBe(true)
+    expect(scrapeTokenMatches(token, `Bearer ${"s".repeat(39)}`)).toBe(false)
+    expect(scrapeTokenMatches(token, `Bearer ${"s".repeat(41)}`)).toBe(false)
+    expect(scrapeTokenMatches(token, "s".repeat(40))).toBe(false)
+    expect(scrapeTokenMatches(token, undefined)).toBe(false)
+    expect(scrapeTokenMatches(Option.none(), `Bearer ${"s".repeat(40)}`)).toBe(false)
+  })
+
+  it("renders the breaker, audit and session gauges, and leaves pending intents out when they cannot be counted", () => {
+    const text = renderOperational({ breaker: 2, auditDegraded: true, pendingIntents: undefined, sessions: 3, registry: [] })
+    expect(text).toContain("\nopera_mcp_opera_circuit_breaker_state 2\n")
+    expect(text).toContain("\nopera_mcp_audit_degraded 1\n")
+    expect(text).toContain("\nopera_mcp_http_sessions 3\n")
+    expect(text).not.toMatch(/^opera_mcp_audit_pending_intents /m)
+    const counted = renderOperational({ breaker: 0, auditDegraded: false, pendingIntents: 4, sessions: 0, registry: [] })
+    expect(counted).toContain("\nopera_mcp_audit_pending_intents 4\n")
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto"
 import { canonicalBytes } from "../../../src/security/audit/canonical.js"
 import type { StoredRow } from "../../../src/security/audit/chain.js"
 import { genesisMac, rowDomain, rowMac } from "../../../src/security/audit/chain.js"
@@ -86,10 +86,14 @@ describe("chain scanner", () => {
         sequence, occurredAt: 1_700_000_000_000 + sequence, kind: "tool_call", outcome: "success", clientRef: "ref",
         tool: sequence % 2 === 0 ? null : "get_reservation", hotelId: "H1", riskScore: 0.25, riskLevel: null,
         durationMs: sequence / 3, errorTag: null, correlationId: `c-${sequence}`, keyId: "k.1",
-        sealed: randomBytes(40)
+        sealed: randomBytes(40),
+        // Rows from before 0004 have none; newer ones may.
+        upstreamRequestIds: sequence % 3 === 0 ? `${randomUUID()} ${randomUUID()}` : null
       }
       previous = rowMac(chainKey, previous, row)
-      out.push([...Object.values(row), previous])
+      const { upstreamRequestIds, ...older } = row
+      // eventColumns order: the older columns, the MAC, then upstream_request_ids.
+      out.push([...Object.values(older), previous, upstreamRequestIds])
     }
     return out
   }
@@ -123,5 +127,10 @@ describe("chain scanner", () => {
     expect(scan([...rows.slice(0, 6), ...rows.slice(7)])).toBe(7)
     expect(scan(rows.map((row, index) => (index === 2 ? [...row.slice(0, 5), 42, ...row.slice(6)] : row)))).toBe(3)
     expect(scan(rows.slice(0, 8))).toBe(9)
+    // The upstream request ids are under the MAC: changed, added or dropped, the row no longer fits.
+    const withIds = (index: number, ids: string | null) => rows.map((row, at) => (at === index ? [...row.slice(0, 15), ids] : row))
+    expect(scan(withIds(5, randomUUID()))).toBe(6)
+    expect(scan(withIds(0, randomUUID()))).toBe(1)
+    expect(scan(withIds(2, null))).toBe(3)
   })
 })

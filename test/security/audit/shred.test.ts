@@ -162,7 +162,7 @@ describe("rows sealed before period keys (master-derived key)", () => {
       const row = {
         sequence: 1, occurredAt: 0, kind: "tool_call", outcome: "success", clientRef: "ref", tool: "list_hotels",
         hotelId: null, riskScore: null, riskLevel: null, durationMs: null, errorTag: null, correlationId: null,
-        keyId: context.keyring.keyId(1),
+        upstreamRequestIds: null, keyId: context.keyring.keyId(1),
         sealed: context.keyring.seal(1, plaintext, columnAad(context.logId, 1, "sealed"))
       }
       yield* context.store.insertEvents([{ ...row, mac: rowMac(context.chainKey, genesisMac(context.chainKey, context.logId), row) }])

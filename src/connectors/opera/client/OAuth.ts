@@ -1,7 +1,12 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
 import { Duration, Effect, Option, Redacted, Schema } from "effect"
 import type { OperaConnectionShape } from "./OperaConnection.js"
-import { OperaBadResponse, OperaUnauthorized, OperaUnavailable } from "./errors.js"
+import { randomUUID } from "node:crypto"
+import { noteUpstreamRequest } from "../../../security/audit/UpstreamRequests.js"
+import type { NetworkFailure } from "./errors.js"
+import { networkFailureOf, networkFailureWords, OperaBadResponse, OperaUnauthorized, OperaUnavailable } from "./errors.js"
+import { logUpstreamFailure, tokenOperation } from "./requestTelemetry.js"
 
 /** The body of a successful `POST /oauth/v1/tokens` (oauth.json, OAuth2TokenResponse). */
 export const OAuth2TokenResponse = Schema.Struct({
@@ -42,10 +47,12 @@ const rejectedCredentials = (status: number) =>
       "OPERA_APP_KEY and OPERA_ENTERPRISE_ID (or OPERA_USERNAME/OPERA_PASSWORD for the password grant)."
   })
 
-const unreachable = new OperaUnavailable({
-  reason: "connection",
-  message: "Could not reach the OPERA token endpoint."
-})
+const unreachable = (network: NetworkFailure | undefined) =>
+  new OperaUnavailable({
+    reason: "connection",
+    ...(network !== undefined ? { network } : {}),
+    message: `Could not reach the OPERA token endpoint${network !== undefined ? ` (${networkFailureWords[network]})` : ""}.`
+  })
 
 /**
  * One token request as oauth.json documents it: Basic authentication with the
@@ -66,17 +73,45 @@ export const requestToken = Effect.fn("OAuth.requestToken")(function*(
     }),
     HttpClientRequest.bodyUrlParams(formBody(connection))
   )
-  const response = yield* client.execute(request).pipe(
+  // oauth.json has no request id header: the correlation id is only logged and audited.
+  const requestId = randomUUID()
+  yield* noteUpstreamRequest(requestId)
+  let status: number | undefined
+  return yield* exchangeToken(client, request, connection).pipe(
+    Effect.tap((response) => {
+      status = response.status
+    }),
+    Effect.flatMap(readToken),
+    Effect.tapError((error) =>
+      logUpstreamFailure({
+        host: new URL(connection.baseUrl).host,
+        operation: tokenOperation,
+        requestId,
+        error,
+        status
+      })
+    )
+  )
+})
+
+const exchangeToken = (
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  connection: OperaConnectionShape
+) =>
+  client.execute(request).pipe(
     Effect.timeoutFail({
       duration: Duration.millis(connection.timeoutMs),
       onTimeout: () =>
         new OperaUnavailable({ reason: "timeout", message: "The OPERA token endpoint did not answer in time." })
     }),
     Effect.catchTags({
-      RequestError: () => Effect.fail(unreachable),
-      ResponseError: () => Effect.fail(unreachable)
+      RequestError: (error) => Effect.fail(unreachable(networkFailureOf(error.cause))),
+      ResponseError: () => Effect.fail(unreachable("reset"))
     })
   )
+
+const readToken = Effect.fnUntraced(function*(response: HttpClientResponse.HttpClientResponse) {
   if (response.status === 400 || response.status === 401 || response.status === 403) {
     return yield* rejectedCredentials(response.status)
   }

@@ -4,8 +4,12 @@ import { Cause, Duration, Effect, Exit, Option, Random, Redacted, Schema } from 
 import { OperaConnection } from "./OperaConnection.js"
 import { UpstreamThrottle } from "./UpstreamThrottle.js"
 import { makeCircuitBreaker } from "./CircuitBreaker.js"
-import type { OperaError } from "./errors.js"
+import { randomUUID } from "node:crypto"
+import { noteUpstreamRequest } from "../../../security/audit/UpstreamRequests.js"
+import type { NetworkFailure, OperaError } from "./errors.js"
 import {
+  networkFailureOf,
+  networkFailureWords,
   OperaBadResponse,
   OperaForbidden,
   OperaNotFound,
@@ -17,7 +21,7 @@ import {
 import { describeOhipError } from "./ohipErrorBody.js"
 import type { OperaRequest, QueryValue } from "./OperaRequest.js"
 import { isIdempotent, requestPath } from "./OperaRequest.js"
-import { tracedOperaRequest } from "./requestTelemetry.js"
+import { logUpstreamFailure, tracedOperaRequest } from "./requestTelemetry.js"
 import { TokenCache } from "./TokenCache.js"
 
 const maxAttempts = 4
@@ -41,13 +45,24 @@ const outcomeUnknown = (error: OperaError) =>
   error._tag === "OperaBadResponse" ||
   error._tag === "OperaUnavailable" && (error.reason === "timeout" || error.reason === "connection")
 
+const unreachable = (operationId: string, network: NetworkFailure | undefined) =>
+  new OperaUnavailable({
+    reason: "connection",
+    ...(network !== undefined ? { network } : {}),
+    message: `Could not reach OPERA for ${operationId}${network !== undefined ? ` (${networkFailureWords[network]})` : ""}.`
+  })
+
 const lookBeforeRetrying = " The change may have been made in OPERA: look it up before trying again."
 
 const warnOfUnknownOutcome = (error: OperaError): OperaError =>
   error._tag === "OperaBadResponse"
     ? new OperaBadResponse({ message: error.message + lookBeforeRetrying })
     : error._tag === "OperaUnavailable"
-    ? new OperaUnavailable({ reason: error.reason, message: error.message + lookBeforeRetrying })
+    ? new OperaUnavailable({
+      reason: error.reason,
+      ...(error.network !== undefined ? { network: error.network } : {}),
+      message: error.message + lookBeforeRetrying
+    })
     : error
 
 const queryParams = (query: Readonly<Record<string, QueryValue>> | undefined): Array<[string, string]> =>
@@ -119,39 +134,55 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
       return yield* new OperaRejected({ status, message: `OPERA rejected ${what}${because || ` (HTTP ${status})`}.` })
     })
 
-    const send = (request: OperaRequest, token: Redacted.Redacted<string>) => {
-      const base = HttpClientRequest.make(request.method)(connection.baseUrl + requestPath(request)).pipe(
-        HttpClientRequest.setUrlParams(queryParams(request.query)),
-        HttpClientRequest.setHeaders({
-          authorization: `Bearer ${Redacted.value(token)}`,
-          "x-app-key": appKey,
-          "x-hotelid": request.hotelId,
-          accept: "application/json"
-        })
-      )
-      const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
-      return tracedOperaRequest(request, operaHost, (answered) => http.execute(withBody).pipe(
-        Effect.timeoutFail({
-          duration: Duration.millis(connection.timeoutMs),
-          onTimeout: () =>
-            new OperaUnavailable({
-              reason: "timeout",
-              message: `OPERA did not answer ${request.operationId} within ${connection.timeoutMs} ms.`
-            })
-        }),
-        Effect.catchTags({
-          RequestError: () =>
-            Effect.fail(
-              new OperaUnavailable({ reason: "connection", message: `Could not reach OPERA for ${request.operationId}.` })
-            ),
-          ResponseError: () =>
-            Effect.fail(
-              new OperaUnavailable({ reason: "connection", message: `OPERA broke off the answer to ${request.operationId}.` })
+    // Each exchange has its own correlation id: sent as x-request-id (OHIP's request id header), noted for
+    // the tool call's audit row and named in the stderr line when the exchange fails.
+    const send = (request: OperaRequest, token: Redacted.Redacted<string>) =>
+      Effect.gen(function*() {
+        const requestId = randomUUID()
+        yield* noteUpstreamRequest(requestId)
+        const base = HttpClientRequest.make(request.method)(connection.baseUrl + requestPath(request)).pipe(
+          HttpClientRequest.setUrlParams(queryParams(request.query)),
+          HttpClientRequest.setHeaders({
+            authorization: `Bearer ${Redacted.value(token)}`,
+            "x-app-key": appKey,
+            "x-hotelid": request.hotelId,
+            "x-request-id": requestId,
+            accept: "application/json"
+          })
+        )
+        const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
+        let status: number | undefined
+        return yield* tracedOperaRequest(request, operaHost, (answered) =>
+          http.execute(withBody).pipe(
+            Effect.timeoutFail({
+              duration: Duration.millis(connection.timeoutMs),
+              onTimeout: () =>
+                new OperaUnavailable({
+                  reason: "timeout",
+                  message: `OPERA did not answer ${request.operationId} within ${connection.timeoutMs} ms.`
+                })
+            }),
+            Effect.catchTags({
+              RequestError: (error) =>
+                Effect.fail(unreachable(request.operationId, networkFailureOf(error.cause))),
+              ResponseError: () =>
+                Effect.fail(
+                  new OperaUnavailable({
+                    reason: "connection",
+                    network: "reset",
+                    message: `OPERA broke off the answer to ${request.operationId}.`
+                  })
+                )
+            }),
+            Effect.flatMap((response) => {
+              status = response.status
+              return Effect.zipRight(answered(response.status), classify(request, response))
+            }),
+            Effect.tapError((error) =>
+              logUpstreamFailure({ host: operaHost, operation: request.operationId, requestId, error, status })
             )
-        }),
-        Effect.flatMap((response) => Effect.zipRight(answered(response.status), classify(request, response)))
-      ))
-    }
+          ))
+      })
 
     // One attempt: breaker, upstream pacing, token, and one fresh token after a 401.
     const attempt = (request: OperaRequest) =>

@@ -27,9 +27,15 @@ export class OperaRateLimited extends Schema.TaggedError<OperaRateLimited>()("Op
   retryAfterMs: Schema.Number
 }) {}
 
+/** Why a connection to OPERA failed, as far as the network stack tells: the first thing an operator checks. */
+export const NetworkFailure = Schema.Literal("dns", "refused", "tls", "reset")
+export type NetworkFailure = typeof NetworkFailure.Type
+
 export class OperaUnavailable extends Schema.TaggedError<OperaUnavailable>()("OperaUnavailable", {
   reason: Schema.Literal("timeout", "server_error", "connection", "circuit_open"),
-  message: Schema.String
+  message: Schema.String,
+  /** For `connection`: what the network stack said, when it said something this server knows. */
+  network: Schema.optional(NetworkFailure)
 }) {}
 
 export class OperaBadResponse extends Schema.TaggedError<OperaBadResponse>()("OperaBadResponse", {
@@ -44,3 +50,67 @@ export type OperaError =
   | OperaRateLimited
   | OperaUnavailable
   | OperaBadResponse
+
+/**
+ * The cause class of a failed OPERA request, as logs, metrics and `config validate --check-connection`
+ * name it; `undefined` for OPERA's business answers (403, 404, other 4xx), which are not upstream failures.
+ */
+export type UpstreamFailureClass =
+  | NetworkFailure
+  | "connection"
+  | "timeout"
+  | "unauthorized"
+  | "throttled"
+  | "server"
+  | "circuit_open"
+  | "bad_response"
+
+export const upstreamFailureClass = (error: OperaError): UpstreamFailureClass | undefined => {
+  switch (error._tag) {
+    case "OperaUnauthorized":
+      return "unauthorized"
+    case "OperaRateLimited":
+      return "throttled"
+    case "OperaBadResponse":
+      return "bad_response"
+    case "OperaUnavailable":
+      return error.reason === "server_error"
+        ? "server"
+        : error.reason === "connection"
+        ? error.network ?? "connection"
+        : error.reason
+    default:
+      return undefined
+  }
+}
+
+// Node's error codes (node:http, undici, tls, dns), searched down the cause chain and through
+// AggregateError (a host with several addresses fails with one error per address).
+const tlsCode = /CERT|SSL|TLS|^EPROTO$|^UNABLE_TO_|^HOSTNAME_MISMATCH$/
+const codesOf = (cause: unknown, depth = 0): ReadonlyArray<string> => {
+  if (depth > 4 || typeof cause !== "object" || cause === null) return []
+  const own = "code" in cause && typeof cause.code === "string" ? [cause.code] : []
+  const nested = "cause" in cause ? codesOf(cause.cause, depth + 1) : []
+  const each = "errors" in cause && Array.isArray(cause.errors)
+    ? cause.errors.flatMap((inner: unknown) => codesOf(inner, depth + 1))
+    : []
+  return [...own, ...nested, ...each]
+}
+
+/** What each network failure means, for messages. */
+export const networkFailureWords: Readonly<Record<NetworkFailure, string>> = {
+  dns: "the host name does not resolve",
+  refused: "the connection was refused",
+  tls: "the TLS handshake failed (certificate or protocol)",
+  reset: "the connection was reset"
+}
+
+/** What a request error's cause says about the network: DNS, a refused port, TLS, or a reset connection. */
+export const networkFailureOf = (cause: unknown): NetworkFailure | undefined => {
+  const codes = codesOf(cause)
+  if (codes.some((code) => code === "ENOTFOUND" || code.startsWith("EAI_"))) return "dns"
+  if (codes.includes("ECONNREFUSED")) return "refused"
+  if (codes.some((code) => tlsCode.test(code))) return "tls"
+  if (codes.some((code) => code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET")) return "reset"
+  return undefined
+}

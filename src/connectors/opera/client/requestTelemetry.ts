@@ -1,4 +1,6 @@
 import { Clock, Effect, Exit, Metric, MetricBoundaries, Option, Cause } from "effect"
+import type { OperaError } from "./errors.js"
+import { upstreamFailureClass } from "./errors.js"
 import type { OperaRequest } from "./OperaRequest.js"
 
 // One OPERA request as telemetry sees it: the operation, the method, the host and the answer's status.
@@ -10,6 +12,31 @@ export const operaRequestDuration = Metric.histogram(
   MetricBoundaries.fromIterable([0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
   "OPERA request duration in seconds, by operation and status"
 )
+
+/** OPERA requests by status class (2xx, 4xx, 5xx, or none when no answer came) and cause class. */
+export const operaRequestsTotal = Metric.counter("opera.request.total", {
+  description: "OPERA requests by status class and cause class",
+  incremental: true
+})
+
+/** Failed token requests to OPERA's OAuth endpoint, by cause class. */
+export const operaTokenFailures = Metric.counter("opera.token.failures", {
+  description: "Failed OPERA token requests by cause class",
+  incremental: true
+})
+
+const statusClassOf = (status: number | undefined) => status === undefined ? "none" : `${Math.floor(status / 100)}xx`
+
+const failureOf = (exit: Exit.Exit<unknown, unknown>): string => {
+  if (Exit.isSuccess(exit)) return "none"
+  return Option.match(Cause.failureOption(exit.cause), {
+    onNone: () => Cause.isInterruptedOnly(exit.cause) ? "cancelled" : "defect",
+    onSome: (error) =>
+      typeof error === "object" && error !== null && "_tag" in error
+        ? upstreamFailureClass(error as OperaError) ?? "rejected"
+        : "failed"
+  })
+}
 
 const statusOf = (exit: Exit.Exit<unknown, unknown>, status: number | undefined): string => {
   if (status !== undefined) return String(status)
@@ -44,7 +71,10 @@ export const tracedOperaRequest = <A, E, R>(
       Effect.onExit((exit) =>
         Clock.currentTimeMillis.pipe(Effect.flatMap((finished) =>
           Metric.update(operaRequestDuration, (finished - started) / 1000).pipe(
-            Effect.tagMetrics({ operation: request.operationId, status: statusOf(exit, status) })
+            Effect.tagMetrics({ operation: request.operationId, status: statusOf(exit, status) }),
+            Effect.zipRight(Metric.increment(operaRequestsTotal).pipe(
+              Effect.tagMetrics({ status_class: statusClassOf(status), failure: failureOf(exit) })
+            ))
           )
         ))
       )
@@ -53,3 +83,32 @@ export const tracedOperaRequest = <A, E, R>(
     kind: "client",
     attributes: { "opera.operation_id": request.operationId, "http.request.method": request.method, "server.address": host }
   }))
+
+/** The operation name of a token request in logs and metrics (oauth.json has no operation id for it). */
+export const tokenOperation = "getOAuthToken"
+
+/**
+ * One stderr line per failed request to OPERA, for the operator: the host, the operation, the cause
+ * class and the request's correlation id (sent as x-request-id and kept in the tool call's audit row).
+ * Never the path, query, headers or body: they carry ids, names and the token.
+ */
+export const logUpstreamFailure = (options: {
+  readonly host: string
+  readonly operation: string
+  readonly requestId: string
+  readonly error: OperaError
+  readonly status?: number | undefined
+}) => {
+  const failure = upstreamFailureClass(options.error)
+  if (failure === undefined) return Effect.void
+  const counted = options.operation === tokenOperation
+    ? Metric.increment(operaTokenFailures).pipe(Effect.tagMetrics({ failure }))
+    : Effect.void
+  return Effect.logWarning("OPERA request failed").pipe(Effect.zipLeft(counted), Effect.annotateLogs({
+    "opera.host": options.host,
+    "opera.operation": options.operation,
+    "opera.request_id": options.requestId,
+    failure,
+    ...(options.status !== undefined ? { "http.status": options.status } : {})
+  }))
+}

@@ -35,9 +35,9 @@ const unresolvedIds = `SELECT chain_id, correlation_id FROM audit_events
   HAVING count(*) FILTER (WHERE kind = 'tool_intent') > 0
     AND count(*) FILTER (WHERE kind IN ('tool_outcome', 'tool_call')) = 0`
 
-/** The first 16 columns of a row: the chain, then `eventColumns`. */
+/** The 17 columns of a row: the chain, then `eventColumns`. */
 const insertColumns = `chain_id, ${eventColumns}`
-const columnsPerRow = 16
+const columnsPerRow = 17
 
 /**
  * The audit log's statements on PostgreSQL, for one chain: the same shape as
@@ -69,7 +69,7 @@ export const makePgAuditStore = (sql: SqlClient, where: string, chainId: number)
       params.push(
         chainId, row.sequence, row.occurredAt, row.kind, row.outcome, row.clientRef, row.tool, row.hotelId,
         row.riskScore, row.riskLevel, row.durationMs, row.errorTag, row.correlationId, row.keyId,
-        Buffer.from(row.sealed), Buffer.from(row.mac)
+        Buffer.from(row.sealed), Buffer.from(row.mac), row.upstreamRequestIds
       )
     }
     return sql.unsafe(insertSql(rows.length), params).raw.pipe(
@@ -280,7 +280,7 @@ export const makePgAuditStore = (sql: SqlClient, where: string, chainId: number)
     path,
     insertEvent: (row: StoredRow) => insertEvents([row]),
     insertEvents,
-    // 16 parameters a row; PostgreSQL allows 65,535 per statement.
+    // 17 parameters a row; PostgreSQL allows 65,535 per statement.
     maxRowsPerInsert: 512,
     lastEvent,
     firstSequence,
