@@ -22,6 +22,8 @@ export interface AuditResult {
   readonly appendRowsPerSecondConcurrent: number
   readonly verifyRows: number
   readonly verifyRowsPerSecond: number
+  /** CPU time of this process (its worker threads included) per verified row. */
+  readonly verifyCpuMicrosPerRow: number
 }
 
 // A tool-call row as the pipeline writes it: every encrypted field filled.
@@ -89,12 +91,16 @@ const program = (options: { readonly runs: number; readonly verifyRows: number }
     if (written < options.verifyRows) yield* appendAll(audit, written, options.verifyRows - written, 64)
 
     const verifies: Array<number> = []
+    const cpu: Array<number> = []
     let rows = 0
     for (let run = 0; run < options.runs; run++) {
+      const cpuBefore = process.cpuUsage()
       const checked = yield* timed(audit.verify())
+      const cpuUsed = process.cpuUsage(cpuBefore)
       if (!checked.value.ok) return yield* Effect.dieMessage(`audit verify failed: ${checked.value.failure?.message}`)
       rows = checked.value.rowsChecked
       verifies.push(rows / (checked.ms / 1000))
+      cpu.push((cpuUsed.user + cpuUsed.system) / rows)
     }
     return {
       appendP50Ms: round(sortedTail[Math.floor(sortedTail.length / 2)]!),
@@ -103,7 +109,8 @@ const program = (options: { readonly runs: number; readonly verifyRows: number }
       appendRowsPerSecond: Math.round(median(sequential)),
       appendRowsPerSecondConcurrent: Math.round(median(concurrent)),
       verifyRows: rows,
-      verifyRowsPerSecond: Math.round(median(verifies))
+      verifyRowsPerSecond: Math.round(median(verifies)),
+      verifyCpuMicrosPerRow: round(median(cpu))
     } satisfies AuditResult
   })
 

@@ -84,7 +84,7 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
       met: Math.max(audit.appendRowsPerSecond, audit.appendRowsPerSecondConcurrent) >= 20_000
     }, {
       figure: `audit verify (${n(audit.verifyRows)} rows)`,
-      measured: `${n(audit.verifyRowsPerSecond)} rows/s`,
+      measured: `${n(audit.verifyRowsPerSecond)} rows/s (${n(audit.verifyCpuMicrosPerRow)} µs CPU a row)`,
       target: "≥ 100,000 rows/s",
       met: audit.verifyRowsPerSecond >= 100_000
     })
@@ -104,7 +104,8 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
       met: true
     }, {
       figure: `audit on PostgreSQL: verify (${n(auditPg.verifyRows)} rows)`,
-      measured: `${n(auditPg.verifyRowsPerSecond)} rows/s`,
+      measured: `${n(auditPg.verifyRowsPerSecond)} rows/s (${n(auditPg.verifyCpuMicrosPerRow)} µs CPU a row, ` +
+        "the server's not counted)",
       target: "≥ 100,000 rows/s",
       met: auditPg.verifyRowsPerSecond >= 100_000
     })

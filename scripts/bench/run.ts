@@ -4,7 +4,8 @@
  *
  *   --calls N          calls per pipeline/bare run (default 2000; the issue's figure is 10000)
  *   --runs N           runs per figure, the median is reported (default 3)
- *   --verify-rows N    rows in the audit log verify walks (default 100000; full figure 1000000)
+ *   --verify-rows N    rows in the audit log verify walks (default 100000; full figure 1000000; on PostgreSQL
+ *                      the rows beyond the timed appends' are put in first by a fast fill of sealed, chained rows)
  *   --rss-calls N      calls before RSS is read (default 10000; full figure 100000)
  *   --decisions N      rate limiter decisions per run (default 200000)
  *   --step-runs N      operations per pipeline step in the steps breakdown (default 2000)

@@ -293,21 +293,13 @@ const makeAuditLog = (role: Role) =>
         if (request.reveal) {
           yield* admin(request.actor, "audit_export_reveal", `export since ${request.since ?? 0} with personal data revealed`)
         }
-        let result = { rows: 0, unreadable: 0, shredded: 0 }
-        // Chain after chain (PostgreSQL: one per writer; SQLite: the one).
-        for (const chain of yield* chains) {
-          const more = yield* exportTrail(chain.context, {
-            since: request.since ?? 0,
-            reveal: request.reveal,
-            format: "jsonl",
-            write: request.write
-          })
-          result = {
-            rows: result.rows + more.rows,
-            unreadable: result.unreadable + more.unreadable,
-            shredded: result.shredded + more.shredded
-          }
-        }
+        // Every chain (PostgreSQL: one per writer; SQLite: the one), merged into one trail by time.
+        const result = yield* exportTrail((yield* chains).map((chain) => chain.context), {
+          since: request.since ?? 0,
+          reveal: request.reveal,
+          format: "jsonl",
+          write: request.write
+        })
         if (!request.reveal) {
           yield* admin(request.actor, "audit_export", `exported ${result.rows} rows since ${request.since ?? 0} with personal data masked`)
         }

@@ -1,6 +1,7 @@
 import type { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Either, Option, Schema } from "effect"
 import type { StoredRow } from "./chain.js"
+import type { ScanSource } from "./chainScan.js"
 import type { AuditUnavailable } from "./errors.js"
 import type { EventRow } from "./rows.js"
 import { decodeEventRow, eventColumns } from "./rows.js"
@@ -292,8 +293,8 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
 
   return {
     dialect: "sqlite" as "sqlite" | "postgresql",
-    /** The file verify's worker threads open read-only (None: scan in-thread). */
-    scanFile: path === ":memory:" ? Option.none<string>() : Option.some(path),
+    /** What verify's worker threads read: the file, opened read-only (None: scan in-thread). */
+    scanSource: path === ":memory:" ? Option.none<ScanSource>() : Option.some<ScanSource>({ _tag: "sqlite", path }),
     sql,
     takeWriteLock,
     unavailable,

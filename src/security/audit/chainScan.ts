@@ -1,4 +1,6 @@
 import type { createHmac, KeyObject } from "node:crypto"
+import type { Redacted } from "effect"
+import type { SslMode } from "./pg/pgSettings.js"
 import type { OpeningKey, SealedCheck } from "../../crypto/sealedCheck.js"
 import type { CanonicalField } from "./canonical.js"
 
@@ -114,10 +116,28 @@ export const makeChainScanner = (
   }
 }
 
-/** What a worker is handed once: where the log is and the keys (kept in this process; never logged). */
+/**
+ * Where verify's PostgreSQL workers connect, and which chain they read: the pool's own settings. The
+ * password stays Redacted here; it is unwrapped only into the workers' data (this process's memory).
+ */
+export interface PgScanTarget {
+  readonly host: string
+  readonly port: number
+  readonly database: string
+  readonly user: string
+  readonly password: Redacted.Redacted | undefined
+  readonly sslMode: SslMode
+  readonly ca: string | undefined
+  readonly chainId: number
+}
+
+/** What verify's worker threads read: an SQLite file, or a chain of a PostgreSQL database. */
+export type ScanSource =
+  | { readonly _tag: "sqlite"; readonly path: string }
+  | { readonly _tag: "postgresql"; readonly target: PgScanTarget }
+
+/** What a worker is handed once: the keys and the columns (kept in this process; never logged), beside its source. */
 export interface ScanWorkerData {
-  readonly sqlitePath: string
-  readonly dbPath: string
   readonly chainKey: KeyObject
   readonly rowDomain: string
   readonly columns: string
@@ -140,7 +160,7 @@ export type OpenReadOnly = (path: string) => {
  */
 export const scanRangeInDb = (
   job: ScanJob,
-  data: Pick<ScanWorkerData, "dbPath" | "columns">,
+  data: { readonly dbPath: string; readonly columns: string },
   scanner: ChainScanner,
   open: OpenReadOnly
 ): { readonly suspect: number | null; readonly checked: number } => {
@@ -168,4 +188,45 @@ export const scanRangeInDb = (
   } finally {
     db.close()
   }
+}
+
+/** One page of a chain from PostgreSQL, columns in `eventColumns` order (the worker's `pg` client, array rows). */
+export type PgQuery = (text: string, values: ReadonlyArray<unknown>) => Promise<ReadonlyArray<ReadonlyArray<unknown>>>
+
+/**
+ * A PostgreSQL worker's job: the range of its chain page by page on the worker's own connection, the
+ * next page asked for before this one is scanned (the server reads it while this thread checks MACs).
+ */
+export const scanRangeInPg = async (
+  job: ScanJob,
+  data: { readonly columns: string; readonly chainId: number },
+  scanner: ChainScanner,
+  query: PgQuery
+): Promise<{ readonly suspect: number | null; readonly checked: number }> => {
+  const pageRows = 5000
+  const text = `SELECT ${data.columns} FROM audit_events WHERE chain_id = $1 AND sequence >= $2 AND sequence <= $3 ` +
+    "ORDER BY sequence LIMIT $4"
+  const pageFrom = (from: number) => query(text, [data.chainId, from, job.through, pageRows])
+  // Without a given start value the scanner first reads row `after` for its MAC.
+  const from = job.previous === undefined ? job.after : job.after + 1
+  let next: Promise<ReadonlyArray<ReadonlyArray<unknown>>> | undefined = from <= job.through ? pageFrom(from) : undefined
+  let suspect: number | undefined
+  try {
+    while (suspect === undefined && next !== undefined) {
+      const rows: ReadonlyArray<ReadonlyArray<unknown>> = await next
+      next = undefined
+      if (rows.length === 0) break
+      const last = Number(rows[rows.length - 1]![0])
+      if (last < job.through) next = pageFrom(last + 1)
+      for (const raw of rows) {
+        suspect = scanner.feed(raw)
+        if (suspect !== undefined) break
+      }
+    }
+  } finally {
+    // A page asked for ahead and not needed (a suspect was found): its answer is awaited, its failure ignored.
+    if (next !== undefined) await next.then(() => undefined, () => undefined)
+  }
+  suspect ??= scanner.finish()
+  return { suspect: suspect ?? null, checked: scanner.checked() }
 }

@@ -1,10 +1,11 @@
-import { Effect, Queue, Schema } from "effect"
+import { Effect, Queue, Redacted, Schema } from "effect"
 import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 import { makeSealedCheck } from "../../crypto/sealedCheck.js"
 import { canonicalBytes } from "./canonical.js"
-import type { ScanJob, ScanWorkerData } from "./chainScan.js"
-import { makeChainScanner, makeRowSealedCheck, scanRangeInDb } from "./chainScan.js"
+import type { ScanJob, ScanSource, ScanWorkerData } from "./chainScan.js"
+import { makeChainScanner, makeRowSealedCheck, scanRangeInDb, scanRangeInPg } from "./chainScan.js"
+import { tlsOptions } from "./pg/pgSettings.js"
 
 /** A worker could not scan its range (it did not start, could not open the log, or died); the caller scans in-thread. */
 export class ScanWorkerFailed extends Schema.TaggedError<ScanWorkerFailed>()("ScanWorkerFailed", {
@@ -20,21 +21,27 @@ export type ScanOutcome = { readonly suspect: number | null; readonly checked: n
 
 // The worker runs the very functions verify uses in-thread, from their source text: no worker file
 // to ship next to the bundle, and no second copy of the canonical encoding or the link check.
-// Only an SQLite result code crosses back on failure, never a message that could quote a path, a value
-// or a key. The worker checks the links and opens the encrypted fields, so this thread only coordinates.
-const workerSource = [
+// Only a result code (SQLite's, or PostgreSQL's SQLSTATE) crosses back on failure, never a message that
+// could quote a path, a value or a key. The worker checks the links and opens the encrypted fields, so
+// this thread only coordinates.
+const commonSource = [
   `"use strict"`,
   `const { parentPort, workerData } = require("node:worker_threads")`,
   `const { createDecipheriv, createHmac, timingSafeEqual } = require("node:crypto")`,
-  `const Database = require(workerData.sqlitePath)`,
   `const canonicalBytes = ${canonicalBytes.toString()}`,
   `const makeSealedCheck = ${makeSealedCheck.toString()}`,
   `const makeRowSealedCheck = ${makeRowSealedCheck.toString()}`,
   `const makeChainScanner = ${makeChainScanner.toString()}`,
-  `const scanRangeInDb = ${scanRangeInDb.toString()}`,
   `const deps = { canonicalBytes, createHmac, timingSafeEqual }`,
   `const sealedOpens = makeRowSealedCheck(workerData.logId, workerData.aadDomain,`,
   `  makeSealedCheck(workerData.openingKeys, { createDecipheriv }), deps)`,
+  `const failure = (error) => ({ failed: error && typeof error.code === "string" ? error.code : "unknown" })`
+]
+
+const sqliteWorkerSource = [
+  ...commonSource,
+  `const Database = require(workerData.modulePath)`,
+  `const scanRangeInDb = ${scanRangeInDb.toString()}`,
   `const open = (path) => new Database(path, { readonly: true, fileMustExist: true })`,
   `parentPort.on("message", (job) => {`,
   `  let reply`,
@@ -42,18 +49,51 @@ const workerSource = [
   `    const scanner = makeChainScanner(job, workerData.chainKey, workerData.rowDomain, deps, sealedOpens)`,
   `    reply = scanRangeInDb(job, workerData, scanner, open)`,
   `  } catch (error) {`,
-  `    const code = error && typeof error.code === "string" ? error.code : "unknown"`,
-  `    reply = { failed: code }`,
+  `    reply = failure(error)`,
   `  }`,
   `  parentPort.postMessage(reply)`,
   `})`
 ].join("\n")
 
+// One connection per worker, opened at its first job with the pool's settings (TLS as the pool's: the same
+// `tlsOptions`), bigint read as a number as the pool reads it. A dropped connection fails the pending query.
+const pgWorkerSource = [
+  ...commonSource,
+  `const pg = require(workerData.modulePath)`,
+  `const scanRangeInPg = ${scanRangeInPg.toString()}`,
+  `const tlsOptions = ${tlsOptions.toString()}`,
+  `const parseNumber = (value) => Number(value)`,
+  `const types = { getTypeParser: (oid, format) =>`,
+  `  oid === 20 || oid === 1700 ? parseNumber : pg.types.getTypeParser(oid, format || "text") }`,
+  `const target = workerData.target`,
+  `const client = new pg.Client({ host: target.host, port: target.port, database: target.database,`,
+  `  user: target.user, password: target.password, ssl: tlsOptions(target, target.ca), types,`,
+  `  application_name: "opera-cloud-mcp verify", connectionTimeoutMillis: 10000 })`,
+  `client.on("error", () => {})`,
+  `let connected`,
+  `const query = (text, values) => client.query({ text, values, rowMode: "array" }).then((result) => result.rows)`,
+  `parentPort.on("message", async (job) => {`,
+  `  let reply`,
+  `  try {`,
+  `    connected ??= client.connect()`,
+  `    await connected`,
+  `    const scanner = makeChainScanner(job, workerData.chainKey, workerData.rowDomain, deps, sealedOpens)`,
+  `    reply = await scanRangeInPg(job, { columns: workerData.columns, chainId: target.chainId }, scanner, query)`,
+  `  } catch (error) {`,
+  `    reply = failure(error)`,
+  `  }`,
+  `  parentPort.postMessage(reply)`,
+  `})`
+].join("\n")
+
+const resolveModule = (name: string) =>
+  Effect.try({
+    try: () => createRequire(import.meta.url).resolve(name),
+    catch: () => new ScanWorkerFailed({ message: `${name} cannot be resolved for verify's worker threads` })
+  })
+
 /** Where better-sqlite3 loads from (the same copy @effect/sql-sqlite-node uses). */
-export const resolveSqlite = Effect.try({
-  try: () => createRequire(import.meta.url).resolve("better-sqlite3"),
-  catch: () => new ScanWorkerFailed({ message: "better-sqlite3 cannot be resolved for verify's worker threads" })
-})
+export const resolveSqlite = resolveModule("better-sqlite3")
 
 const request = (worker: Worker, job: ScanJob) =>
   Effect.async<unknown, ScanWorkerFailed>((resume) => {
@@ -95,18 +135,31 @@ const request = (worker: Worker, job: ScanJob) =>
 
 /**
  * `size` worker threads that scan ranges of the chain (links and encrypted
- * fields), each on its own read-only connection (WAL lets readers run beside
- * the writer). They end with the scope. A range whose worker fails is the
- * caller's to scan.
+ * fields), each on its own read-only connection: to the SQLite file (WAL lets
+ * readers run beside the writer), or to PostgreSQL with the pool's settings.
+ * They end with the scope. A range whose worker fails is the caller's to scan.
  */
-export const makeScanPool = (data: Omit<ScanWorkerData, "sqlitePath">, size: number) =>
+export const makeScanPool = (
+  { source, ...data }: ScanWorkerData & { readonly source: ScanSource },
+  size: number
+) =>
   Effect.gen(function*() {
-    const sqlitePath = yield* resolveSqlite
+    const modulePath = yield* resolveModule(source._tag === "sqlite" ? "better-sqlite3" : "pg")
+    const [workerSource, workerData] = source._tag === "sqlite"
+      ? [sqliteWorkerSource, { ...data, modulePath, dbPath: source.path }]
+      : [pgWorkerSource, {
+        ...data,
+        modulePath,
+        target: {
+          ...source.target,
+          password: source.target.password === undefined ? undefined : Redacted.value(source.target.password)
+        }
+      }]
     const idle = yield* Queue.unbounded<Worker>()
     for (let index = 0; index < size; index++) {
       const worker = yield* Effect.acquireRelease(
         Effect.try({
-          try: () => new Worker(workerSource, { eval: true, workerData: { ...data, sqlitePath } }),
+          try: () => new Worker(workerSource, { eval: true, workerData }),
           catch: () => new ScanWorkerFailed({ message: "verify worker could not start" })
         }),
         (worker) => Effect.promise(() => worker.terminate())

@@ -46,37 +46,94 @@ const shreddedLine = (row: EventRow, shreddedAt: number) => ({
   shreddedAt
 })
 
-/** A decrypted export for an investigator, page by page so memory stays flat. */
-export const exportTrail = (context: AuditContext, options: ExportOptions) =>
-  Effect.gen(function*() {
-    yield* context.periodKeys.reload
-    let after = 0
-    let rows = 0
-    let unreadable = 0
-    let shredded = 0
-    while (true) {
-      const page = yield* context.store.exportPage(after, options.since, pageSize)
-      if (page.length === 0) break
-      const lines: Array<string> = []
-      for (const raw of page) {
-        const decoded = decodeEventRow(raw)
-        const opened = Either.flatMap(decoded, (row) => openRow(context.periodKeys.open, context.logId, toStoredRow(row)))
-        // The sequence is an INTEGER PRIMARY KEY in a STRICT table: always a number.
-        after = Math.max(after, Number((raw as { readonly sequence?: unknown }).sequence) || after)
-        if (Either.isLeft(opened) && opened.left._tag === "PersonalFieldsShredded" && Either.isRight(decoded)) {
-          lines.push(JSON.stringify(shreddedLine(decoded.right, opened.left.shreddedAt)))
-          shredded++
-          continue
-        }
-        if (Either.isLeft(opened)) {
-          unreadable++
-          continue
-        }
-        const record = options.reveal ? opened.right : maskRecord(opened.right)
-        lines.push(JSON.stringify({ time: iso(record.occurredAt), ...record }))
-        rows++
+/** One exported row: its line and the time it is ordered by. */
+interface ExportLine {
+  readonly occurredAt: number
+  readonly line: string
+}
+
+/**
+ * One chain's rows since `options.since`, in its own order (sequence), a page at a time; counts what it
+ * read. An empty page: the chain is done.
+ */
+const chainLines = (context: AuditContext, options: ExportOptions, counts: { rows: number; unreadable: number; shredded: number }) => {
+  let after = 0
+  return Effect.gen(function*() {
+    const page = yield* context.store.exportPage(after, options.since, pageSize)
+    const lines: Array<ExportLine> = []
+    for (const raw of page) {
+      const decoded = decodeEventRow(raw)
+      const opened = Either.flatMap(decoded, (row) => openRow(context.periodKeys.open, context.logId, toStoredRow(row)))
+      // The sequence is an INTEGER PRIMARY KEY in a STRICT table (bigint NOT NULL in PostgreSQL): always a number.
+      after = Math.max(after, Number((raw as { readonly sequence?: unknown }).sequence) || after)
+      if (Either.isLeft(opened) && opened.left._tag === "PersonalFieldsShredded" && Either.isRight(decoded)) {
+        lines.push({
+          occurredAt: decoded.right.occurred_at,
+          line: JSON.stringify(shreddedLine(decoded.right, opened.left.shreddedAt))
+        })
+        counts.shredded++
+        continue
       }
-      yield* options.write(lines)
+      if (Either.isLeft(opened)) {
+        counts.unreadable++
+        continue
+      }
+      const record = options.reveal ? opened.right : maskRecord(opened.right)
+      lines.push({ occurredAt: record.occurredAt, line: JSON.stringify({ time: iso(record.occurredAt), ...record }) })
+      counts.rows++
     }
-    return { rows, unreadable, shredded } satisfies ExportResult
-  }).pipe(context.store.failed("export the trail"))
+    return { done: page.length === 0, lines }
+  })
+}
+
+/**
+ * A decrypted export for an investigator, page by page so memory stays flat. Several chains (PostgreSQL:
+ * one per writer) are merged into one trail by time: the next line is always the earliest of the chains'
+ * next rows (a tie goes to the chain listed first), and each chain keeps its own order, so a trail that
+ * is in time order on every chain comes out in time order as a whole.
+ */
+export const exportTrail = (contexts: ReadonlyArray<AuditContext>, options: ExportOptions) =>
+  Effect.gen(function*() {
+    const counts = { rows: 0, unreadable: 0, shredded: 0 }
+    const chains = contexts.map((context) => ({ context, next: chainLines(context, options, counts) }))
+    for (const { context } of chains) yield* context.store.failed("export the trail")(context.periodKeys.reload)
+    const buffered: Array<{ lines: ReadonlyArray<ExportLine>; at: number; done: boolean }> = chains.map(() => ({
+      lines: [],
+      at: 0,
+      done: false
+    }))
+    // A chain whose buffer is used up reads its next page (a page with only unreadable rows: the one after).
+    const refill = (index: number) =>
+      Effect.gen(function*() {
+        const buffer = buffered[index]!
+        while (!buffer.done && buffer.at >= buffer.lines.length) {
+          const page = yield* chains[index]!.next.pipe(chains[index]!.context.store.failed("export the trail"))
+          buffer.lines = page.lines
+          buffer.at = 0
+          buffer.done = page.done
+        }
+      })
+    for (let index = 0; index < chains.length; index++) yield* refill(index)
+    let out: Array<string> = []
+    while (true) {
+      let earliest = -1
+      for (let index = 0; index < buffered.length; index++) {
+        const buffer = buffered[index]!
+        if (buffer.at >= buffer.lines.length) continue
+        if (earliest < 0 || buffer.lines[buffer.at]!.occurredAt < buffered[earliest]!.lines[buffered[earliest]!.at]!.occurredAt) {
+          earliest = index
+        }
+      }
+      if (earliest < 0) break
+      const buffer = buffered[earliest]!
+      out.push(buffer.lines[buffer.at]!.line)
+      buffer.at++
+      if (out.length >= pageSize) {
+        yield* options.write(out)
+        out = []
+      }
+      if (buffer.at >= buffer.lines.length) yield* refill(earliest)
+    }
+    if (out.length > 0) yield* options.write(out)
+    return { ...counts } satisfies ExportResult
+  })

@@ -59,16 +59,16 @@ export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
     // Shredded period keys come header-only: their rows are vouched for by the chain MAC alone.
     const openingKeys = context.periodKeys.openingKeys((yield* context.store.keys).map((row) => row.generation))
     const sealedOpens = makeRowSealedCheck(context.logId, aadDomain, makeSealedCheck(openingKeys, { createDecipheriv }), deps)
-    const scanFile = context.store.scanFile
-    const useWorkers = threads.workers > 0 && total >= threads.minRows && Option.isSome(scanFile)
-    if (!useWorkers || Option.isNone(scanFile)) {
+    const scanSource = context.store.scanSource
+    const useWorkers = threads.workers > 0 && total >= threads.minRows && Option.isSome(scanSource)
+    if (!useWorkers || Option.isNone(scanSource)) {
       const [whole] = splitRange(options, total)
       return Option.fromNullable(yield* scanInThread(context, whole!, sealedOpens, report))
     }
     const jobs = splitRange(options, threads.chunkRows)
     return yield* Effect.scoped(Effect.gen(function*() {
       const pool = yield* makeScanPool({
-        dbPath: scanFile.value,
+        source: scanSource.value,
         // KeyObjects, not bytes: what a worker is handed prints as `SecretKeyObject {}` if anything ever logs it.
         chainKey: createSecretKey(context.chainKey),
         rowDomain,

@@ -36,7 +36,7 @@ export type Core = Effect.Effect.Success<typeof writeLog>
 
 /** What verify hands its workers for this log. */
 export const workerData = (core: Core, dbPath = core.context.store.path) => ({
-  dbPath,
+  source: { _tag: "sqlite", path: dbPath } as const,
   chainKey: createSecretKey(core.context.chainKey),
   rowDomain,
   columns: eventColumns,

@@ -3,6 +3,7 @@ import { Effect, Either, Option, Schema } from "effect"
 import type { AnchorRow, AuditStore, PagedRow } from "../AuditStore.js"
 import type { SequenceTaken } from "../AuditStore.js"
 import { SignedRow } from "../AuditStore.js"
+import type { PgScanTarget } from "../chainScan.js"
 import { exportedMetaName } from "../checkpointHistory.js"
 import type { StoredRow } from "../chain.js"
 import { AuditUnavailable } from "../errors.js"
@@ -47,7 +48,13 @@ const columnsPerRow = 17
  * Event reads and writes are of this chain; the report's counts, the meta rows
  * and the data keys are log-wide.
  */
-export const makePgAuditStore = (sql: SqlClient, where: string, chainId: number): AuditStore => {
+export const makePgAuditStore = (
+  sql: SqlClient,
+  where: string,
+  chainId: number,
+  /** Where verify's worker threads connect (the pool's settings); without it verify scans in-thread. */
+  scanTarget?: Omit<PgScanTarget, "chainId">
+): AuditStore => {
   const path = `${where} chain ${chainId}`
   const unavailable = (doing: string) => pgUnavailable(path, doing)
   const failed = (doing: string) => <A, R>(effect: Effect.Effect<A, unknown, R>) =>
@@ -259,7 +266,9 @@ export const makePgAuditStore = (sql: SqlClient, where: string, chainId: number)
 
   return {
     dialect: "postgresql",
-    scanFile: Option.none(),
+    scanSource: scanTarget === undefined
+      ? Option.none()
+      : Option.some({ _tag: "postgresql", target: { ...scanTarget, chainId } }),
     sql,
     takeWriteLock,
     unavailable,

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto"
 import { hostname } from "node:os"
 import { types as pgTypes } from "pg"
 import type { AuditContext } from "../AuditContext.js"
+import type { PgScanTarget } from "../chainScan.js"
 import { openAuditContext } from "../AuditContext.js"
 import { makeAuditJournal } from "../AuditJournal.js"
 import type { AuditKeys } from "../auditKeys.js"
@@ -80,7 +81,17 @@ export const openPgClient = (url: Redacted.Redacted, caFile: Option.Option<strin
       Effect.provideService(Reactivity.Reactivity, reactivity),
       Effect.mapError(pgUnavailable(target.display, "connect"))
     )
-    return { sql, target } as const
+    // What verify's worker threads connect with: this pool's settings.
+    const scanTarget: Omit<PgScanTarget, "chainId"> = {
+      host: target.host,
+      port: target.port,
+      database: target.database,
+      user: target.username,
+      password: target.password,
+      sslMode: target.sslMode,
+      ca
+    }
+    return { sql, target, scanTarget } as const
   })
 
 /** Brings the schema up to date (two writers migrating at once: the loser retries after the winner). */
@@ -103,7 +114,7 @@ export const migratePg = (sql: PgClient.PgClient, target: PgTarget) =>
  */
 export const connectPgAuditLog = (options: PgConnectOptions) =>
   Effect.gen(function*() {
-    const { sql, target } = yield* openPgClient(options.url, options.caFile, options.fs)
+    const { sql, target, scanTarget } = yield* openPgClient(options.url, options.caFile, options.fs)
     const where = target.display
     if (options.production) {
       const problem = productionTlsProblem(target)
@@ -133,7 +144,7 @@ export const connectPgAuditLog = (options: PgConnectOptions) =>
     // id; its checkpoints exported to a directory of its own); the data keys are the whole log's.
     const contextOf = (chain: Pick<ChainRow, "chain_id" | "log_id">): AuditContext => ({
       ...base,
-      store: makePgAuditStore(sql, where, chain.chain_id),
+      store: makePgAuditStore(sql, where, chain.chain_id, scanTarget),
       logId: chain.log_id,
       checkpointDir: Option.map(options.checkpointDir, (dir) => `${dir.replace(/\/+$/, "")}/chain-${chain.chain_id}`)
     })

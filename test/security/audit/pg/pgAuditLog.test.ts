@@ -62,6 +62,39 @@ describe.skipIf(postgresMissing !== undefined)("audit log on PostgreSQL", () => 
       expect(verdict.chains?.length).toBe(2)
     }), 60_000)
 
+  it.live("audit export merges the writers' chains into one trail by time, each row once", () =>
+    Effect.gen(function*() {
+      const db = freshDatabase(server)
+      const settings = { OPERA_SECURITY_AUDIT_DB_URL: db.ownerUrl, OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: freshKey() }
+      const appended: Array<string> = []
+      // Two writers at once (a chain each), taking turns: a trail read chain after chain would be out of time order.
+      yield* Effect.gen(function*() {
+        const first = yield* AuditLog
+        yield* Effect.gen(function*() {
+          const second = yield* AuditLog
+          for (let round = 0; round < 6; round++) {
+            for (const [name, log] of [["a", first], ["b", second]] as const) {
+              for (let i = 0; i < 2; i++) {
+                const id = `${name}-${round}-${i}`
+                yield* log.append(toolCall({ correlationId: id }))
+                appended.push(id)
+              }
+              yield* Effect.sleep("5 millis")
+            }
+          }
+        }).pipe(withAuditLog(settings), Effect.scoped)
+      }).pipe(withAuditLog(settings), Effect.scoped)
+      const lines: Array<string> = []
+      const exported = yield* Effect.flatMap(AuditLog, (audit) =>
+        audit.exportTrail({ reveal: false, actor: "test", write: (page) => Effect.sync(() => lines.push(...page)) })
+      ).pipe(withMaintenanceLog(settings), Effect.scoped)
+      const records = lines.map((line) => JSON.parse(line) as { readonly occurredAt: number; readonly correlationId?: string })
+      expect(exported.rows).toBe(records.length)
+      expect(records.flatMap((record) => record.correlationId === undefined ? [] : [record.correlationId])).toEqual(appended)
+      const times = records.map((record) => record.occurredAt)
+      expect(times).toEqual([...times].sort((a, b) => a - b))
+    }), 60_000)
+
   it.live("least privilege: PostgreSQL refuses the writer's UPDATE, DELETE, TRUNCATE and DDL; production refuses the owner and a superuser", () =>
     Effect.gen(function*() {
       const db = freshDatabase(server)
