@@ -1,10 +1,10 @@
 import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
 import { Redis } from "ioredis"
-import { createHash, createHmac, randomBytes } from "node:crypto"
+import { createHmac, randomBytes } from "node:crypto"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
-import { redisDecisions } from "./redisDecisions.js"
-import { admitScript, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
-import type { Admission, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
+import { redisBehaviour, redisDecisions } from "./redisDecisions.js"
+import { admitScript, scriptCommand, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
+import type { Admission, BehaviourAttempt, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeLabelSeal } from "./sealedLabels.js"
 import { makeRedisUpstreamState } from "./upstreamState.js"
@@ -158,35 +158,48 @@ export const RedisStateStore = Layer.scoped(
     }
 
     // ---- One-trip admission and operator commands (issue 14, part C) ----
-    // EVALSHA sends the script's digest, not its text; Redis answers NOSCRIPT once after a restart or a
-    // SCRIPT FLUSH, and EVAL then loads it again (ioredis's defineCommand does the same, untyped).
-    const admitSha = createHash("sha1").update(admitScript, "utf8").digest("hex")
-    const evalAdmit = (keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
-      redis.evalsha(admitSha, keys.length, ...keys, ...args).catch((error: unknown) =>
-        error instanceof Error && error.message.startsWith("NOSCRIPT")
-          ? redis.eval(admitScript, keys.length, ...keys, ...args)
-          : Promise.reject(error)
-      )
-    const admissionOf = (reply: unknown): Admission => {
+    // EVALSHA sends the script's digest, not its text (`scriptCommand`).
+    const evalAdmit = scriptCommand(redis, admitScript)
+    const behaviour = redisBehaviour({ hash, prefix })
+    const admissionOf = (reply: unknown): Effect.Effect<Admission> => {
       const [verdict, value, incidentId] = Array.isArray(reply) ? reply as [unknown, unknown, unknown] : [0, 0, ""]
       switch (Number(verdict)) {
         case 1:
-          return { _tag: "Blocked", until: Number(value), incidentId: String(incidentId) }
+          return Effect.succeed({ _tag: "Blocked", until: Number(value), incidentId: String(incidentId) })
         case 2:
-          return { _tag: "LockedOut", until: Number(value) }
+          return Effect.succeed({ _tag: "LockedOut", until: Number(value) })
         case 3:
-          return { _tag: "Limited", retryAfterMs: Number(value) }
+          return Effect.succeed({ _tag: "Limited", retryAfterMs: Number(value) })
         default:
-          return { _tag: "Admitted" }
+          // Admitted; with the attempt folded in, the rest of the reply is the behaviour script's.
+          return Array.isArray(reply) && reply.length > 1
+            ? behaviour.deltaOf(reply.slice(1)).pipe(Effect.map((delta): Admission => ({ _tag: "Admitted", behaviour: delta })))
+            : Effect.succeed({ _tag: "Admitted" })
       }
     }
+    const evalTake = scriptCommand(redis, takeScript)
+    const evalFailure = scriptCommand(redis, failureScript)
+    const evalLockOut = scriptCommand(redis, lockOutScript)
+    const evalConsume = scriptCommand(redis, consumeScript)
     const operatorSection = {
-      admit: (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number) =>
+      admit: (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number, attempt?: BehaviourAttempt) =>
         run("admit", () =>
           evalAdmit(
-            [`${prefix}rl:${hash(windowKey)}`, lockoutsKey, blocksKey],
-            [now, windowMs, limit, member(now), hash(clientKey)]
-          )).pipe(Effect.map(admissionOf)),
+            [
+              `${prefix}rl:${hash(windowKey)}`,
+              lockoutsKey,
+              blocksKey,
+              ...(attempt === undefined ? [] : behaviour.keysOf(attempt.clientId))
+            ],
+            [
+              now,
+              windowMs,
+              limit,
+              member(now),
+              hash(clientKey),
+              ...(attempt === undefined ? [] : behaviour.argsOf({ attempt: now }, attempt.seen, attempt.limits, now))
+            ]
+          )).pipe(Effect.flatMap(admissionOf)),
       heldLockouts: (now: number) =>
         run("heldLockouts", () => redis.hgetall(lockoutsKey)).pipe(
           Effect.map((all): ReadonlyArray<HeldLockout> =>
@@ -204,22 +217,13 @@ export const RedisStateStore = Layer.scoped(
     return StateStore.of({
       kind: "redis",
       take: (key, limit, windowMs, now) =>
-        run("take", () => redis.eval(takeScript, 1, `${prefix}rl:${hash(key)}`, now, windowMs, limit, member(now)))
+        run("take", () => evalTake([`${prefix}rl:${hash(key)}`], [now, windowMs, limit, member(now)]))
           .pipe(Effect.map(Number)),
       recordFailure: (key, policy, now) =>
         run("recordFailure", () =>
-          redis.eval(
-            failureScript,
-            2,
-            `${prefix}fail:${hash(key)}`,
-            lockoutsKey,
-            now,
-            policy.windowMs,
-            policy.max,
-            policy.lockoutMs,
-            member(now),
-            hash(key),
-            labelOf(lockoutsKey, key)
+          evalFailure(
+            [`${prefix}fail:${hash(key)}`, lockoutsKey],
+            [now, policy.windowMs, policy.max, policy.lockoutMs, member(now), hash(key), labelOf(lockoutsKey, key)]
           )).pipe(Effect.map((reply): FailureTally => {
             const [locked, value, fresh] = reply as [number, number, number]
             return locked === 1
@@ -231,7 +235,7 @@ export const RedisStateStore = Layer.scoped(
           Effect.map((held) => Option.filter(Option.map(Option.fromNullable(held), untilOf), (until) => until > now))
         ),
       lockOut: (key, until) =>
-        run("lockOut", () => redis.eval(lockOutScript, 1, lockoutsKey, hash(key), until, labelOf(lockoutsKey, key))).pipe(Effect.asVoid),
+        run("lockOut", () => evalLockOut([lockoutsKey], [hash(key), until, labelOf(lockoutsKey, key)])).pipe(Effect.asVoid),
       clearLockout: (key) =>
         run("clearLockout", () => redis.multi().hdel(lockoutsKey, hash(key)).del(`${prefix}fail:${hash(key)}`).exec())
           .pipe(Effect.asVoid),
@@ -259,7 +263,7 @@ export const RedisStateStore = Layer.scoped(
           redis.set(`${prefix}once:${hash(key)}`, `${expiresAt}|0|${record}`, "PX", Math.max(1, keepUntil - now)))
           .pipe(Effect.asVoid),
       consumeOnce: (key, claim, now) =>
-        run("consumeOnce", () => redis.eval(consumeScript, 1, `${prefix}once:${hash(key)}`, claim, now)).pipe(
+        run("consumeOnce", () => evalConsume([`${prefix}once:${hash(key)}`], [claim, now])).pipe(
           Effect.map((held) => {
             if (typeof held !== "string") return Option.none<OnceRecord>()
             const bar = held.indexOf("|")
