@@ -1,6 +1,7 @@
 import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
 import { Redis } from "ioredis"
 import { createHmac, randomBytes } from "node:crypto"
+import { isIP } from "node:net"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
 import { redisBehaviour, redisDecisions } from "./redisDecisions.js"
 import { admitScript, scriptCommand, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
@@ -29,6 +30,32 @@ export const redisStateConfig = Config.all({
 })
 
 const prefix = "opera-mcp:"
+
+const problems = {
+  credentials: "Redis refused the credentials: check OPERA_MCP_STATE_USERNAME and OPERA_MCP_STATE_PASSWORD " +
+    "(or the user and password in OPERA_MCP_STATE_URL) against the ACL user",
+  permissions: "the Redis ACL user may not run a command or reach a key the store needs (keys opera-mcp:*; " +
+    "see the README for the commands)",
+  tls: "the TLS connection to Redis failed: its certificate is not trusted or not for this host " +
+    "(a private CA goes in NODE_EXTRA_CA_CERTS)",
+  silent: "Redis does not answer (down, unreachable, or slower than OPERA_MCP_STATE_TIMEOUT_MS)"
+} as const
+
+/** Why an ioredis error says Redis cannot be used, as one of `problems` (never the error's own text). */
+const problemOf = (error: unknown): string | undefined => {
+  const message = error instanceof Error ? error.message : ""
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+  if (/^(WRONGPASS|NOAUTH)|invalid (username-)?password/i.test(message)) return problems.credentials
+  if (/^NOPERM/.test(message)) return problems.permissions
+  if (code.startsWith("ERR_TLS") || /certificate|self[- ]signed|SSL routines|\bTLS\b/i.test(`${code} ${message}`)) return problems.tls
+  return undefined
+}
+
+/** Node refuses a TLS server name that is an IP address (RFC 6066): the certificate is checked against the IP. */
+const tlsOptionsFor = (url: URL) =>
+  url.protocol !== "rediss:" ? {} : {
+    tls: { ...(isIP(url.hostname.replace(/^\[|\]$/g, "")) === 0 ? { servername: url.hostname } : {}), minVersion: "TLSv1.2" as const }
+  }
 
 const parseUrl = (url: Redacted.Redacted<string>) =>
   Effect.try({
@@ -87,7 +114,7 @@ export const RedisStateStore = Layer.scoped(
           db: Number.isInteger(database) ? database : 0,
           ...(username !== "" ? { username } : {}),
           ...(password !== undefined ? { password } : {}),
-          ...(url.protocol === "rediss:" ? { tls: { servername: url.hostname, minVersion: "TLSv1.2" as const } } : {}),
+          ...tlsOptionsFor(url),
           commandTimeout: settings.timeoutMs,
           connectTimeout: settings.timeoutMs * 2,
           enableOfflineQueue: false,
@@ -99,13 +126,26 @@ export const RedisStateStore = Layer.scoped(
       ),
       (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
     )
-    // Connection errors are reported once per outage through `run`; the client's own events stay quiet.
-    redis.on("error", () => undefined)
+    // Connection errors are reported once per outage through `run`; the client's own events stay quiet but say
+    // why, when the reason is one an operator can fix (credentials, ACL, TLS), for the log and the health check.
+    let clientProblem: string | undefined
+    redis.on("error", (error: unknown) => {
+      clientProblem = problemOf(error) ?? clientProblem
+    })
+    redis.on("ready", () => {
+      clientProblem = undefined
+    })
+    const problemNow = (cause?: unknown) => problemOf(cause) ?? clientProblem ?? problems.silent
     // Start even when Redis is away (every call is refused until it answers; ioredis keeps reconnecting).
     const connected = yield* Effect.tryPromise(() => redis.connect()).pipe(
       Effect.timeout(Duration.millis(settings.timeoutMs * 2)),
       Effect.as(true),
-      Effect.catchAll(() => Effect.logError("the shared security state (Redis) is unreachable at start-up: calls are refused").pipe(Effect.as(false)))
+      Effect.catchAll((cause) =>
+        Effect.logError("the shared security state (Redis) is unreachable at start-up: calls are refused").pipe(
+          Effect.annotateLogs({ problem: problemNow(cause) }),
+          Effect.as(false)
+        )
+      )
     )
     const available = yield* Ref.make(connected)
 
@@ -126,7 +166,11 @@ export const RedisStateStore = Layer.scoped(
               Effect.flatMap((was) =>
                 was
                   ? Effect.logError("the shared security state (Redis) is unreachable: calls are refused").pipe(
-                    Effect.annotateLogs({ command, reason: cause instanceof Error ? cause.message : "unknown" })
+                    Effect.annotateLogs({
+                      command,
+                      problem: problemNow(cause),
+                      reason: cause instanceof Error ? cause.message.slice(0, 200) : "unknown"
+                    })
                   )
                   : Effect.void
               )
@@ -276,7 +320,7 @@ export const RedisStateStore = Layer.scoped(
         ),
       status: run("ping", () => redis.ping()).pipe(
         Effect.match({
-          onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads }),
+          onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads, problem: problemNow() }),
           onSuccess: () => ({ kind: "redis" as const, available: true, readsWhenUnavailable: reads })
         })
       ),

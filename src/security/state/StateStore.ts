@@ -98,6 +98,12 @@ export interface StateStatus {
   readonly available: boolean
   /** What reads do while the store is unavailable (`OPERA_MCP_STATE_READS_WHEN_UNAVAILABLE`). */
   readonly readsWhenUnavailable: ReadsWhenUnavailable
+  /**
+   * While unavailable: why, in words an operator can act on (credentials
+   * refused, an ACL permission missing, TLS, no answer); never the client's
+   * own error text, which could carry internals.
+   */
+  readonly problem?: string
 }
 
 export class StateStore extends Context.Tag("opera/StateStore")<StateStore, StateStoreShape>() {}
