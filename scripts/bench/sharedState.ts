@@ -6,6 +6,7 @@
  */
 import { ConfigProvider, Effect, Layer, ManagedRuntime } from "effect"
 import { Redis } from "ioredis"
+import { createHash } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import os from "node:os"
 import { tmpdir } from "node:os"
@@ -15,21 +16,28 @@ import { SecurityConfig } from "../../src/config/SecurityConfig.js"
 import { InProcessStateStore } from "../../src/security/state/InProcessStateStore.js"
 import { RedisStateStore } from "../../src/security/state/RedisStateStore.js"
 import { StateStore } from "../../src/security/state/StateStore.js"
+import { paceScript } from "../../src/security/state/upstreamScripts.js"
 import type { BenchSandbox, BenchSession } from "./processes.js"
 import { connect, expectSuccess, serverBinary, textOf } from "./processes.js"
 import { findRedisServer, startBenchRedis } from "./redisProcess.js"
 import type { LatencySummary } from "./stats.js"
 import { median, round, summarize, timeSequential } from "./stats.js"
 
+/** Per call: the round trips of the security state, and those of the OPERA throttle (one per OPERA request). */
+export interface Trips {
+  readonly state: number
+  readonly throttle: number
+}
+
 export interface RoundTrips {
   /** A read (get_reservation). */
-  readonly read: number
+  readonly read: Trips
   /** A write that needs no confirmation (create_reservation). */
-  readonly write: number
+  readonly write: Trips
   /** A destructive call without a token: the server answers with one (cancel_reservation, first round). */
-  readonly confirmationRound: number
+  readonly confirmationRound: Trips
   /** The same call with its token: the token-confirmed write. */
-  readonly confirmedWrite: number
+  readonly confirmedWrite: Trips
 }
 
 export type SharedStateResult =
@@ -64,21 +72,29 @@ const medianOf = (runs: ReadonlyArray<LatencySummary>): LatencySummary => ({
 
 const inDays = (days: number) => new Date(Date.UTC(2031, 0, 1) + days * 86_400_000).toISOString().slice(0, 10)
 
-/** Commands clients sent to Redis while `work` ran, per call of it. */
-const commandsPerCall = async (url: string, calls: number, work: (index: number) => Promise<void>) => {
+// The throttle's script, told apart by its digest: its slot is taken per OPERA request, not per tool call.
+const paceSha = createHash("sha1").update(paceScript, "utf8").digest("hex")
+
+/** Commands clients sent to Redis while `work` ran, per call of it: the security state's and the throttle's. */
+const commandsPerCall = async (url: string, calls: number, work: (index: number) => Promise<void>): Promise<Trips> => {
   const probe = new Redis(url, { lazyConnect: true })
   await probe.connect()
   const monitor = await probe.monitor()
-  let sent = 0
-  monitor.on("monitor", (_time: string, _args: Array<string>, source: string) => {
-    if (!source.includes("lua")) sent++
+  let state = 0
+  let throttle = 0
+  monitor.on("monitor", (_time: string, args: Array<string>, source: string) => {
+    if (source.includes("lua")) return
+    const name = String(args[0]).toLowerCase()
+    const pace = (name === "evalsha" && args[1] === paceSha) || (name === "eval" && args[1] === paceScript)
+    if (pace) throttle++
+    else state++
   })
   await new Promise((resolve) => setTimeout(resolve, 100))
   for (let index = 0; index < calls; index++) await work(index)
   await new Promise((resolve) => setTimeout(resolve, 300))
   monitor.disconnect()
   probe.disconnect()
-  return round(sent / calls)
+  return { state: round(state / calls), throttle: round(throttle / calls) }
 }
 
 /** The admission step alone, call by call on both stores, as the rate limiter makes it. */

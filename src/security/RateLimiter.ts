@@ -4,7 +4,7 @@ import { wholeNumber } from "../config/settings.js"
 import { ClientLockedOut, RateLimited } from "./errors.js"
 import type { FailureCount } from "./rateLimit/ClientLimits.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
-import type { StateUnavailable } from "./state/StateStore.js"
+import type { AdmittedAttempt, BehaviourAttempt, StateUnavailable } from "./state/StateStore.js"
 import { operatorBlockId, readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
 import { ClientBlocked } from "./threat/errors.js"
 
@@ -62,15 +62,15 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
     }
 
     // One store step per call (one Redis round trip): the block (an incident's or an operator's), the
-    // lockout, then the window, which a blocked or locked-out call does not use up.
-    const decide = (clientId: string, toolName: string) =>
+    // lockout, then the window, which a blocked or locked-out call does not use up; and, when the threat
+    // monitor asks, the call's attempt appended to the client's shared behaviour.
+    const decide = (clientId: string, toolName: string, now: number, attempt: BehaviourAttempt | undefined) =>
       Effect.gen(function*() {
-        const now = clock.unsafeCurrentTimeMillis()
         const windowLimit = settings.enableRateLimiting ? limit : 0
-        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now)
+        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now, attempt)
         switch (admission._tag) {
           case "Admitted":
-            return
+            return attempt === undefined ? undefined : { at: now, delta: Option.fromNullable(admission.behaviour) }
           case "Blocked":
             return yield* admission.incidentId === operatorBlockId
               ? ClientBlocked.byOperator(admission.until)
@@ -87,15 +87,22 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * the client is blocked or locked out, or when `limit` calls were already admitted in
      * the last window, or while the shared state is unreachable (a read-only
      * call, `readOnly`, may then pass if the operator allows it; a read of the
-     * server's own state, `diagnostic`, always does).
+     * server's own state, `diagnostic`, always does). With `attempt` (from
+     * `ThreatMonitor.attemptOf`) the call's attempt is shared in the same
+     * step and returned for `ThreatMonitor.screen`.
      */
     const take = (
       clientId: string,
       toolName: string,
       readOnly = false,
-      diagnostic = false
-    ): Effect.Effect<void, RateLimited | ClientLockedOut | ClientBlocked | StateUnavailable> =>
-      unlessReadAllowed(decide(clientId, toolName), readOnly, reads, undefined, diagnostic)
+      diagnostic = false,
+      attempt?: BehaviourAttempt
+    ): Effect.Effect<AdmittedAttempt | undefined, RateLimited | ClientLockedOut | ClientBlocked | StateUnavailable> =>
+      Effect.suspend(() => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const unshared = attempt === undefined ? undefined : { at: now, delta: Option.none() }
+        return unlessReadAllowed(decide(clientId, toolName, now, attempt), readOnly, reads, unshared, diagnostic)
+      })
 
     /**
      * Count a failed or refused call. `OPERA_SECURITY_MAX_FAILED_ATTEMPTS` of them

@@ -3,7 +3,13 @@ import { SecurityConfig } from "../config/SecurityConfig.js"
 import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
 import { IncidentResponder } from "./IncidentResponder.js"
-import type { BehaviourAppend, BehaviourDelta, StateUnavailable } from "./state/StateStore.js"
+import type {
+  AdmittedAttempt,
+  BehaviourAppend,
+  BehaviourAttempt,
+  BehaviourDelta,
+  StateUnavailable
+} from "./state/StateStore.js"
 import { readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
 import type { BehaviourProfile } from "./threat/BehaviourProfile.js"
 import { ClientBehaviour, isIdle, profileCapacity, profileHorizonMs } from "./threat/BehaviourProfile.js"
@@ -145,18 +151,29 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
      * Score one call before it runs. Never fails; emits medium and high
      * assessments and opens an incident on high (with automatic response on).
      */
-    const assess = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+    const assess = Effect.fnUntraced(function*(
+      ctx: CallContextShape,
+      tool: ToolInfo,
+      args: unknown,
+      admitted?: AdmittedAttempt
+    ) {
       if (!enabled) return quiet
       const now = yield* Clock.currentTimeMillis
       const hourOfDay = DateTime.getPart(DateTime.unsafeMakeZoned(now, { timeZone: zone }), "hours")
       // Reads of the server's own state, and reads the operator allows, are judged locally while the store is away.
       const judgeLocally = tool.annotations.readOnlyHint && (reads === "allow" || tool.domain === "security")
-      const profile = yield* share(
-        ctx.clientId,
-        { attempt: now },
-        now,
-        (error) => judgeLocally ? Effect.sync(() => profileOf(ctx.clientId).attempt(now)) : Effect.fail(error)
-      )
+      const profile = admitted === undefined
+        ? yield* share(
+          ctx.clientId,
+          { attempt: now },
+          now,
+          (error) => judgeLocally ? Effect.sync(() => profileOf(ctx.clientId).attempt(now)) : Effect.fail(error)
+        )
+        // Shared with the admission (same round trip); None: the store was away and the read allowed on.
+        : Option.match(admitted.delta, {
+          onSome: (delta) => absorb(ctx.clientId, delta, now),
+          onNone: () => profileOf(ctx.clientId).attempt(admitted.at)
+        })
       const call: CallUnderAssessment = {
         clientId: ctx.clientId,
         tool,
@@ -215,17 +232,30 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
      * admission already refused a blocked client in the same store step as
      * the lockout and the window (one round trip to a shared store, not two).
      */
-    const screen = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, args: unknown) {
+    const screen = Effect.fnUntraced(function*(
+      ctx: CallContextShape,
+      tool: ToolInfo,
+      args: unknown,
+      admitted?: AdmittedAttempt
+    ) {
       // A block the shared store did not accept is held by this replica (no round trip): it still refuses.
       const held = yield* responder.heldBlockOf(ctx.clientId)
       if (Option.isSome(held)) return yield* ClientBlocked.until(held.value.until, held.value.incidentId)
-      const assessment = yield* assess(ctx, tool, args)
+      const assessment = yield* assess(ctx, tool, args, admitted)
       if (assessment.level === "high") {
         const names = Array.from(new Set(assessment.threats.map((threat) => threat.name)))
         return yield* ThreatBlocked.of(tool.name, assessment.score, names)
       }
       return assessment
     })
+
+    /**
+     * The attempt the rate limiter's admission should append for this client
+     * (`RateLimiter.take`), so the attempt costs no round trip of its own;
+     * its result goes to `screen`. Undefined while monitoring is off.
+     */
+    const attemptOf = (clientId: string): Effect.Effect<BehaviourAttempt | undefined> =>
+      Effect.sync(() => enabled ? { clientId, seen: profileOf(clientId).cursor, limits } : undefined)
 
     /** Update the client's profile with a call's outcome (after the handler, success or not). */
     const record = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, outcome: CallOutcome) {
@@ -300,7 +330,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       for (const [clientId, profile] of profiles) if (isIdle(profile, now)) profiles.delete(clientId)
     }).pipe(Effect.catchAllCause(Effect.logError), Effect.repeat(Schedule.spaced("5 minutes")), Effect.forkScoped)
 
-    return { assess, guard, screen, record, snapshot } as const
+    return { assess, guard, screen, attemptOf, record, snapshot } as const
   }),
   dependencies: [SecurityConfig.Default, ThreatConfig.Default]
 }) {}

@@ -175,9 +175,14 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         pipelineStep("access_policy")
       )
       // The server's own security tools (the health check) still answer while the shared state is away.
-      yield* limiter.take(ctx.clientId, tool.name, !writes, !writes && tool.domain === "security").pipe(
-        pipelineStep("rate_limit")
-      )
+      // The threat monitor's attempt rides in the same store step (one Redis round trip for both).
+      const attempted = yield* limiter.take(
+        ctx.clientId,
+        tool.name,
+        !writes,
+        !writes && tool.domain === "security",
+        yield* threats.attemptOf(ctx.clientId)
+      ).pipe(pipelineStep("rate_limit"))
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
         Effect.mapError((error) => invalidArguments(tool.name, error)),
         pipelineStep("decode_arguments")
@@ -187,8 +192,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       yield* Effect.forEach(gates, (gate) => access.check(ctx, gate, facts.hotelId), { discard: true }).pipe(
         pipelineStep("access_policy_hotel")
       )
-      // The block was checked with the lockout in limiter.take above.
-      const assessment = yield* threats.screen(ctx, tool, input).pipe(pipelineStep("threat_screen"))
+      // The block was checked with the lockout in limiter.take above, and the attempt shared there.
+      const assessment = yield* threats.screen(ctx, tool, input, attempted).pipe(pipelineStep("threat_screen"))
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
       confirmedBy = yield* confirmation.gate(
         ctx,

@@ -9,7 +9,7 @@ import { auditConfig, resolveAuditDbPath } from "../audit/AuditConfig.js"
 import { nativeModuleProblem } from "../audit/sqliteFailure.js"
 import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
 import { inProcessDecisions } from "./inProcessDecisions.js"
-import type { Admission, FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
+import type { Admission, BehaviourAttempt, FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeInProcessUpstreamState } from "./upstreamState.js"
 
@@ -209,7 +209,22 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
     )
     const afterRefresh = <A, E>(decide: Effect.Effect<A, E>) => Effect.zipRight(refresh, decide)
 
-    const admit = (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number) =>
+    const decisions = yield* inProcessDecisions
+    // The attempt is appended in the same synchronous step as the decision, like the Redis script does.
+    const withAttempt = (admission: Admission, now: number, attempt: BehaviourAttempt | undefined) =>
+      admission._tag !== "Admitted" || attempt === undefined
+        ? Effect.succeed(admission)
+        : decisions.syncBehaviour(attempt.clientId, { attempt: now }, attempt.seen, attempt.limits, now).pipe(
+          Effect.map((behaviour): Admission => ({ _tag: "Admitted", behaviour }))
+        )
+    const admit = (
+      clientKey: string,
+      windowKey: string,
+      limit: number,
+      windowMs: number,
+      now: number,
+      attempt?: BehaviourAttempt
+    ) =>
       afterRefresh(Effect.suspend(() => {
         const block = blocks.get(clientKey)
         if (block !== undefined && block.until > now) {
@@ -221,7 +236,7 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
         return take(windowKey, limit, windowMs, now).pipe(
           Effect.map((retryAfterMs): Admission => retryAfterMs > 0 ? { _tag: "Limited", retryAfterMs } : { _tag: "Admitted" })
         )
-      }))
+      }).pipe(Effect.flatMap((admission) => withAttempt(admission, now, attempt))))
 
     const operatorSection = {
       admit,
@@ -285,7 +300,7 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
         }),
       status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads }),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
-      ...(yield* inProcessDecisions),
+      ...decisions,
       ...operatorSection,
 
       // ── Upstream: the OPERA throttle and the shared OAuth token ──

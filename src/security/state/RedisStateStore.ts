@@ -1,10 +1,11 @@
 import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
 import { Redis } from "ioredis"
-import { createHash, createHmac, randomBytes } from "node:crypto"
+import { createHmac, randomBytes } from "node:crypto"
+import { isIP } from "node:net"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
-import { redisDecisions } from "./redisDecisions.js"
-import { admitScript, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
-import type { Admission, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
+import { redisBehaviour, redisDecisions } from "./redisDecisions.js"
+import { admitScript, scriptCommand, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
+import type { Admission, BehaviourAttempt, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeLabelSeal } from "./sealedLabels.js"
 import { makeRedisUpstreamState } from "./upstreamState.js"
@@ -29,6 +30,32 @@ export const redisStateConfig = Config.all({
 })
 
 const prefix = "opera-mcp:"
+
+const problems = {
+  credentials: "Redis refused the credentials: check OPERA_MCP_STATE_USERNAME and OPERA_MCP_STATE_PASSWORD " +
+    "(or the user and password in OPERA_MCP_STATE_URL) against the ACL user",
+  permissions: "the Redis ACL user may not run a command or reach a key the store needs (keys opera-mcp:*; " +
+    "see the README for the commands)",
+  tls: "the TLS connection to Redis failed: its certificate is not trusted or not for this host " +
+    "(a private CA goes in NODE_EXTRA_CA_CERTS)",
+  silent: "Redis does not answer (down, unreachable, or slower than OPERA_MCP_STATE_TIMEOUT_MS)"
+} as const
+
+/** Why an ioredis error says Redis cannot be used, as one of `problems` (never the error's own text). */
+const problemOf = (error: unknown): string | undefined => {
+  const message = error instanceof Error ? error.message : ""
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : ""
+  if (/^(WRONGPASS|NOAUTH)|invalid (username-)?password/i.test(message)) return problems.credentials
+  if (/^NOPERM/.test(message)) return problems.permissions
+  if (code.startsWith("ERR_TLS") || /certificate|self[- ]signed|SSL routines|\bTLS\b/i.test(`${code} ${message}`)) return problems.tls
+  return undefined
+}
+
+/** Node refuses a TLS server name that is an IP address (RFC 6066): the certificate is checked against the IP. */
+const tlsOptionsFor = (url: URL) =>
+  url.protocol !== "rediss:" ? {} : {
+    tls: { ...(isIP(url.hostname.replace(/^\[|\]$/g, "")) === 0 ? { servername: url.hostname } : {}), minVersion: "TLSv1.2" as const }
+  }
 
 const parseUrl = (url: Redacted.Redacted<string>) =>
   Effect.try({
@@ -87,7 +114,7 @@ export const RedisStateStore = Layer.scoped(
           db: Number.isInteger(database) ? database : 0,
           ...(username !== "" ? { username } : {}),
           ...(password !== undefined ? { password } : {}),
-          ...(url.protocol === "rediss:" ? { tls: { servername: url.hostname, minVersion: "TLSv1.2" as const } } : {}),
+          ...tlsOptionsFor(url),
           commandTimeout: settings.timeoutMs,
           connectTimeout: settings.timeoutMs * 2,
           enableOfflineQueue: false,
@@ -99,13 +126,26 @@ export const RedisStateStore = Layer.scoped(
       ),
       (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
     )
-    // Connection errors are reported once per outage through `run`; the client's own events stay quiet.
-    redis.on("error", () => undefined)
+    // Connection errors are reported once per outage through `run`; the client's own events stay quiet but say
+    // why, when the reason is one an operator can fix (credentials, ACL, TLS), for the log and the health check.
+    let clientProblem: string | undefined
+    redis.on("error", (error: unknown) => {
+      clientProblem = problemOf(error) ?? clientProblem
+    })
+    redis.on("ready", () => {
+      clientProblem = undefined
+    })
+    const problemNow = (cause?: unknown) => problemOf(cause) ?? clientProblem ?? problems.silent
     // Start even when Redis is away (every call is refused until it answers; ioredis keeps reconnecting).
     const connected = yield* Effect.tryPromise(() => redis.connect()).pipe(
       Effect.timeout(Duration.millis(settings.timeoutMs * 2)),
       Effect.as(true),
-      Effect.catchAll(() => Effect.logError("the shared security state (Redis) is unreachable at start-up: calls are refused").pipe(Effect.as(false)))
+      Effect.catchAll((cause) =>
+        Effect.logError("the shared security state (Redis) is unreachable at start-up: calls are refused").pipe(
+          Effect.annotateLogs({ problem: problemNow(cause) }),
+          Effect.as(false)
+        )
+      )
     )
     const available = yield* Ref.make(connected)
 
@@ -126,7 +166,11 @@ export const RedisStateStore = Layer.scoped(
               Effect.flatMap((was) =>
                 was
                   ? Effect.logError("the shared security state (Redis) is unreachable: calls are refused").pipe(
-                    Effect.annotateLogs({ command, reason: cause instanceof Error ? cause.message : "unknown" })
+                    Effect.annotateLogs({
+                      command,
+                      problem: problemNow(cause),
+                      reason: cause instanceof Error ? cause.message.slice(0, 200) : "unknown"
+                    })
                   )
                   : Effect.void
               )
@@ -158,35 +202,48 @@ export const RedisStateStore = Layer.scoped(
     }
 
     // ---- One-trip admission and operator commands (issue 14, part C) ----
-    // EVALSHA sends the script's digest, not its text; Redis answers NOSCRIPT once after a restart or a
-    // SCRIPT FLUSH, and EVAL then loads it again (ioredis's defineCommand does the same, untyped).
-    const admitSha = createHash("sha1").update(admitScript, "utf8").digest("hex")
-    const evalAdmit = (keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
-      redis.evalsha(admitSha, keys.length, ...keys, ...args).catch((error: unknown) =>
-        error instanceof Error && error.message.startsWith("NOSCRIPT")
-          ? redis.eval(admitScript, keys.length, ...keys, ...args)
-          : Promise.reject(error)
-      )
-    const admissionOf = (reply: unknown): Admission => {
+    // EVALSHA sends the script's digest, not its text (`scriptCommand`).
+    const evalAdmit = scriptCommand(redis, admitScript)
+    const behaviour = redisBehaviour({ hash, prefix })
+    const admissionOf = (reply: unknown): Effect.Effect<Admission> => {
       const [verdict, value, incidentId] = Array.isArray(reply) ? reply as [unknown, unknown, unknown] : [0, 0, ""]
       switch (Number(verdict)) {
         case 1:
-          return { _tag: "Blocked", until: Number(value), incidentId: String(incidentId) }
+          return Effect.succeed({ _tag: "Blocked", until: Number(value), incidentId: String(incidentId) })
         case 2:
-          return { _tag: "LockedOut", until: Number(value) }
+          return Effect.succeed({ _tag: "LockedOut", until: Number(value) })
         case 3:
-          return { _tag: "Limited", retryAfterMs: Number(value) }
+          return Effect.succeed({ _tag: "Limited", retryAfterMs: Number(value) })
         default:
-          return { _tag: "Admitted" }
+          // Admitted; with the attempt folded in, the rest of the reply is the behaviour script's.
+          return Array.isArray(reply) && reply.length > 1
+            ? behaviour.deltaOf(reply.slice(1)).pipe(Effect.map((delta): Admission => ({ _tag: "Admitted", behaviour: delta })))
+            : Effect.succeed({ _tag: "Admitted" })
       }
     }
+    const evalTake = scriptCommand(redis, takeScript)
+    const evalFailure = scriptCommand(redis, failureScript)
+    const evalLockOut = scriptCommand(redis, lockOutScript)
+    const evalConsume = scriptCommand(redis, consumeScript)
     const operatorSection = {
-      admit: (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number) =>
+      admit: (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number, attempt?: BehaviourAttempt) =>
         run("admit", () =>
           evalAdmit(
-            [`${prefix}rl:${hash(windowKey)}`, lockoutsKey, blocksKey],
-            [now, windowMs, limit, member(now), hash(clientKey)]
-          )).pipe(Effect.map(admissionOf)),
+            [
+              `${prefix}rl:${hash(windowKey)}`,
+              lockoutsKey,
+              blocksKey,
+              ...(attempt === undefined ? [] : behaviour.keysOf(attempt.clientId))
+            ],
+            [
+              now,
+              windowMs,
+              limit,
+              member(now),
+              hash(clientKey),
+              ...(attempt === undefined ? [] : behaviour.argsOf({ attempt: now }, attempt.seen, attempt.limits, now))
+            ]
+          )).pipe(Effect.flatMap(admissionOf)),
       heldLockouts: (now: number) =>
         run("heldLockouts", () => redis.hgetall(lockoutsKey)).pipe(
           Effect.map((all): ReadonlyArray<HeldLockout> =>
@@ -204,22 +261,13 @@ export const RedisStateStore = Layer.scoped(
     return StateStore.of({
       kind: "redis",
       take: (key, limit, windowMs, now) =>
-        run("take", () => redis.eval(takeScript, 1, `${prefix}rl:${hash(key)}`, now, windowMs, limit, member(now)))
+        run("take", () => evalTake([`${prefix}rl:${hash(key)}`], [now, windowMs, limit, member(now)]))
           .pipe(Effect.map(Number)),
       recordFailure: (key, policy, now) =>
         run("recordFailure", () =>
-          redis.eval(
-            failureScript,
-            2,
-            `${prefix}fail:${hash(key)}`,
-            lockoutsKey,
-            now,
-            policy.windowMs,
-            policy.max,
-            policy.lockoutMs,
-            member(now),
-            hash(key),
-            labelOf(lockoutsKey, key)
+          evalFailure(
+            [`${prefix}fail:${hash(key)}`, lockoutsKey],
+            [now, policy.windowMs, policy.max, policy.lockoutMs, member(now), hash(key), labelOf(lockoutsKey, key)]
           )).pipe(Effect.map((reply): FailureTally => {
             const [locked, value, fresh] = reply as [number, number, number]
             return locked === 1
@@ -231,7 +279,7 @@ export const RedisStateStore = Layer.scoped(
           Effect.map((held) => Option.filter(Option.map(Option.fromNullable(held), untilOf), (until) => until > now))
         ),
       lockOut: (key, until) =>
-        run("lockOut", () => redis.eval(lockOutScript, 1, lockoutsKey, hash(key), until, labelOf(lockoutsKey, key))).pipe(Effect.asVoid),
+        run("lockOut", () => evalLockOut([lockoutsKey], [hash(key), until, labelOf(lockoutsKey, key)])).pipe(Effect.asVoid),
       clearLockout: (key) =>
         run("clearLockout", () => redis.multi().hdel(lockoutsKey, hash(key)).del(`${prefix}fail:${hash(key)}`).exec())
           .pipe(Effect.asVoid),
@@ -259,7 +307,7 @@ export const RedisStateStore = Layer.scoped(
           redis.set(`${prefix}once:${hash(key)}`, `${expiresAt}|0|${record}`, "PX", Math.max(1, keepUntil - now)))
           .pipe(Effect.asVoid),
       consumeOnce: (key, claim, now) =>
-        run("consumeOnce", () => redis.eval(consumeScript, 1, `${prefix}once:${hash(key)}`, claim, now)).pipe(
+        run("consumeOnce", () => evalConsume([`${prefix}once:${hash(key)}`], [claim, now])).pipe(
           Effect.map((held) => {
             if (typeof held !== "string") return Option.none<OnceRecord>()
             const bar = held.indexOf("|")
@@ -272,7 +320,7 @@ export const RedisStateStore = Layer.scoped(
         ),
       status: run("ping", () => redis.ping()).pipe(
         Effect.match({
-          onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads }),
+          onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads, problem: problemNow() }),
           onSuccess: () => ({ kind: "redis" as const, available: true, readsWhenUnavailable: reads })
         })
       ),

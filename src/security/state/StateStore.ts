@@ -98,6 +98,12 @@ export interface StateStatus {
   readonly available: boolean
   /** What reads do while the store is unavailable (`OPERA_MCP_STATE_READS_WHEN_UNAVAILABLE`). */
   readonly readsWhenUnavailable: ReadsWhenUnavailable
+  /**
+   * While unavailable: why, in words an operator can act on (credentials
+   * refused, an ACL permission missing, TLS, no answer); never the client's
+   * own error text, which could carry internals.
+   */
+  readonly problem?: string
 }
 
 export class StateStore extends Context.Tag("opera/StateStore")<StateStore, StateStoreShape>() {}
@@ -224,10 +230,32 @@ export interface StateStoreShape {
  * call window, checked in that order in one atomic step (one Redis round trip).
  */
 export type Admission =
-  | { readonly _tag: "Admitted" }
+  | { readonly _tag: "Admitted"; readonly behaviour?: BehaviourDelta }
   | { readonly _tag: "Blocked"; readonly until: number; readonly incidentId: string }
   | { readonly _tag: "LockedOut"; readonly until: number }
   | { readonly _tag: "Limited"; readonly retryAfterMs: number }
+
+/**
+ * The threat monitor's attempt, folded into an admission: when the call is
+ * admitted, the attempt (at the admission instant) is appended to `clientId`'s
+ * shared behaviour in the same atomic step, exactly as `syncBehaviour` with
+ * `{ attempt: now }` would, and the delta comes back with the admission.
+ */
+export interface BehaviourAttempt {
+  readonly clientId: string
+  readonly seen: BehaviourCursor
+  readonly limits: BehaviourLimits
+}
+
+/**
+ * An attempt made with a call's admission: its instant, and the store's delta
+ * (None when the store was unreachable and the read went on without it, so
+ * the monitor keeps the attempt in this replica's copy only).
+ */
+export interface AdmittedAttempt {
+  readonly at: number
+  readonly delta: Option.Option<BehaviourDelta>
+}
 
 /** The incident id of a block an operator set (`opera-cloud-mcp clients block`). */
 export const operatorBlockId = "operator"
@@ -243,14 +271,18 @@ export interface AdmissionShape {
   /**
    * Refuse `clientKey` while it is blocked or locked out, else take one call
    * of the window `windowKey` (`limit` calls in `windowMs`; `limit` 0 = no
-   * window, only the block and lockout checks). Atomic, like `take`.
+   * window, only the block and lockout checks). Atomic, like `take`. With
+   * `attempt`, an admitted call's attempt is appended to the client's shared
+   * behaviour in the same step (one Redis round trip for both) and the delta
+   * is the admission's `behaviour`; a refused call appends nothing.
    */
   readonly admit: (
     clientKey: string,
     windowKey: string,
     limit: number,
     windowMs: number,
-    now: number
+    now: number,
+    attempt?: BehaviourAttempt
   ) => Effect.Effect<Admission, StateUnavailable>
   /** Lockouts in force at `now`, each with the reference that releases it. */
   readonly heldLockouts: (now: number) => Effect.Effect<ReadonlyArray<HeldLockout>, StateUnavailable>

@@ -1,9 +1,17 @@
 import { Effect, Either, Schema } from "effect"
 import type { Redis } from "ioredis"
-import { createHash, hkdfSync, randomBytes } from "node:crypto"
+import { hkdfSync, randomBytes } from "node:crypto"
 import { keyedHashHex } from "../../crypto/mac.js"
-import { behaviourScript } from "./redisScripts.js"
-import type { BehaviourDelta, StateStoreShape, StateUnavailable, StoredCall } from "./StateStore.js"
+import { behaviourScript, scriptCommand } from "./redisScripts.js"
+import type {
+  BehaviourAppend,
+  BehaviourCursor,
+  BehaviourDelta,
+  BehaviourLimits,
+  StateStoreShape,
+  StateUnavailable,
+  StoredCall
+} from "./StateStore.js"
 
 type Decisions = Pick<StateStoreShape, "syncBehaviour" | "behaviourDigest" | "revokeKey" | "revokedKeys" | "claimOnce">
 
@@ -54,6 +62,53 @@ const Reply = Schema.Tuple(
 const decodeReply = Schema.decodeUnknownEither(Reply)
 
 /**
+ * A client's shared behaviour in Redis, as `behaviourScript` (and the admission
+ * script, which folds an attempt into a call's admission) reads and writes it:
+ * its three keys, the script's arguments, and the reply decoded at the boundary.
+ */
+export const redisBehaviour = ({ hash, prefix }: Pick<RedisParts, "hash" | "prefix">) => ({
+  keysOf: (clientId: string) => {
+    // One hash tag, so the three keys of a client sit on one cluster slot.
+    const tag = `${prefix}threat:{${hash(clientId)}}`
+    return [`${tag}:meta`, `${tag}:attempts`, `${tag}:calls`] as const
+  },
+  argsOf: (append: BehaviourAppend, seen: BehaviourCursor, limits: BehaviourLimits, now: number) => [
+    now,
+    limits.horizonMs,
+    limits.capacity,
+    seen.generation,
+    seen.attempts,
+    seen.calls,
+    randomBytes(9).toString("base64url"),
+    append.attempt === undefined ? "" : String(append.attempt),
+    append.call === undefined ? "" : `${append.call.at}|${JSON.stringify(append.call)}`,
+    append.raisedUntil === undefined ? "" : String(append.raisedUntil)
+  ] as const,
+  deltaOf: (raw: unknown): Effect.Effect<BehaviourDelta> => {
+    const reply = decodeReply(raw)
+    if (Either.isLeft(reply)) return Effect.dieMessage("the shared security state answered a behaviour sync in an unknown shape")
+    const [generation, attempts, calls, raisedUntil, reset, unseenAttempts, unseenCalls] = reply.right
+    const decoded: Array<StoredCall> = []
+    let unreadable = 0
+    for (const entry of unseenCalls) {
+      const call = decodeCall(entry.slice(entry.indexOf("|") + 1))
+      if (Either.isRight(call)) decoded.push(call.right)
+      else unreadable++
+    }
+    const delta: BehaviourDelta = {
+      cursor: { generation, attempts, calls },
+      reset: reset === 1,
+      attempts: unseenAttempts.map(Number).filter(Number.isFinite),
+      calls: decoded,
+      raisedUntil
+    }
+    return unreadable === 0 ? Effect.succeed(delta) : Effect.logError(
+      "shared security state: behaviour entries in Redis could not be read and were skipped; check who writes to it"
+    ).pipe(Effect.annotateLogs({ unreadable }), Effect.as(delta))
+  }
+})
+
+/**
  * Threat profiles, key revocations and round nonces in Redis. A client's
  * behaviour is two lists (attempts, completed calls) and a counter hash under
  * the keyed hash of its id; one Lua script appends and returns what the
@@ -62,58 +117,17 @@ const decodeReply = Schema.decodeUnknownEither(Reply)
  * counts. Revocations are a hash of keyed hashes of key ids; round nonces are
  * `SET NX PX` keys.
  */
-export const redisDecisions = ({ hash, hashKey, prefix, redis, run }: RedisParts): Decisions => {
+export const redisDecisions = (parts: RedisParts): Decisions => {
+  const { hash, hashKey, prefix, redis, run } = parts
   // A key of its own for behaviour digests, so a guest id's digest is never a client id's hash.
   const digestKey = Buffer.from(hkdfSync("sha256", hashKey, "", "opera-mcp behaviour digests", 32))
   const revokedKey = `${prefix}revoked-keys`
-  const behaviourSha = createHash("sha1").update(behaviourScript, "utf8").digest("hex")
-  const keysOf = (clientId: string) => {
-    // One hash tag, so the three keys of a client sit on one cluster slot.
-    const tag = `${prefix}threat:{${hash(clientId)}}`
-    return [`${tag}:meta`, `${tag}:attempts`, `${tag}:calls`] as const
-  }
+  const evalBehaviour = scriptCommand(redis, behaviourScript)
+  const behaviour = redisBehaviour(parts)
 
   const syncBehaviour: Decisions["syncBehaviour"] = (clientId, append, seen, limits, now) =>
-    run("syncBehaviour", () => {
-      const args = [
-        ...keysOf(clientId),
-        now,
-        limits.horizonMs,
-        limits.capacity,
-        seen.generation,
-        seen.attempts,
-        seen.calls,
-        randomBytes(9).toString("base64url"),
-        append.attempt === undefined ? "" : String(append.attempt),
-        append.call === undefined ? "" : `${append.call.at}|${JSON.stringify(append.call)}`,
-        append.raisedUntil === undefined ? "" : String(append.raisedUntil)
-      ]
-      // By digest (the script's text is sent only when this Redis has not seen it yet).
-      return redis.evalsha(behaviourSha, 3, ...args).catch((error: unknown) =>
-        String(error).includes("NOSCRIPT") ? redis.eval(behaviourScript, 3, ...args) : Promise.reject(error)
-      )
-    }).pipe(Effect.flatMap((raw) => {
-        const reply = decodeReply(raw)
-        if (Either.isLeft(reply)) return Effect.dieMessage("the shared security state answered a behaviour sync in an unknown shape")
-        const [generation, attempts, calls, raisedUntil, reset, unseenAttempts, unseenCalls] = reply.right
-        const decoded: Array<StoredCall> = []
-        let unreadable = 0
-        for (const entry of unseenCalls) {
-          const call = decodeCall(entry.slice(entry.indexOf("|") + 1))
-          if (Either.isRight(call)) decoded.push(call.right)
-          else unreadable++
-        }
-        const delta: BehaviourDelta = {
-          cursor: { generation, attempts, calls },
-          reset: reset === 1,
-          attempts: unseenAttempts.map(Number).filter(Number.isFinite),
-          calls: decoded,
-          raisedUntil
-        }
-        return unreadable === 0 ? Effect.succeed(delta) : Effect.logError(
-          "shared security state: behaviour entries in Redis could not be read and were skipped; check who writes to it"
-        ).pipe(Effect.annotateLogs({ unreadable }), Effect.as(delta))
-      }))
+    run("syncBehaviour", () => evalBehaviour(behaviour.keysOf(clientId), behaviour.argsOf(append, seen, limits, now))
+    ).pipe(Effect.flatMap(behaviour.deltaOf))
 
   return {
     syncBehaviour,

@@ -1,3 +1,6 @@
+import type { Redis } from "ioredis"
+import { createHash } from "node:crypto"
+
 /**
  * The Lua scripts that make each shared decision one atomic step in Redis, so
  * two replicas deciding at the same instant cannot both pass a full window.
@@ -96,68 +99,74 @@ return held
  * Returns {generation, attempts count, calls count, raisedUntil, reset,
  * unseen attempts, unseen calls}.
  */
-export const behaviourScript = `
-local now = tonumber(ARGV[1])
-local horizon = tonumber(ARGV[2])
-local capacity = tonumber(ARGV[3])
-local generation = redis.call('HGET', KEYS[1], 'g')
-if not generation then
-  generation = ARGV[7]
-  redis.call('DEL', KEYS[2], KEYS[3])
-  redis.call('HSET', KEYS[1], 'g', generation, 'a', 0, 'c', 0, 'r', 0)
-end
-local seenA = tonumber(ARGV[5])
-local seenC = tonumber(ARGV[6])
-local reset = 0
-if generation ~= ARGV[4] then
-  reset = 1
-  seenA = 0
-  seenC = 0
-end
-local countA = tonumber(redis.call('HGET', KEYS[1], 'a'))
-local countC = tonumber(redis.call('HGET', KEYS[1], 'c'))
-if ARGV[8] ~= '' then
-  redis.call('RPUSH', KEYS[2], ARGV[8])
-  countA = redis.call('HINCRBY', KEYS[1], 'a', 1)
-end
-if ARGV[9] ~= '' then
-  redis.call('RPUSH', KEYS[3], ARGV[9])
-  countC = redis.call('HINCRBY', KEYS[1], 'c', 1)
-end
-local raised = tonumber(redis.call('HGET', KEYS[1], 'r'))
-if ARGV[10] ~= '' and tonumber(ARGV[10]) > raised then
-  raised = tonumber(ARGV[10])
-  redis.call('HSET', KEYS[1], 'r', ARGV[10])
-end
-local cutoff = now - horizon
-local function trim(list)
-  local length = redis.call('LLEN', list)
-  if length > capacity then redis.call('LTRIM', list, length - capacity, -1) end
-  while true do
-    local head = redis.call('LINDEX', list, 0)
-    if not head then break end
-    local bar = string.find(head, '|', 1, true)
-    local at = tonumber(bar and string.sub(head, 1, bar - 1) or head)
-    if at > cutoff then break end
-    redis.call('LPOP', list)
+const syncBehaviourFunction = `
+local function syncBehaviour(keys, argv)
+  local now = tonumber(argv[1])
+  local horizon = tonumber(argv[2])
+  local capacity = tonumber(argv[3])
+  local generation = redis.call('HGET', keys[1], 'g')
+  if not generation then
+    generation = argv[7]
+    redis.call('DEL', keys[2], keys[3])
+    redis.call('HSET', keys[1], 'g', generation, 'a', 0, 'c', 0, 'r', 0)
   end
+  local seenA = tonumber(argv[5])
+  local seenC = tonumber(argv[6])
+  local reset = 0
+  if generation ~= argv[4] then
+    reset = 1
+    seenA = 0
+    seenC = 0
+  end
+  local countA = tonumber(redis.call('HGET', keys[1], 'a'))
+  local countC = tonumber(redis.call('HGET', keys[1], 'c'))
+  if argv[8] ~= '' then
+    redis.call('RPUSH', keys[2], argv[8])
+    countA = redis.call('HINCRBY', keys[1], 'a', 1)
+  end
+  if argv[9] ~= '' then
+    redis.call('RPUSH', keys[3], argv[9])
+    countC = redis.call('HINCRBY', keys[1], 'c', 1)
+  end
+  local raised = tonumber(redis.call('HGET', keys[1], 'r'))
+  if argv[10] ~= '' and tonumber(argv[10]) > raised then
+    raised = tonumber(argv[10])
+    redis.call('HSET', keys[1], 'r', argv[10])
+  end
+  local cutoff = now - horizon
+  local function trim(list)
+    local length = redis.call('LLEN', list)
+    if length > capacity then redis.call('LTRIM', list, length - capacity, -1) end
+    while true do
+      local head = redis.call('LINDEX', list, 0)
+      if not head then break end
+      local bar = string.find(head, '|', 1, true)
+      local at = tonumber(bar and string.sub(head, 1, bar - 1) or head)
+      if at > cutoff then break end
+      redis.call('LPOP', list)
+    end
+  end
+  trim(keys[2])
+  trim(keys[3])
+  local function since(list, count, seen)
+    local missing = count - seen
+    if missing <= 0 then return {} end
+    local length = redis.call('LLEN', list)
+    if missing > length then missing = length end
+    if missing == 0 then return {} end
+    return redis.call('LRANGE', list, length - missing, -1)
+  end
+  local attempts = since(keys[2], countA, seenA)
+  local calls = since(keys[3], countC, seenC)
+  local ttl = horizon
+  if raised - now > ttl then ttl = raised - now end
+  for i = 1, 3 do redis.call('PEXPIRE', keys[i], ttl) end
+  return {generation, countA, countC, raised, reset, attempts, calls}
 end
-trim(KEYS[2])
-trim(KEYS[3])
-local function since(list, count, seen)
-  local missing = count - seen
-  if missing <= 0 then return {} end
-  local length = redis.call('LLEN', list)
-  if missing > length then missing = length end
-  if missing == 0 then return {} end
-  return redis.call('LRANGE', list, length - missing, -1)
-end
-local attempts = since(KEYS[2], countA, seenA)
-local calls = since(KEYS[3], countC, seenC)
-local ttl = horizon
-if raised - now > ttl then ttl = raised - now end
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
-return {generation, countA, countC, raised, reset, attempts, calls}
+`
+
+export const behaviourScript = `${syncBehaviourFunction}
+return syncBehaviour(KEYS, ARGV)
 `
 
 // ---- One-trip admission (issue 14, part C) ----
@@ -169,8 +178,22 @@ return {generation, countA, countC, raised, reset, attempts, calls}
  * windowMs, limit (0: no window), member, field (the client's keyed hash).
  * Returns {0} admitted, {1, blockedUntil, incidentId}, {2, lockoutUntil} or
  * {3, wait in ms}.
+ *
+ * With six keys the threat monitor's attempt rides along (issue 14: two round
+ * trips per tool call): KEYS[4..6] and ARGV[6..15] are `behaviourScript`'s
+ * keys and arguments (its attempt the admission instant). An admitted call's
+ * attempt is appended in the same step and the reply is {0} followed by
+ * `behaviourScript`'s reply; a refused call appends nothing.
  */
-export const admitScript = `
+export const admitScript = `${syncBehaviourFunction}
+local function admitted()
+  if #KEYS < 6 then return {0} end
+  local argv = {}
+  for i = 6, #ARGV do argv[i - 5] = ARGV[i] end
+  local synced = syncBehaviour({KEYS[4], KEYS[5], KEYS[6]}, argv)
+  table.insert(synced, 1, 0)
+  return synced
+end
 local now = tonumber(ARGV[1])
 local block = redis.call('HGET', KEYS[3], ARGV[5])
 if block then
@@ -189,17 +212,33 @@ if held then
   if lockedUntil > now then return {2, lockedUntil} end
 end
 local limit = tonumber(ARGV[3])
-if limit == 0 then return {0} end
+if limit == 0 then return admitted() end
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], now, ARGV[4])
   redis.call('PEXPIRE', KEYS[1], window)
-  return {0}
+  return admitted()
 end
 local blocking = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
 local wait = tonumber(blocking[2]) + window - now
 if wait < 1 then wait = 1 end
 return {3, wait}
 `
+
+/**
+ * A script run by its SHA-1 digest (EVALSHA): the text goes over the wire only
+ * when this Redis answers NOSCRIPT (first use, after a restart or a SCRIPT
+ * FLUSH), and is then sent once with EVAL, which caches it again. What
+ * ioredis's `defineCommand` does, typed and without patching the client.
+ */
+export const scriptCommand = (redis: Redis, lua: string) => {
+  const sha = createHash("sha1").update(lua, "utf8").digest("hex")
+  return (keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>): Promise<unknown> =>
+    redis.evalsha(sha, keys.length, ...keys, ...args).catch((error: unknown) =>
+      error instanceof Error && error.message.startsWith("NOSCRIPT")
+        ? redis.eval(lua, keys.length, ...keys, ...args)
+        : Promise.reject(error)
+    )
+}

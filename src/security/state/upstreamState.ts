@@ -2,6 +2,7 @@ import { Effect, Option } from "effect"
 import type { Redis } from "ioredis"
 import { randomBytes } from "node:crypto"
 import type { StateUnavailable } from "./StateStore.js"
+import { scriptCommand } from "./redisScripts.js"
 import { claimTokenScript, deleteIfScript, paceScript, publishTokenScript } from "./upstreamScripts.js"
 
 /**
@@ -142,18 +143,17 @@ export const makeRedisUpstreamState = ({ hash, prefix, redis, run }: RedisUpstre
   const tokenKey = (key: string) => `${prefix}oauth:token:${hash(key)}`
   const lockKey = (key: string) => `${prefix}oauth:lock:${hash(key)}`
   const fenceKey = (key: string) => `${prefix}oauth:fence:${hash(key)}`
+  // By digest (EVALSHA), the text only after NOSCRIPT: the pace runs once per OPERA request.
+  const evalPace = scriptCommand(redis, paceScript)
+  const evalClaim = scriptCommand(redis, claimTokenScript)
+  const evalPublish = scriptCommand(redis, publishTokenScript)
+  const evalDeleteIf = scriptCommand(redis, deleteIfScript)
   return {
     pace: (key, maxPerSecond, maxWaitMs, now) =>
       run("pace", () =>
-        redis.eval(
-          paceScript,
-          1,
-          `${prefix}upstream:${hash(key)}`,
-          now,
-          maxPerSecond,
-          maxWaitMs,
-          `${now}-${randomBytes(6).toString("base64url")}`,
-          second
+        evalPace(
+          [`${prefix}upstream:${hash(key)}`],
+          [now, maxPerSecond, maxWaitMs, `${now}-${randomBytes(6).toString("base64url")}`, second]
         )).pipe(Effect.map(Number)),
     sharedToken: (key) =>
       run("sharedToken", () => redis.get(tokenKey(key))).pipe(
@@ -165,24 +165,18 @@ export const makeRedisUpstreamState = ({ hash, prefix, redis, run }: RedisUpstre
         })
       ),
     claimTokenRefresh: (key, holdMs) =>
-      run("claimTokenRefresh", () => redis.eval(claimTokenScript, 2, lockKey(key), fenceKey(key), Math.max(1, holdMs)))
+      run("claimTokenRefresh", () => evalClaim([lockKey(key), fenceKey(key)], [Math.max(1, holdMs)]))
         .pipe(Effect.map((fence) => typeof fence === "number" ? Option.some(fence) : Option.none())),
     publishToken: (key, sealed, fence, keepUntil, now) =>
       run("publishToken", () =>
-        redis.eval(
-          publishTokenScript,
-          3,
-          tokenKey(key),
-          lockKey(key),
-          fenceKey(key),
-          Option.getOrElse(fence, () => 0),
-          sealed,
-          Math.max(1, keepUntil - now)
+        evalPublish(
+          [tokenKey(key), lockKey(key), fenceKey(key)],
+          [Option.getOrElse(fence, () => 0), sealed, Math.max(1, keepUntil - now)]
         )).pipe(Effect.map((stored) => stored === 1)),
     releaseTokenRefresh: (key, fence) =>
-      run("releaseTokenRefresh", () => redis.eval(deleteIfScript, 1, lockKey(key), fence)).pipe(Effect.asVoid),
+      run("releaseTokenRefresh", () => evalDeleteIf([lockKey(key)], [fence])).pipe(Effect.asVoid),
     dropToken: (key, token) =>
-      run("dropToken", () => redis.eval(deleteIfScript, 1, tokenKey(key), `${token.fence}|${token.sealed}`))
+      run("dropToken", () => evalDeleteIf([tokenKey(key)], [`${token.fence}|${token.sealed}`]))
         .pipe(Effect.asVoid)
   }
 }

@@ -32,6 +32,8 @@ const Output = Schema.Struct({
       mode: Schema.Literal("ok", "degraded"),
       readsWhenUnavailable: Schema.Literal("refuse", "allow"),
       reachable: Schema.Boolean,
+      /** While unreachable: why, for the operator (credentials refused, ACL, TLS, no answer). */
+      problem: Schema.optional(Schema.String),
       /** Incident blocks the store did not accept: this replica holds and enforces them, the others cannot see them. */
       unstoredBlocks: Schema.optional(Schema.Number)
     })
@@ -116,6 +118,7 @@ export const securityHealthCheck = defineTool({
             mode: sharedState.available && threat.unstoredBlocks === 0 ? "ok" as const : "degraded" as const,
             readsWhenUnavailable: sharedState.readsWhenUnavailable,
             reachable: sharedState.available,
+            ...(!sharedState.available && sharedState.problem !== undefined ? { problem: sharedState.problem } : {}),
             ...(threat.unstoredBlocks > 0 ? { unstoredBlocks: threat.unstoredBlocks } : {})
           }
         },
@@ -166,7 +169,8 @@ export const securityHealthCheck = defineTool({
         : (health.security.sharedState.reachable
           ? `security state: ${health.security.sharedState.store} DEGRADED`
           : `security state: ${health.security.sharedState.store} UNREACHABLE — calls that change data are refused, ` +
-            `reads are ${health.security.sharedState.readsWhenUnavailable === "allow" ? "allowed" : "refused"}`) +
+            `reads are ${health.security.sharedState.readsWhenUnavailable === "allow" ? "allowed" : "refused"}` +
+            (health.security.sharedState.problem !== undefined ? ` (${health.security.sharedState.problem})` : "")) +
           (health.security.sharedState.unstoredBlocks !== undefined
             ? ` — ${health.security.sharedState.unstoredBlocks} incident block(s) the store did not accept are enforced ` +
               `on this replica only (storing them is retried every few seconds)`

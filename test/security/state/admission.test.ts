@@ -7,8 +7,8 @@ import { join } from "node:path"
 import { SecurityConfig } from "../../../src/config/SecurityConfig.js"
 import { InProcessStateStore, InProcessStateStoreForOperators } from "../../../src/security/state/InProcessStateStore.js"
 import { RedisStateStore } from "../../../src/security/state/RedisStateStore.js"
-import type { StateStoreShape } from "../../../src/security/state/StateStore.js"
-import { StateStore } from "../../../src/security/state/StateStore.js"
+import type { BehaviourCursor, StateStoreShape } from "../../../src/security/state/StateStore.js"
+import { freshCursor, StateStore } from "../../../src/security/state/StateStore.js"
 import type { RedisServer } from "../../support/redisServer.js"
 import { redisMissing, startRedis } from "../../support/redisServer.js"
 
@@ -54,6 +54,34 @@ const admissionLaws = (name: string, makeStore: () => Store) =>
       // The window aged: the two admitted at 1000 and 1001 leave it after a minute, the refused ones never used it.
       expect(await admit("desk", 61_001)).toEqual({ _tag: "Admitted" })
       expect(await admit("desk", 61_002)).toEqual({ _tag: "Admitted" })
+    })
+
+    it("an admitted call's attempt is shared in the same step, as syncBehaviour shares it; a refused one appends nothing", async () => {
+      const store = makeStore()
+      const limits = { horizonMs: 3_600_000, capacity: 100 }
+      const admit = (now: number, seen: BehaviourCursor, limit = 2) =>
+        on(store, (s) => s.admit("sharer", "sharer\u0000tool", limit, 60_000, now, { clientId: "sharer", seen, limits }))
+      const first = await admit(1000, freshCursor)
+      expect(first).toMatchObject({ _tag: "Admitted", behaviour: { reset: true, attempts: [1000], calls: [], raisedUntil: 0 } })
+      const firstCursor = first._tag === "Admitted" ? first.behaviour?.cursor ?? freshCursor : freshCursor
+      expect(firstCursor).toMatchObject({ attempts: 1, calls: 0 })
+      // Another replica's attempt (through syncBehaviour) shows up in the next admission's delta, and the other way.
+      const other = await on(store, (s) => s.syncBehaviour("sharer", { attempt: 1001 }, freshCursor, limits, 1001))
+      const second = await admit(1002, firstCursor)
+      expect(second).toMatchObject({ _tag: "Admitted", behaviour: { reset: false, attempts: [1001, 1002] } })
+      // The window is full: refused, and nothing is appended (the attempt never ran).
+      expect(await admit(1003, freshCursor)).toEqual({ _tag: "Limited", retryAfterMs: 60_000 - 3 })
+      const after = await on(store, (s) => s.syncBehaviour("sharer", {}, other.cursor, limits, 1004))
+      expect(after).toMatchObject({ reset: false, attempts: [1002], cursor: { attempts: 3 } })
+      // No window (rate limiting off): the attempt still rides along; a locked-out client appends nothing.
+      expect(await admit(1005, after.cursor, 0)).toMatchObject({ _tag: "Admitted", behaviour: { attempts: [1005] } })
+      await on(store, (s) => s.lockOut("sharer", later, 1006))
+      expect(await admit(1007, freshCursor)).toEqual({ _tag: "LockedOut", until: later })
+      expect((await on(store, (s) => s.syncBehaviour("sharer", {}, freshCursor, limits, 1008))).cursor.attempts).toBe(4)
+      // Without an attempt the admission is as before: no behaviour in the answer.
+      expect(await on(store, (s) => s.admit("sharer-2", "sharer-2\u0000tool", 2, 60_000, 1009))).toEqual({ _tag: "Admitted" })
+      // The store may be shared with the next test (one redis-server): leave no lockout behind.
+      await on(store, (s) => s.clearLockout("sharer"))
     })
 
     it("a lockout from failures is held with a reference that ends it and its count", async () => {
@@ -153,6 +181,39 @@ describe.skipIf(redisMissing !== undefined)("Redis store (real redis-server)", (
     const reloaded = await countCommands(async () => {
       expect(await admit(20)).toEqual({ _tag: "Admitted" })
       expect(await admit(21)).toEqual({ _tag: "Admitted" })
+    })
+    expect(reloaded.names).toEqual(["evalsha", "eval", "evalsha"])
+  })
+
+  it("an admission with the attempt folded in is still one EVALSHA", async () => {
+    const store = redisStore()
+    const limits = { horizonMs: 3_600_000, capacity: 100 }
+    let seen = freshCursor
+    const admit = (now: number) =>
+      on(store, (s) => s.admit("folded", "folded\u0000tool", 100, 60_000, now, { clientId: "folded", seen, limits })).then((admission) => {
+        if (admission._tag === "Admitted" && admission.behaviour !== undefined) seen = admission.behaviour.cursor
+        return admission
+      })
+    await admit(1)
+    const counted = await countCommands(async () => {
+      for (let call = 0; call < 5; call++) expect(await admit(2 + call)).toMatchObject({ _tag: "Admitted", behaviour: { attempts: [2 + call] } })
+    })
+    expect(counted.names).toEqual(Array(5).fill("evalsha"))
+  })
+
+  it("the upstream scripts run by EVALSHA too, and reload after a SCRIPT FLUSH", async () => {
+    const store = redisStore()
+    const pace = (now: number) => on(store, (s) => s.upstream.pace("app", 50, 1000, now))
+    await pace(1)
+    const counted = await countCommands(async () => {
+      for (let call = 0; call < 3; call++) expect(await pace(2 + call)).toBe(0)
+      await on(store, (s) => s.upstream.claimTokenRefresh("app", 1000, 10))
+    })
+    expect(counted.names).toEqual(["evalsha", "evalsha", "evalsha", "evalsha", "eval"])
+    await probe.script("FLUSH")
+    const reloaded = await countCommands(async () => {
+      await pace(20)
+      await pace(21)
     })
     expect(reloaded.names).toEqual(["evalsha", "eval", "evalsha"])
   })

@@ -172,7 +172,7 @@ describe.skipIf(redisMissing !== undefined)("shared security state in a real Red
     const refused = await take(false)
     expect(Exit.isFailure(refused) && JSON.stringify(refused.cause)).toContain("the shared security state is unreachable")
     const status = await run(a, RateLimiter.pipe(Effect.flatMap((limiter) => limiter.state)))
-    expect(status).toEqual({ kind: "redis", available: false, readsWhenUnavailable: "refuse" })
+    expect(status).toEqual({ kind: "redis", available: false, readsWhenUnavailable: "refuse", problem: expect.stringContaining("Redis does not answer") })
     expect(Exit.isFailure(await take(true))).toBe(true)
     // The health check (a read of the server's own state) still answers, to report the outage.
     const diagnostic = await runExit(a, RateLimiter.pipe(Effect.flatMap((limiter) => limiter.take("outage-client", "security_health_check", true, true))))

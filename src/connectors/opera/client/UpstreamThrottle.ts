@@ -54,7 +54,15 @@ export class UpstreamThrottle extends Effect.Service<UpstreamThrottle>()("opera/
         Effect.zipRight(Ref.modify(ownSlots, (log) => reserveSlot(log, now, maxRps, maxWaitMs)))
       )
 
-    /** Wait for this request's turn toward OHIP, or fail at once when the wait would be too long. */
+    /**
+     * Wait for this request's turn toward OHIP, or fail at once when the wait would be too long.
+     *
+     * The slot is reserved here, as the request starts: one round trip of its own, not folded into the tool
+     * call's admission. The bound is on start instants; a slot taken at admission would be an instant before
+     * the request really starts (argument decoding, confirmation, the audit intent's write lie between, from
+     * milliseconds to seconds), so requests could bunch past 50 in a second. And before decoding it is not
+     * known how many requests a call makes (none from a cache or a refused round, several for a folio).
+     */
     const take = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       const waitMs = yield* store.upstream.pace(key, maxRps, maxWaitMs, now).pipe(
