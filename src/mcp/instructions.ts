@@ -14,7 +14,9 @@ const domainSummaries: Record<ToolDomain, string> = {
   "cashiering": "folios, charges, payments, transfers, postings and daily revenue",
   "blocks": "group blocks: search, read, create, pick up rooms",
   "activities": "a guest's activities (spa, golf, dinner): list, book, cancel",
-  "security": "the server's own security health check and report, the hotels it serves, describe_tools"
+  "security": "the server's own security health check and report, the hotels it serves, describe_tools",
+  "policies": "OIPA insurance policies: search, details with roles and segments, counts by status, expiring policies",
+  "policy-clients": "OIPA clients: search by name, a client's policies and roles"
 }
 
 const profileSummary = (profile: ToolProfile): string => {
@@ -31,9 +33,10 @@ const profileSummary = (profile: ToolProfile): string => {
  * apply to all tools (said once here instead of in every schema).
  */
 export const serverInstructions = (activeProfile: ToolProfile, readOnly: boolean): string => {
-  const domains = (Object.keys(domainSummaries) as Array<ToolDomain>).map((domain) => {
+  // Domains of a connector this catalog does not serve (no tools) are left out.
+  const domains = (Object.keys(domainSummaries) as Array<ToolDomain>).flatMap((domain) => {
     const count = catalog.filter((tool) => tool.domain === domain).length
-    return `${domain} (${count}): ${domainSummaries[domain]}`
+    return count === 0 ? [] : [`${domain} (${count}): ${domainSummaries[domain]}`]
   })
   return [
     "OPERA Cloud (Oracle Hospitality) for hotel staff, behind an audited security layer.",

@@ -1,4 +1,5 @@
 import { Effect, Either, JSONSchema, ParseResult, Schema } from "effect"
+import type { OipaError } from "../connectors/oipa/database/errors.js"
 import type { OperaError } from "../opera/errors.js"
 import type { LeanOptions } from "./leanJsonSchema.js"
 import { leanJsonSchema } from "./leanJsonSchema.js"
@@ -26,7 +27,7 @@ export interface ToolDefinition<I, IE, A, R> extends ToolInfo {
   readonly output: Schema.Schema<A, A, never>
   /** Facts about a call, derived from its decoded input. */
   readonly facts: (input: I) => Effect.Effect<CallFacts, never, R>
-  readonly handler: (input: I) => Effect.Effect<A, OperaError | ToolError, R>
+  readonly handler: (input: I) => Effect.Effect<A, OperaError | OipaError | ToolError, R>
   /** A compact, table-like text for clients that read only text; given the already-redacted result. */
   readonly render: (output: A) => string
   /**
@@ -50,7 +51,7 @@ export interface Tool<R> extends ToolInfo {
   readonly outputSchema: JsonSchemaObject
   readonly decodeInput: (args: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
   readonly facts: (input: unknown) => Effect.Effect<CallFacts, never, R>
-  readonly handler: (input: unknown) => Effect.Effect<unknown, OperaError | ToolError, R>
+  readonly handler: (input: unknown) => Effect.Effect<unknown, OperaError | OipaError | ToolError, R>
   /** The paths where `value` does not fit the output Schema (empty when it fits); never the values. */
   readonly outputMismatch: (value: unknown) => ReadonlyArray<string>
   readonly render: (output: unknown) => string

@@ -9,6 +9,8 @@ export type ToolDomain =
   | "blocks"
   | "activities"
   | "security"
+  | "policies"
+  | "policy-clients"
 
 export interface ToolAnnotations {
   readonly title: string

@@ -50,3 +50,9 @@ export type OipaError =
   | OipaWritePrivileges
   | OipaBadRow
   | OipaNotFound
+  | OipaInsecureConnection
+
+/** The connection settings would send credentials or policy data without TLS. */
+export class OipaInsecureConnection extends Schema.TaggedError<OipaInsecureConnection>()("OipaInsecureConnection", {
+  message: Schema.String
+}) {}
