@@ -34,12 +34,12 @@ export const oipaDatabaseSettings = Config.all({
     )
   ),
   callTimeoutMs: Config.integer("OIPA_DB_CALL_TIMEOUT_MS").pipe(
-    Config.withDefault(10_000),
-    Config.validate({ message: "must be between 100 and 600000", validation: (ms) => ms >= 100 && ms <= 600_000 })
+    Config.validate({ message: "must be between 100 and 600000", validation: (ms) => ms >= 100 && ms <= 600_000 }),
+    Config.withDefault(10_000)
   ),
   poolMax: Config.integer("OIPA_DB_POOL_MAX").pipe(
-    Config.withDefault(4),
-    Config.validate({ message: "must be between 1 and 64", validation: (n) => n >= 1 && n <= 64 })
+    Config.validate({ message: "must be between 1 and 64", validation: (n) => n >= 1 && n <= 64 }),
+    Config.withDefault(4)
   ),
   requireTls: Config.boolean("OIPA_DB_REQUIRE_TLS").pipe(Config.withDefault(true))
 })
