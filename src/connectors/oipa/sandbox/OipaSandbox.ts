@@ -18,7 +18,7 @@ export const seedSandbox = Effect.gen(function*() {
   yield* Effect.gen(function*() {
     for (const statement of sandboxTables) yield* sql.unsafe(statement)
     for (const table of sandboxTableNames) {
-      for (const row of rows[table]) yield* sql`INSERT INTO ${sql(table)} ${sql.insert(row)}`
+      yield* sql`INSERT INTO ${sql(table)} ${sql.insert(rows[table])}`
     }
   }).pipe(sql.withTransaction)
   yield* sql.unsafe("PRAGMA query_only = ON")
