@@ -17,6 +17,8 @@ describe("driver errors become typed Oipa errors", () => {
     expect(fromCode("ORA-12541")).toMatchObject({ _tag: "OipaUnreachable" })
     expect(fromCode("ORA-12541").message).toContain("no listener")
     expect(fromCode("ORA-12514").message).toContain("service name")
+    expect(fromCode("NJS-507").message).toContain("TLS handshake")
+    expect(fromCode("NJS-517").message).toContain("tnsnames.ora")
     expect(fromCode("ORA-01013")).toMatchObject({ _tag: "OipaTimeout" })
     expect(fromCode("NJS-123")).toMatchObject({ _tag: "OipaTimeout" })
     expect(fromCode("NJS-123").message).toContain("OIPA_DB_CALL_TIMEOUT_MS")

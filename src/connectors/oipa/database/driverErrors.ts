@@ -54,6 +54,8 @@ export const fromCode = (code: string): OipaError => {
       return unreachable("no listener at that host and port")
     case "ORA-12514":
     case "ORA-12505":
+    case "NJS-518":
+    case "NJS-519":
       return unreachable("the listener does not know that service name")
     case "ORA-12170":
     case "ORA-12535":
@@ -62,11 +64,26 @@ export const fromCode = (code: string): OipaError => {
     case "NJS-503":
     case "NJS-510":
     case "NJS-511":
+    case "NJS-521":
       return unreachable("the connection could not be established or was lost")
+    case "NJS-530":
+      return unreachable("the host name does not resolve")
+    case "NJS-512":
+    case "NJS-514":
+    case "NJS-515":
+      return unreachable("the connect string is not valid Easy Connect or descriptor syntax")
+    case "NJS-516":
+    case "NJS-517":
+    case "NJS-520":
+      return unreachable("that alias is not in the tnsnames.ora of OIPA_DB_WALLET_DIR")
     case "ORA-29024":
     case "ORA-29106":
-    case "NJS-515":
-      return unreachable("the TLS handshake failed: check the server certificate and OIPA_DB_WALLET_DIR")
+    case "NJS-505":
+    case "NJS-506":
+    case "NJS-507":
+    case "NJS-508":
+    case "NJS-529":
+      return unreachable("the TLS handshake failed: check the server certificate, its name, and OIPA_DB_WALLET_DIR")
     case "ORA-01013":
     case "NJS-123":
     case "DPI-1067":
