@@ -47,6 +47,12 @@ describe("OipaDatabase on the sandbox", () => {
         .toBe(true)
     }).pipe(Effect.provide(sandbox)))
 
+  it.effect("ping: the sandbox answers", () =>
+    Effect.gen(function*() {
+      const database = yield* OipaDatabase
+      expect(yield* database.ping()).toEqual({ healthy: true })
+    }).pipe(Effect.provide(sandbox)))
+
   it.effect("the sandbox connection refuses writes with a typed error", () =>
     Effect.gen(function*() {
       const sql = yield* SqlClient

@@ -1,6 +1,7 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Option, Stream } from "effect"
@@ -19,12 +20,15 @@ interface Executed {
  * and answers with rows keyed as Oracle keys them (upper case): the SQL text
  * and binds the connector sends to Oracle, checked without a database.
  */
-const recordingOracle = (answer: (sql: string) => ReadonlyArray<Record<string, unknown>>) => {
+const recordingOracle = (answer: (sql: string) => ReadonlyArray<Record<string, unknown>> | Error) => {
   const executed: Array<Executed> = []
   const run = (sql: string, params: ReadonlyArray<unknown>) =>
-    Effect.sync(() => {
+    Effect.suspend(() => {
       executed.push({ sql, params })
-      return answer(sql)
+      const rows = answer(sql)
+      return rows instanceof Error
+        ? Effect.fail(new SqlError({ cause: rows, message: "Failed to execute statement" }))
+        : Effect.succeed(rows)
     })
   const connection: Connection = {
     execute: (sql, params) => run(sql, params),
@@ -89,6 +93,24 @@ describe("the Oracle dialect, as compiled statements", () => {
       expect(query?.sql).toContain("S.ExpirationDate >= TO_DATE(:1, 'YYYY-MM-DD') AND S.ExpirationDate <= TO_DATE(:2, 'YYYY-MM-DD')")
       expect(query?.params).toEqual(["2026-03-01", "2026-04-30", 20])
     }).pipe(Effect.provide(oracle.layer))
+  })
+
+  it.effect("ping asks DUAL, and a failing database is unhealthy with an actionable reason, not the driver's text", () => {
+    const oracle = recordingOracle(() => [{ ALIVE: 1 }])
+    return Effect.gen(function*() {
+      const database = yield* OipaDatabase
+      expect(yield* database.ping()).toEqual({ healthy: true })
+      expect(oracle.executed.map((query) => query.sql)).toEqual(["SELECT 1 AS ALIVE FROM DUAL"])
+    }).pipe(Effect.provide(oracle.layer), Effect.zipRight(Effect.gen(function*() {
+      const down = recordingOracle(() =>
+        Object.assign(new Error("ORA-12541: Cannot connect. No listener at host 10.1.2.3 port 1521."), { code: "ORA-12541" })
+      )
+      const health = yield* OipaDatabase.pipe(Effect.flatMap((database) => database.ping()), Effect.provide(down.layer))
+      expect(health).toEqual({
+        healthy: false,
+        reason: "Cannot reach the OIPA database: no listener at that host and port (OIPA_DB_CONNECT_STRING)"
+      })
+    })))
   })
 
   it.effect("a row missing a column the connector reads is OipaBadRow, naming the table, not the values", () => {

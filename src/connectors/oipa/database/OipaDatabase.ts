@@ -166,6 +166,14 @@ export class OipaDatabase extends Effect.Service<OipaDatabase>()("oipa/OipaDatab
       ))
 
     return {
+      /** Whether the database answers a trivial query now (for the connector's health check); never fails. */
+      ping: Effect.fn("OipaDatabase.ping")(function*() {
+        const answered = yield* sql.unsafe(dialect.ping).pipe(Effect.mapError(fromDriverError), Effect.either)
+        return answered._tag === "Right"
+          ? { healthy: true as const }
+          : { healthy: false as const, reason: answered.left.message }
+      }),
+
       /** Policies whose number or name contains `term`, optionally in one status (code or AsCode label). */
       searchPolicies: Effect.fn("OipaDatabase.searchPolicies")(function*(search: PolicySearch) {
         const filters: Array<Fragment> = []

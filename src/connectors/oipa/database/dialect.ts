@@ -16,6 +16,8 @@ export interface OipaDialect {
   readonly date: (sql: SqlClient, isoDate: string) => Fragment
   /** A date column as YYYY-MM-DD text, named `alias` in the row. */
   readonly dateText: (sql: SqlClient, column: string, alias: string) => Fragment
+  /** The cheapest query that proves the database answers (Oracle needs a FROM). */
+  readonly ping: string
 }
 
 export const OipaDialect = Context.GenericTag<OipaDialect>("oipa/OipaDialect")
@@ -25,7 +27,8 @@ export const oracleDialect: OipaDialect = {
   name: "oracle",
   firstRows: (sql, rows) => sql`FETCH FIRST ${rows} ROWS ONLY`,
   date: (sql, isoDate) => sql`TO_DATE(${isoDate}, 'YYYY-MM-DD')`,
-  dateText: (sql, column, alias) => sql.literal(`TO_CHAR(${column}, 'YYYY-MM-DD') AS ${alias}`)
+  dateText: (sql, column, alias) => sql.literal(`TO_CHAR(${column}, 'YYYY-MM-DD') AS ${alias}`),
+  ping: "SELECT 1 AS ALIVE FROM DUAL"
 }
 
 // The sandbox stores dates as ISO text, which compares in date order.
@@ -33,7 +36,8 @@ export const sqliteDialect: OipaDialect = {
   name: "sqlite",
   firstRows: (sql, rows) => sql`LIMIT ${rows}`,
   date: (sql, isoDate) => sql`${isoDate}`,
-  dateText: (sql, column, alias) => sql.literal(`substr(${column}, 1, 10) AS ${alias}`)
+  dateText: (sql, column, alias) => sql.literal(`substr(${column}, 1, 10) AS ${alias}`),
+  ping: "SELECT 1 AS ALIVE"
 }
 
 /**
