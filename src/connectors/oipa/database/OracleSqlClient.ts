@@ -13,13 +13,30 @@ import { oipaDatabaseSettings, type OipaDatabaseSettings, transportOf } from "./
 
 type Rows = ReadonlyArray<Record<string, unknown>>
 
+/** The part of an oracledb connection the adapter uses. */
+export interface OracleSession {
+  callTimeout?: number | undefined
+  execute(
+    sql: string,
+    binds: Array<unknown>,
+    options: { readonly outFormat: number }
+  ): Promise<{ readonly rows?: Array<Record<string, unknown>> | undefined }>
+  break(): Promise<void>
+  close(): Promise<void>
+}
+
+/** The part of an oracledb pool the adapter uses. */
+export interface OraclePool {
+  getConnection(): Promise<OracleSession>
+}
+
 /**
  * An @effect/sql Connection over an oracledb pool (Thin mode: pure
  * JavaScript, no Instant Client). Each statement borrows a pooled connection
  * with the call timeout set, and gives it back; an interrupted call is
  * broken off on the server (`connection.break()`).
  */
-export const oracleConnection = (pool: oracledb.Pool, callTimeoutMs: number): Connection => {
+export const oracleConnection = (pool: OraclePool, callTimeoutMs: number): Connection => {
   const run = (sql: string, params: ReadonlyArray<unknown>) =>
     Effect.acquireUseRelease(
       Effect.tryPromise({
@@ -29,7 +46,7 @@ export const oracleConnection = (pool: oracledb.Pool, callTimeoutMs: number): Co
       (connection) =>
         Effect.async<Rows, SqlError>((resume) => {
           connection.callTimeout = callTimeoutMs
-          connection.execute<Record<string, unknown>>(sql, [...params], { outFormat: oracledb.OUT_FORMAT_OBJECT })
+          connection.execute(sql, [...params], { outFormat: oracledb.OUT_FORMAT_OBJECT })
             .then(
               (result) => resume(Effect.succeed(result.rows ?? [])),
               (cause: unknown) => resume(Effect.fail(new SqlError({ cause, message: "Failed to execute statement" })))
