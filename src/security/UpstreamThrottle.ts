@@ -2,6 +2,7 @@ import { Clock, Config, Effect, Redacted, Ref } from "effect"
 import { createHash } from "node:crypto"
 import { OperaConnection } from "../config/OperaConnection.js"
 import { wholeNumber } from "../config/settings.js"
+import { traced } from "../config/traced.js"
 import { UpstreamThrottled } from "./errors.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
 import { StateStore } from "./state/StateStore.js"
@@ -63,7 +64,7 @@ export class UpstreamThrottle extends Effect.Service<UpstreamThrottle>()("opera/
       )
       if (waitMs > maxWaitMs) return yield* UpstreamThrottled.after(waitMs, maxRps)
       if (waitMs > 0) yield* Effect.sleep(waitMs)
-    }).pipe(Effect.withSpan("UpstreamThrottle.take"))
+    }).pipe(traced("UpstreamThrottle.take"))
 
     return { take, maxRps, maxWaitMs } as const
   }),
