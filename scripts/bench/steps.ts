@@ -100,12 +100,13 @@ const measure = (iterations: number) =>
       objectIds: [reservation.reservationId],
       sensitive: { details: JSON.stringify(args) }
     }
+    // Each entry is run many times: a decode is suspended, or its first result would be yielded again.
     const steps: Array<readonly [string, Effect.Effect<unknown, unknown>]> = [
       ["OPERA call (token, throttle, breaker, HTTP to the embedded sandbox, decode)", withServices(tool.handler(input))],
       ["audit append (seal, chain, commit)", audit.append(auditRow)],
       ["threat assessment (guard)", threats.guard(ctx("threats"), tool, input)],
       ["threat record", threats.record(ctx("threats"), tool, { success: true, guestIds: [], durationMs: 1 })],
-      ["argument decoding", tool.decodeInput(args)],
+      ["argument decoding", Effect.suspend(() => tool.decodeInput(args))],
       ["redaction of the result", Effect.sync(() => redactor.redactResult(tool, result))],
       ["output schema check", Effect.sync(() => tool.outputMismatch(redacted))],
       ["rendering the text", Effect.sync(() => tool.render(redacted))],
@@ -181,7 +182,7 @@ const operaCallParts = (sandbox: Sandbox, reservationId: string) =>
       ["fetch to the sandbox (the sandbox's own work + loopback + undici)", fetchText(sandboxUrl)],
       ["platform HttpClient to the sandbox", platformText(sandboxUrl)],
       [`JSON.parse of the body (${text.length.toLocaleString("en-US")} bytes)`, Effect.sync(() => JSON.parse(text))],
-      ["Schema decode of the body (GetReservationResponse)", decode(parsed)],
+      ["Schema decode of the body (GetReservationResponse)", Effect.suspend(() => decode(parsed))],
       ["mapping to the tool's reservation", Effect.sync(() => reservationFromEnvelope(envelope))]
     ]
     return parts
