@@ -1,4 +1,5 @@
 import { Effect, Metric, MetricBoundaries } from "effect"
+import { traced } from "../config/traced.js"
 
 // What a tool call tells telemetry: the tool, the transport, the outcome and the error tag, never the
 // arguments, the result, the client or any id (those stay in the sealed audit log).
@@ -18,7 +19,7 @@ export const toolCallDuration = Metric.histogram(
 
 /** One step of the pipeline (ARCHITECTURE.md's numbering) as a child span of the call. */
 export const pipelineStep = (step: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.withSpan(effect, `pipeline.${step}`)
+  traced(`pipeline.${step}`)(effect)
 
 /** Counts a finished call and annotates its span. */
 export const noteToolCall = (tool: string, outcome: string, errorTag: string | undefined, durationMs: number) =>

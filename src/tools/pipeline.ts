@@ -1,6 +1,7 @@
 import { Clock, Effect, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
+import { traced } from "../config/traced.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { AuditLog } from "../security/AuditLog.js"
 import type { AuditEventInput } from "../security/audit/model.js"
@@ -329,7 +330,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       })
     })
     return yield* completed.pipe(Effect.onInterrupt(() => cut))
-  }).pipe(Effect.withSpan("mcp.tool.call", {
+  }).pipe(traced("mcp.tool.call", {
     kind: "server",
     attributes: { "mcp.tool.name": tool.name, "mcp.transport": ctx.transport, "mcp.tool.writes": !tool.annotations.readOnlyHint }
   }))

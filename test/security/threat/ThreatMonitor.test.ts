@@ -50,6 +50,29 @@ describe("ThreatMonitor scoring", () => {
       { OPERA_SECURITY_HOTEL_TIME_ZONE: "Europe/Paris" },
       { startAt: businessDayStart + 3 * hourMs }
     ))
+
+  it.effect("the hotel's hour turns at its own minute: in Kathmandu (UTC+5:45) off-hours start at 19:15 UTC, not 19:00", () =>
+    withMonitor(
+      Effect.gen(function*() {
+        const monitor = yield* ThreatMonitor
+        const reasons = () =>
+          monitor.assess(ctx, tools.getGuestProfile, { profileId: "P1" }).pipe(
+            Effect.map((assessment) => assessment.threats.map((threat) => threat.reason))
+          )
+        // 19:14 UTC is 00:59 in Kathmandu; a minute later it is 01:00, inside the default 1–5 window.
+        expect(yield* reasons()).toEqual([])
+        yield* TestClock.adjust(60_000)
+        expect(yield* reasons()).toEqual(["a guest-data read at 1:00, inside the off-hours window"])
+        // 23:14 UTC is 04:59 there, still inside; 23:15 is 05:00, outside.
+        yield* TestClock.adjust(4 * hourMs - 60_000)
+        expect(yield* reasons()).toEqual(["a guest-data read at 4:00, inside the off-hours window"])
+        yield* TestClock.adjust(60_000)
+        expect(yield* reasons()).toEqual([])
+      }),
+      // Node's own zone list spells it Asia/Katmandu (the setting accepts only names from that list).
+      { OPERA_SECURITY_HOTEL_TIME_ZONE: "Asia/Katmandu" },
+      { startAt: businessDayStart + 19 * hourMs + 14 * 60_000 }
+    ))
 })
 
 describe("ThreatMonitor responses", () => {

@@ -6,6 +6,7 @@ import { UpstreamThrottled } from "../../../security/errors.js"
 import { InProcessStateStoreDefault } from "../../../security/state/InProcessStateStore.js"
 import { StateStore } from "../../../security/state/StateStore.js"
 import { reserveSlot } from "../../../security/state/upstreamState.js"
+import { traced } from "../../../config/traced.js"
 
 /**
  * `OPERA_UPSTREAM_MAX_RPS` (default 50, OHIP's documented throttle per
@@ -71,7 +72,7 @@ export class UpstreamThrottle extends Effect.Service<UpstreamThrottle>()("opera/
       )
       if (waitMs > maxWaitMs) return yield* UpstreamThrottled.after(waitMs, maxRps)
       if (waitMs > 0) yield* Effect.sleep(waitMs)
-    }).pipe(Effect.withSpan("UpstreamThrottle.take"))
+    }).pipe(traced("UpstreamThrottle.take"))
 
     return { take, maxRps, maxWaitMs } as const
   }),

@@ -1,4 +1,5 @@
 import { Clock, Effect, Exit, Metric, MetricBoundaries, Option, Cause } from "effect"
+import { traced } from "../../../config/traced.js"
 import type { OperaError } from "./errors.js"
 import { upstreamFailureClass } from "./errors.js"
 import type { OperaRequest } from "./OperaRequest.js"
@@ -79,7 +80,7 @@ export const tracedOperaRequest = <A, E, R>(
         ))
       )
     )
-  }).pipe(Effect.withSpan("opera.request", {
+  }).pipe(traced("opera.request", {
     kind: "client",
     attributes: { "opera.operation_id": request.operationId, "http.request.method": request.method, "server.address": host }
   }))
