@@ -1,3 +1,5 @@
+import { oipaSettingDocs } from "../src/connectors/oipa/database/settings.js"
+
 /**
  * The configuration reference: every environment variable the server reads,
  * with its default and meaning. A test records the names the running program
@@ -155,7 +157,19 @@ const process: ReadonlyArray<SettingDoc> = [
   doc("NODE_ENV", "development", "`production` runs the production checklist before serving, and makes a PostgreSQL audit log refuse a superuser or the tables' owner")
 ]
 
-export const documentedSettings: ReadonlyArray<SettingDoc> = [...connection, ...access, ...http, ...sharedState, ...security, ...telemetry, ...process]
+// The OIPA connector's database (serve --connector oipa), documented beside its code.
+const oipa: ReadonlyArray<SettingDoc> = oipaSettingDocs
+
+export const documentedSettings: ReadonlyArray<SettingDoc> = [
+  ...connection,
+  ...oipa,
+  ...access,
+  ...http,
+  ...sharedState,
+  ...security,
+  ...telemetry,
+  ...process
+]
 
 /** Settings read for locating files, documented by their operating system, not here. */
 export const standardVariables: ReadonlyArray<string> = ["HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "NO_COLOR"]

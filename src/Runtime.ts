@@ -11,6 +11,10 @@ import type { SandboxOptions } from "./connectors/opera/sandbox/Sandbox.js"
 import { Sandbox } from "./connectors/opera/sandbox/Sandbox.js"
 import { OperaConnectionFromSandbox } from "./connectors/opera/sandbox/SandboxConnection.js"
 import { OperaConnector } from "./connectors/opera/OperaConnector.js"
+import { OipaDatabase } from "./connectors/oipa/database/OipaDatabase.js"
+import { OipaOracleSql } from "./connectors/oipa/database/OracleSqlClient.js"
+import { OipaConnector } from "./connectors/oipa/OipaConnector.js"
+import { OipaSandboxSql } from "./connectors/oipa/sandbox/OipaSandbox.js"
 import type { AccessRule } from "./security/AccessPolicy.js"
 import { AccessPolicy, AccessRules } from "./security/AccessPolicy.js"
 import { AuditLog } from "./security/AuditLog.js"
@@ -128,5 +132,29 @@ export const AppLayer = (mode: Mode, extensions: AppExtensions = {}) =>
     Layer.provideMerge(SecurityConfig.Default),
     Layer.provide(configFor(mode))
   )
+
+// OIPA: its database is the seeded SQLite sandbox, or Oracle through OIPA_DB_* (read-only user, TLS).
+const oipaDatabaseFor = (mode: Mode) =>
+  mode._tag === "Sandbox"
+    ? OipaDatabase.Default.pipe(Layer.provide(OipaSandboxSql))
+    : OipaDatabase.Default.pipe(Layer.provide(OipaOracleSql))
+
+/**
+ * Everything one MCP server process needs with the OIPA connector: the same pipeline and security services
+ * as `AppLayer`, over Oracle Insurance Policy Administration's database instead of OPERA.
+ */
+export const OipaAppLayer = (mode: Mode, extensions: AppExtensions = {}) =>
+  AssistantSurface.Default.pipe(
+    Layer.provideMerge(ToolRegistry.Default),
+    Layer.provideMerge(OipaConnector),
+    Layer.provideMerge(SecurityLive(extensions)),
+    Layer.provideMerge(oipaDatabaseFor(mode)),
+    Layer.provideMerge(SecurityConfig.Default),
+    Layer.provide(configFor(mode))
+  )
+
+/** The connectors a server can run: OPERA Cloud (the default) or OIPA. */
+export const connectorNames = ["opera", "oipa"] as const
+export type ConnectorName = typeof connectorNames[number]
 
 export const LoggingLive = Layer.merge(StderrJsonLogger, Logger.minimumLogLevel(LogLevel.Info))

@@ -47,7 +47,9 @@ describe("README", () => {
         Effect.provide(Layer.merge(AppLayer({ _tag: "Property" }), HttpTransportLive)),
         Effect.withConfigProvider(provider)
       )
-      yield* runProductionChecklist.pipe(Effect.withConfigProvider(provider))
+      yield* runProductionChecklist().pipe(Effect.withConfigProvider(provider))
+      // The OIPA connector's database settings, as `serve --connector oipa` reads them.
+      yield* runProductionChecklist("oipa").pipe(Effect.withConfigProvider(provider))
       // Read by `serve` around the application layers.
       yield* telemetrySettings.pipe(Effect.withConfigProvider(provider))
       const documented = new Set(documentedSettings.map((setting) => setting.name))
@@ -57,6 +59,7 @@ describe("README", () => {
     }))
 
   it("every OPERA tool names the OHIP operations it calls", () => {
+    // The OPERA connector's catalog (OIPA's tools read a database, not OHIP operations).
     const missing = catalog.filter((tool) => tool.domain !== "security" && (tool.operations ?? []).length === 0)
     expect(missing.map((tool) => tool.name)).toEqual([])
   })

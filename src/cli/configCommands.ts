@@ -36,9 +36,25 @@ const checkConnectionOption = Options.boolean("check-connection").pipe(
   )
 )
 
-const validateCommand = Command.make("validate", { production, json, checkConnection: checkConnectionOption }, (options) =>
+const connectorOption = Options.choice("connector", ["opera", "oipa"] as const).pipe(
+  Options.withDefault("opera" as const),
+  Options.withDescription("the connector whose connection settings are checked: opera (OPERA_*) or oipa (OIPA_DB_*)")
+)
+
+const validateCommand = Command.make(
+  "validate",
+  { production, json, checkConnection: checkConnectionOption, connector: connectorOption },
+  (options) =>
   Effect.gen(function*() {
-    const checked = yield* validateConfiguration({ production: options.production })
+    if (options.checkConnection && options.connector === "oipa") {
+      // The OIPA database is checked by `serve --connector oipa` itself: TLS, the pool, the read-only privileges.
+      return yield* new ConfigurationInvalid({
+        errors: 1,
+        message: "--check-connection checks an OPERA connection; an OIPA server checks its database when it starts " +
+          "(TLS, the login and that the user cannot write), so run `serve --connector oipa` to check one"
+      })
+    }
+    const checked = yield* validateConfiguration({ production: options.production, connector: options.connector })
     // The tool catalogue lives above config/, so the allow-list's names are checked here.
     const tools = yield* Effect.orElseSucceed(list("OPERA_MCP_TOOLS"), () => [])
     const toolErrors = unknownToolNames(tools, everyToolName).map((problem) => ({

@@ -6,6 +6,7 @@ import { failedAttemptsWindowMinutes } from "../security/RateLimiter.js"
 import { piiHashKeyConfig, redactionPolicyConfig } from "../security/redaction/policy.js"
 import { upstreamThrottleConfig } from "../connectors/opera/client/UpstreamThrottle.js"
 import { operaConnectionConfig } from "../connectors/opera/client/OperaConnection.js"
+import { oipaDatabaseSettings } from "../connectors/oipa/database/settings.js"
 import { securityConfig } from "../config/SecurityConfig.js"
 import type { SecuritySettings } from "../config/SecurityConfig.js"
 import { describeConfigError, flag, optionalText, wholeNumber } from "../config/settings.js"
@@ -194,19 +195,26 @@ const productionFindings = (s: SecuritySettings) =>
  * strict CIDR, an http:// OPERA_BASE_URL is loopback unless HTTPS is not
  * required. With `production`: the guide's checklist too.
  */
-export const validateConfiguration = (options: { readonly production: boolean }): Effect.Effect<ChecklistResult> =>
+export const validateConfiguration = (options: {
+  readonly production: boolean
+  /** The connector whose connection settings are checked (default OPERA). */
+  readonly connector?: "opera" | "oipa"
+}): Effect.Effect<ChecklistResult> =>
   Effect.gen(function*() {
     const errors: Array<ChecklistFinding> = []
     const warnings: Array<ChecklistFinding> = []
+    const opera = options.connector !== "oipa"
     const parsed = yield* Effect.either(securityConfig)
     const others = yield* Effect.either(Config.all([
-      operaConnectionConfig,
       redactionPolicyConfig,
       piiHashKeyConfig,
-      upstreamThrottleConfig,
       failedAttemptsWindowMinutes,
       confirmationConfig
     ]))
+    const connection = yield* Effect.either(
+      opera ? Effect.asVoid(Config.all([operaConnectionConfig, upstreamThrottleConfig])) : Effect.asVoid(oipaDatabaseSettings)
+    )
+    if (Either.isLeft(connection)) errors.push(...fromConfigError(connection.left))
     if (Either.isLeft(others)) errors.push(...fromConfigError(others.left))
     if (Either.isLeft(parsed)) {
       errors.push(...fromConfigError(parsed.left))
@@ -219,7 +227,9 @@ export const validateConfiguration = (options: { readonly production: boolean })
           errors.push(finding("OPERA_SECURITY_ALLOWED_IP_ADDRESSES", `the entry ${named} ${cidr.left}`))
         }
       }
-      const baseUrl = Option.getOrUndefined(yield* Effect.orElseSucceed(optionalText("OPERA_BASE_URL"), Option.none))
+      const baseUrl = opera
+        ? Option.getOrUndefined(yield* Effect.orElseSucceed(optionalText("OPERA_BASE_URL"), Option.none))
+        : undefined
       const url = baseUrl === undefined ? undefined : parsedUrl(baseUrl)
       if (settings.requireHttps && url?.protocol === "http:" && !loopback.test(url.hostname)) {
         errors.push(finding("OPERA_BASE_URL", "uses http:// for a non-loopback host; use https:// " +
@@ -236,16 +246,19 @@ export const validateConfiguration = (options: { readonly production: boolean })
   }).pipe(Effect.withSpan("productionChecklist.validate"))
 
 /** The `--production` checklist, as `serve` runs it at start-up. */
-export const runProductionChecklist: Effect.Effect<ChecklistResult> = validateConfiguration({ production: true })
+export const runProductionChecklist = (connector: "opera" | "oipa" = "opera"): Effect.Effect<ChecklistResult> =>
+  validateConfiguration({ production: true, connector })
 
 /**
  * For `serve`: when NODE_ENV is "production", run the checklist, log its
  * warnings to the (stderr) logger, and refuse to start on any error.
  */
-export const enforceProductionChecklist: Effect.Effect<void, ProductionChecklistFailed> = Effect.gen(function*() {
+export const enforceProductionChecklist = (
+  connector: "opera" | "oipa" = "opera"
+): Effect.Effect<void, ProductionChecklistFailed> => Effect.gen(function*() {
   const nodeEnv = yield* Effect.orElseSucceed(Config.string("NODE_ENV"), () => "development")
   if (nodeEnv !== "production") return
-  const result = yield* runProductionChecklist
+  const result = yield* runProductionChecklist(connector)
   for (const warning of result.warnings) yield* Effect.logWarning(warning.message)
   if (result.ok) return
   return yield* new ProductionChecklistFailed({

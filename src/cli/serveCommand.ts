@@ -5,14 +5,22 @@ import { TelemetryLive } from "../config/Telemetry.js"
 import { enforceProductionChecklist } from "./productionChecklist.js"
 import type { HttpListenOptions } from "../mcp/http/HttpTransport.js"
 import { serveStdio } from "../mcp/stdio.js"
-import { AppLayer } from "../Runtime.js"
+import { AppLayer, connectorNames, OipaAppLayer } from "../Runtime.js"
+import type { ConnectorName, Mode } from "../Runtime.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { AuditUnavailable } from "../security/audit/errors.js"
 import { AuditLog } from "../security/AuditLog.js"
 import { reportStartupErrors } from "./startupErrors.js"
 
 const sandbox = Options.boolean("sandbox").pipe(
-  Options.withDescription("Serve against the embedded OPERA Cloud sandbox instead of a real property")
+  Options.withDescription("Serve against the connector's embedded sandbox (OPERA: an OHIP-shaped API with a seeded " +
+    "property; OIPA: a seeded SQLite policy database) instead of the real system")
+)
+
+const connector = Options.choice("connector", connectorNames).pipe(
+  Options.withDefault("opera" as ConnectorName),
+  Options.withDescription("The system behind the server: opera (OPERA Cloud, the default) or oipa (Oracle Insurance " +
+    "Policy Administration, read-only, over OIPA_DB_*)")
 )
 
 const http = Options.boolean("http").pipe(
@@ -54,17 +62,31 @@ const checkAuditStore = Effect.gen(function*() {
   })
 })
 
-export const serveCommand = Command.make("serve", { sandbox, http, host, port }, ({ sandbox, http, host, port }) =>
-  // With NODE_ENV=production the production checklist must pass before anything starts.
-  (sandbox ? Effect.void : enforceProductionChecklist).pipe(
-    Effect.zipRight(
-      checkConnection.pipe(
-        Effect.zipRight(sandbox ? Effect.void : checkAuditStore),
-        Effect.zipRight(http ? serveHttp({ host, port }) : serveStdio),
-        Effect.provide(AppLayer(sandbox ? { _tag: "Sandbox" } : { _tag: "Property" })),
-        // Outside the application layers, so every service and tool call runs under its tracer.
-        Effect.provide(TelemetryLive)
-      )
-    ),
-    reportStartupErrors
-  )).pipe(Command.withDescription("Run the MCP server on stdio (the main job), or on Streamable HTTP with --http"))
+// The server over the chosen connector: OPERA first refuses a base URL that would carry credentials in clear.
+const serveOver = <E, R>(connector: ConnectorName, mode: Mode, start: Effect.Effect<void, E, R>) =>
+  Effect.if(connector === "oipa", {
+    onTrue: () => start.pipe(Effect.provide(OipaAppLayer(mode))),
+    onFalse: () => checkConnection.pipe(Effect.zipRight(start), Effect.provide(AppLayer(mode)))
+  })
+
+export const serveCommand = Command.make(
+  "serve",
+  { sandbox, connector, http, host, port },
+  ({ sandbox, connector, http, host, port }) =>
+    // With NODE_ENV=production the production checklist must pass before anything starts.
+    (sandbox ? Effect.void : enforceProductionChecklist(connector)).pipe(
+      Effect.zipRight(
+        serveOver(
+          connector,
+          sandbox ? { _tag: "Sandbox" } : { _tag: "Property" },
+          (sandbox ? Effect.void : checkAuditStore).pipe(Effect.zipRight(http ? serveHttp({ host, port }) : serveStdio))
+        ).pipe(
+          // Outside the application layers, so every service and tool call runs under its tracer.
+          Effect.provide(TelemetryLive)
+        )
+      ),
+      reportStartupErrors
+    )
+).pipe(Command.withDescription(
+  "Run the MCP server on stdio (the main job), or on Streamable HTTP with --http; --connector oipa serves OIPA"
+))

@@ -37,13 +37,13 @@ const variables = (findings: ReadonlyArray<{ readonly variable: string }>) => fi
 describe("production checklist", () => {
   it.effect("a hardened configuration passes without errors or warnings", () =>
     Effect.gen(function*() {
-      const result = yield* runProductionChecklist.pipe(withEnv(production))
+      const result = yield* runProductionChecklist().pipe(withEnv(production))
       expect(result).toEqual({ production: true, ok: true, errors: [], warnings: [] })
     }))
 
   it.effect("each checklist item fails on its own variable, and no value is ever echoed", () =>
     Effect.gen(function*() {
-      const result = yield* runProductionChecklist.pipe(withEnv({
+      const result = yield* runProductionChecklist().pipe(withEnv({
         ...production,
         NODE_ENV: "staging",
         OPERA_BASE_URL: "http://127.0.0.1:8080",
@@ -117,9 +117,9 @@ describe("production checklist", () => {
   it.effect("serve's start-up gate runs only when NODE_ENV is production, and refuses on errors", () =>
     Effect.gen(function*() {
       const unsafe = { ...production, OPERA_SECURITY_ENABLE_RATE_LIMITING: "false" }
-      yield* enforceProductionChecklist.pipe(withEnv({ ...unsafe, NODE_ENV: "development" }))
-      yield* enforceProductionChecklist.pipe(withEnv(production))
-      const refused = yield* Effect.flip(enforceProductionChecklist.pipe(withEnv(unsafe)))
+      yield* enforceProductionChecklist().pipe(withEnv({ ...unsafe, NODE_ENV: "development" }))
+      yield* enforceProductionChecklist().pipe(withEnv(production))
+      const refused = yield* Effect.flip(enforceProductionChecklist().pipe(withEnv(unsafe)))
       expect(refused._tag).toBe("ProductionChecklistFailed")
       expect(refused.errors).toEqual(["OPERA_SECURITY_ENABLE_RATE_LIMITING: must be true in production"])
       expect(refused.message).toContain("OPERA_SECURITY_ENABLE_RATE_LIMITING")

@@ -154,7 +154,8 @@ const freeTextKeys = new Set([
 export const isFreeTextKey = (key: string): boolean => freeTextKeys.has(normalize(key))
 
 /**
- * Record identifiers (`id`, `reservationId`, `profileId`…): left untouched by
- * value patterns, so an id that happens to pass the Luhn check stays usable.
+ * Record identifiers (`id`, `reservationId`, `profileId`, OIPA's `policyGuid`…): left untouched by
+ * value patterns, so an id that happens to pass the Luhn check, or a GUID's runs of digits, stay usable.
  */
-export const isIdentifierKey = (key: string): boolean => key === "id" || /[a-z0-9]Id$/.test(key)
+export const isIdentifierKey = (key: string): boolean =>
+  key === "id" || key === "guid" || /[a-z0-9](Id|Guid|GUID)$/.test(key)
