@@ -86,6 +86,25 @@ const main = async () => {
 
   await step("Security health check", "security_health_check", {})
   await client.close()
+
+  // The second connector, behind the same pipeline: OIPA (insurance policies), read-only, on its seeded SQLite sandbox.
+  const oipa = new Client({ name: "opera-cloud-mcp-demo", version: "1.0.0" })
+  await oipa.connect(new StdioClientTransport({
+    command: process.execPath,
+    args: [binary, "serve", "--sandbox", "--connector", "oipa"],
+    stderr: "ignore"
+  }))
+  print()
+  print("connected again with --connector oipa (Oracle Insurance Policy Administration sandbox)")
+  const policies = (await oipa.callTool({
+    name: "oipa_search_policies",
+    arguments: { status: "Active", limit: 3 }
+  })) as CallToolResult
+  print()
+  print(`▶ Active policies: oipa_search_policies {"status":"Active","limit":3}`)
+  print(indent(textOf(policies)))
+  if (policies.isError) throw new Error("oipa_search_policies failed")
+  await oipa.close()
   print()
   print("done: every call above went through access policy, rate limiting, audit and redaction.")
 }
