@@ -91,7 +91,7 @@ describe("the packed package, installed into an empty project", () => {
   it("installs only what the bundle loads at run time: better-sqlite3 and its own dependencies", () => {
     const installed = installedPackages(path.join(app, "node_modules"))
     expect(installed).toContain("better-sqlite3")
-    for (const bundled of ["effect", "@effect/platform", "@effect/sql-pg", "pg", "ioredis", "jose", "nodemailer",
+    for (const bundled of ["effect", "@effect/platform", "@effect/sql-pg", "pg", "oracledb", "ioredis", "jose", "nodemailer",
       "@modelcontextprotocol/server", "typescript", "esbuild", "vitest"]) {
       expect(installed, bundled).not.toContain(bundled)
     }

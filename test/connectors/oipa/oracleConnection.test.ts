@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber } from "effect"
 import type { OraclePool, OracleSession } from "../../../src/connectors/oipa/database/OracleSqlClient.js"
+import oracledb from "oracledb"
 import { oracleConnection } from "../../../src/connectors/oipa/database/OracleSqlClient.js"
 
 /**
@@ -37,7 +38,7 @@ describe("the oracledb connection adapter", () => {
   it.effect("each statement borrows a session with the call timeout set, binds by position, and gives it back", () =>
     Effect.gen(function*() {
       const { events, pool } = notingPool(() => Promise.resolve({ rows: [{ ALIVE: 1 }] }))
-      const connection = oracleConnection(pool, 2500)
+      const connection = oracleConnection(pool, 2500, oracledb.OUT_FORMAT_OBJECT)
       const rows = yield* connection.execute("SELECT :1 AS ALIVE FROM DUAL", [1], undefined)
       expect(rows).toEqual([{ ALIVE: 1 }])
       expect(events).toEqual(["execute(SELECT :1 AS ALIVE FROM DUAL; [1]; callTimeout=2500)", "close"])
@@ -47,7 +48,7 @@ describe("the oracledb connection adapter", () => {
     Effect.gen(function*() {
       const oraError = Object.assign(new Error("ORA-00942: table or view does not exist"), { code: "ORA-00942" })
       const { events, pool } = notingPool(() => Promise.reject(oraError))
-      const error = yield* Effect.flip(oracleConnection(pool, 1000).execute("SELECT * FROM AsPolicy", [], undefined))
+      const error = yield* Effect.flip(oracleConnection(pool, 1000, oracledb.OUT_FORMAT_OBJECT).execute("SELECT * FROM AsPolicy", [], undefined))
       expect(error._tag).toBe("SqlError")
       expect(error.cause).toBe(oraError)
       expect(events.at(-1)).toBe("close")
@@ -60,7 +61,7 @@ describe("the oracledb connection adapter", () => {
         Deferred.unsafeDone(started, Effect.void)
         return new Promise(() => {})
       })
-      const fiber = yield* Effect.fork(oracleConnection(pool, 1000).execute("SELECT 1 FROM DUAL", [], undefined))
+      const fiber = yield* Effect.fork(oracleConnection(pool, 1000, oracledb.OUT_FORMAT_OBJECT).execute("SELECT 1 FROM DUAL", [], undefined))
       yield* Deferred.await(started)
       yield* Fiber.interrupt(fiber)
       expect(events.slice(1)).toEqual(["break", "close"])

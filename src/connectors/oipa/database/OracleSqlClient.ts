@@ -3,7 +3,7 @@ import * as Client from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Layer, Option, Redacted, Stream } from "effect"
-import oracledb from "oracledb"
+import type oracledb from "oracledb"
 import { OipaDialect, oracleDialect } from "./dialect.js"
 import { fromDriverError } from "./driverErrors.js"
 import { OipaInsecureConnection } from "./errors.js"
@@ -36,7 +36,12 @@ export interface OraclePool {
  * with the call timeout set, and gives it back; an interrupted call is
  * broken off on the server (`connection.break()`).
  */
-export const oracleConnection = (pool: OraclePool, callTimeoutMs: number): Connection => {
+export const oracleConnection = (
+  pool: OraclePool,
+  callTimeoutMs: number,
+  // The driver's OUT_FORMAT_OBJECT: rows as objects keyed by (upper-case) column name.
+  outFormat: number
+): Connection => {
   const run = (sql: string, params: ReadonlyArray<unknown>) =>
     Effect.acquireUseRelease(
       Effect.tryPromise({
@@ -46,7 +51,7 @@ export const oracleConnection = (pool: OraclePool, callTimeoutMs: number): Conne
       (connection) =>
         Effect.async<Rows, SqlError>((resume) => {
           connection.callTimeout = callTimeoutMs
-          connection.execute(sql, [...params], { outFormat: oracledb.OUT_FORMAT_OBJECT })
+          connection.execute(sql, [...params], { outFormat })
             .then(
               (result) => resume(Effect.succeed(result.rows ?? [])),
               (cause: unknown) => resume(Effect.fail(new SqlError({ cause, message: "Failed to execute statement" })))
@@ -119,11 +124,15 @@ export const OipaOracleSql = Layer.scopedContext(
           "PROTOCOL=TCPS, or an alias in OIPA_DB_WALLET_DIR's tnsnames.ora); OIPA_DB_REQUIRE_TLS=false allows plain TCP"
       })
     }
+    // Loaded only by a server that talks to Oracle: an OPERA server, or the OIPA sandbox, never parses the driver.
+    const driver = yield* Effect.promise(() => import("oracledb")).pipe(
+      Effect.map((module) => (module as { readonly default?: typeof oracledb }).default ?? (module as unknown as typeof oracledb))
+    )
     const pool = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => oracledb.createPool(poolOptions(settings)), catch: fromDriverError }),
+      Effect.tryPromise({ try: () => driver.createPool(poolOptions(settings)), catch: fromDriverError }),
       (pool) => Effect.promise(() => pool.close(5).catch(() => undefined))
     )
-    const sql = yield* makeOracleSqlClient(oracleConnection(pool, settings.callTimeoutMs))
+    const sql = yield* makeOracleSqlClient(oracleConnection(pool, settings.callTimeoutMs, driver.OUT_FORMAT_OBJECT))
     const context = Context.make(Client.SqlClient, sql).pipe(Context.add(OipaDialect, oracleDialect))
     yield* verifyOracleReadOnly.pipe(Effect.provide(context))
     return context
