@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import Database from "better-sqlite3"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import * as Reactivity from "@effect/experimental/Reactivity"
 import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
@@ -38,17 +39,13 @@ const failureLines = (stderr: string): ReadonlyArray<FailureLine> =>
     }]
   })
 
-const auditedRequestIds = (dbPath: string): ReadonlyArray<string> => {
-  const db = new Database(dbPath, { readonly: true })
-  try {
-    const rows = db.prepare("SELECT upstream_request_ids AS ids FROM audit_events WHERE kind = 'tool_call'").all() as Array<
-      { ids: string | null }
-    >
+// The clear column, read as an operator would with sqlite3.
+const auditedRequestIds = (dbPath: string): Promise<ReadonlyArray<string>> =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const db = yield* SqliteClient.make({ filename: dbPath, readonly: true })
+    const rows = yield* db<{ ids: string | null }>`SELECT upstream_request_ids AS ids FROM audit_events WHERE kind = 'tool_call'`
     return rows.flatMap((row) => row.ids?.split(" ") ?? [])
-  } finally {
-    db.close()
-  }
-}
+  })).pipe(Effect.provide(Reactivity.layer)))
 
 const listening = (server: Server) =>
   new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
@@ -107,7 +104,7 @@ describe("upstream failures an operator can act on", () => {
       stderr = session.stderr()
     }
     for (const secret of await opera.secrets()) expect(stderr).not.toContain(secret)
-    return { lines: failureLines(stderr), audited: auditedRequestIds(auditDbPath), stderr }
+    return { lines: failureLines(stderr), audited: await auditedRequestIds(auditDbPath), stderr }
   }
 
   const expectClass = (
