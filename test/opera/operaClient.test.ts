@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Option, TestClock } from "effect"
+import { Chunk, Clock, Duration, Effect, Fiber, Option, TestClock } from "effect"
 import { OperaClient } from "../../src/opera/OperaClient.js"
 import { getReservation, GetReservationResponse, pingReservationService, PingReservationServiceResponse } from "../../src/opera/reservations.js"
 import {
@@ -11,7 +11,7 @@ import {
 } from "../../src/opera/reservations.js"
 import { Fault } from "../../src/sandbox/faults.js"
 import { Sandbox } from "../../src/sandbox/Sandbox.js"
-import { breathe, operaLayers } from "./harness.js"
+import { breathe, eventually, operaLayers } from "./harness.js"
 
 const attemptsOf = (operationId: string) =>
   Sandbox.pipe(Effect.flatMap((sandbox) => sandbox.traffic), Effect.map((traffic) =>
@@ -75,7 +75,10 @@ describe("OperaClient against the sandbox", () => {
     Effect.gen(function*() {
       const sandbox = yield* Sandbox
       yield* sandbox.faults.inject({ target: { operationId: "pingReservationService" }, fault: Fault.rateLimited(7), times: 1 })
+      const start = yield* Clock.currentTimeMillis
       const fiber = yield* Effect.fork(ping)
+      // Until the 429 has come back and the 7 s wait it asks for has begun (a fixed 30 ms was too short on a busy machine).
+      yield* eventually(TestClock.sleeps(), Chunk.some((wakeAt) => wakeAt === start + 7000))
       yield* breathe(30)
       yield* TestClock.adjust(Duration.seconds(6))
       yield* breathe(30)
