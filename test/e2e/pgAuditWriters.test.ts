@@ -44,7 +44,7 @@ describe.skipIf(postgresMissing !== undefined)("three servers append to one Post
     // The owner runs init-db (schema and identity), then the roles; the servers connect as the writer role.
     const init = cli(["audit", "init-db"], { ...opera.env, OPERA_SECURITY_AUDIT_DB_URL: db.ownerUrl })
     expect(init.status, init.stderr).toBe(0)
-    expect(init.stdout).toMatch(/schema of postgres:\/\/owner_\w+@127\.0\.0\.1:\d+\/\w+ is at version 1/)
+    expect(init.stdout).toMatch(/schema of postgres:\/\/owner_\w+@127\.0\.0\.1:\d+\/\w+ is at version 2/)
     const roles = db.grantRoles()
     const writerEnv = () => ({
       ...opera.env,

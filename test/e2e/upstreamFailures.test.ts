@@ -39,10 +39,11 @@ const failureLines = (stderr: string): ReadonlyArray<FailureLine> =>
     }]
   })
 
+// The clear column, read as an operator would with sqlite3.
 const auditedRequestIds = (dbPath: string): Promise<ReadonlyArray<string>> =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {
     const db = yield* SqliteClient.make({ filename: dbPath, readonly: true })
-    const rows = yield* db<{ readonly ids: string | null }>`SELECT upstream_request_ids AS ids FROM audit_events WHERE kind = 'tool_call'`
+    const rows = yield* db<{ ids: string | null }>`SELECT upstream_request_ids AS ids FROM audit_events WHERE kind = 'tool_call'`
     return rows.flatMap((row) => row.ids?.split(" ") ?? [])
   })).pipe(Effect.provide(Reactivity.layer)))
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Option, TestClock } from "effect"
+import { Chunk, Clock, Duration, Effect, Fiber, Option, TestClock } from "effect"
 import { OperaClient } from "../../../../src/connectors/opera/client/OperaClient.js"
 import { getReservation, GetReservationResponse, pingReservationService, PingReservationServiceResponse } from "../../../../src/connectors/opera/client/reservations.js"
 import {
@@ -75,10 +75,11 @@ describe("OperaClient against the sandbox", () => {
     Effect.gen(function*() {
       const sandbox = yield* Sandbox
       yield* sandbox.faults.inject({ target: { operationId: "pingReservationService" }, fault: Fault.rateLimited(7), times: 1 })
+      const start = yield* Clock.currentTimeMillis
       const fiber = yield* Effect.fork(ping)
-      // The 429 has to arrive (real HTTP) and the client to start its wait before the clock moves.
-      yield* eventually(attemptsOf("pingReservationService"), (attempts) => attempts === 1)
-      yield* breathe(100)
+      // Until the 429 has come back and the 7 s wait it asks for has begun (a fixed 30 ms was too short on a busy machine).
+      yield* eventually(TestClock.sleeps(), Chunk.some((wakeAt) => wakeAt === start + 7000))
+      yield* breathe(30)
       yield* TestClock.adjust(Duration.seconds(6))
       yield* breathe(30)
       // Not retried before the 7 seconds OPERA asked for …
