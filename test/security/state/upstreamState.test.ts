@@ -292,6 +292,9 @@ describe.skipIf(redisMissing !== undefined)("the throttle and the token on repli
           )),
         { concurrency: "unbounded" }
       ).pipe(Effect.fork)
+      // Every take read its instant (0) when it started; its slot comes back over real Redis (the first one by
+      // NOSCRIPT and EVAL), and must be back before the clock moves, or its wait would start late.
+      yield* breathe(300)
       for (let step = 0; step < 20; step++) {
         yield* breathe(10)
         yield* TestClock.adjust(250)
