@@ -15,7 +15,7 @@ const rules: ReadonlyArray<readonly [RegExp, string]> = [
   [circuitOpen, "OperaUnavailable"],
   [/^OPERA failed to process \w+ \(HTTP 5\d\d\); try again shortly\./, "OperaUnavailable"],
   [/^OPERA did not answer \w+ within \d+ ms\./, "OperaUnavailable"],
-  [/^(Could not reach OPERA for \w+\.|OPERA broke off the answer to \w+\.|OPERA closed the connection while answering \w+\.)/, "OperaUnavailable"],
+  [/^(Could not reach OPERA for \w+( \(.+\))?\.|OPERA broke off the answer to \w+\.|OPERA closed the connection while answering \w+\.)/, "OperaUnavailable"],
   [/^The OPERA token endpoint (answered HTTP 5\d\d; try again shortly|did not answer in time)\./, "OperaUnavailable"],
   [/^OPERA is throttling requests; retry after \d+ s\./, "OperaRateLimited"],
   [/^OPERA answered \w+ with a body (that is not JSON|this server does not understand)\./, "OperaBadResponse"]
