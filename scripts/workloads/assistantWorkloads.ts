@@ -152,7 +152,7 @@ export const groupBlockPickUp = (options: { readonly start?: number; readonly cl
   }
   for (const [reservationId] of picked.filter((_, index) => index % 3 === 1)) {
     const args = { reservationId, reasonCode: "GROUP_CHANGE" }
-    add(at += 3_000, tools.cancelReservation, args, { success: false, errorTag: "ConfirmationRequired", durationMs: 20 })
+    add(at += 3_000, tools.cancelReservation, args, { success: false, errorTag: "ConfirmationRequired", failure: "refused", durationMs: 20 })
     add(at += 2_000, tools.cancelReservation, args, { returnedIds: [reservationId] })
   }
   add(at + 2_000, assistantTools.getBlock, { blockId: "B4410" }, { returnedIds: ["B4410"] })
@@ -171,7 +171,7 @@ export const enumerationAttack = (options: { readonly start?: number; readonly c
     const exists = random() < 0.35
     add(at, tools.getReservation, { reservationId }, exists
       ? { guestIds: [String(100_000 + index)], returnedIds: [reservationId] }
-      : { success: false, errorTag: "OperaNotFound" })
+      : { success: false, errorTag: "OperaNotFound", failure: "not_found" })
     at += 600 + Math.floor(random() * 400)
   }
   return calls

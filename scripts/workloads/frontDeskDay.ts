@@ -90,7 +90,12 @@ export const frontDeskDay = (options: { readonly seed?: number; readonly clientI
   const guest = () => `P${nextGuest++}`
   const reservation = () => `R${nextReservation++}`
   const ok = (extra: Partial<CallOutcome> = {}): CallOutcome => ({ success: true, durationMs: 120 + Math.floor(random() * 400), ...extra })
-  const failedWith = (errorTag: string): CallOutcome => ({ success: false, errorTag, durationMs: 90 })
+  const failedWith = (errorTag: "OperaNotFound" | "InvalidArguments"): CallOutcome => ({
+    success: false,
+    errorTag,
+    failure: errorTag === "OperaNotFound" ? "not_found" : "refused",
+    durationMs: 90
+  })
   const add = (at: number, toolInfo: ToolInfo, args: Record<string, unknown>, outcome: CallOutcome) =>
     calls.push({ at: Math.round(at), clientId, tool: toolInfo, args, outcome })
   // A person reads the answer before the next step: 5–40 seconds.

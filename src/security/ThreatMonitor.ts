@@ -290,6 +290,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         touchesGuestData: tool.touchesGuestData,
         success: outcome.success,
         ...(outcome.errorTag !== undefined ? { errorTag: outcome.errorTag } : {}),
+        ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}),
         guests,
         exposure,
         lookups: lookupsOf(profile, now, outcome.args),

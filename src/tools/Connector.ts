@@ -1,7 +1,8 @@
 import type { Option } from "effect"
 import { Context, Effect, Schema } from "effect"
 import type { PromptDefinition, ResourceDefinition } from "./surface/definitions.js"
-import type { Tool } from "./Tool.js"
+import type { FailureKind } from "../security/threat/model.js"
+import type { ConnectorFailure, Tool } from "./Tool.js"
 import type { ToolDomain } from "./ToolInfo.js"
 import type { ToolServices } from "./ToolServices.js"
 
@@ -63,6 +64,11 @@ export interface ConnectorShape {
   readonly defaultHotel: Option.Option<string>
   /** A cheap read that proves the system answers, with its state. */
   readonly health: Effect.Effect<UpstreamHealth>
+  /**
+   * What a handler's failure says about the caller, for the threat monitor: the system refused the
+   * request, has no such record, or was itself at fault (an outage counts toward no lockout or brute force).
+   */
+  readonly classifyFailure: (failure: ConnectorFailure) => Exclude<FailureKind, "refused">
   /** The state of the connector's circuit breaker toward its system, for `/metrics` (none: it has none). */
   readonly circuitBreaker: Effect.Effect<Option.Option<"closed" | "half-open" | "open">>
   /** Lines of the server's `instructions`: what the system is, each domain in its users' words, conventions. */

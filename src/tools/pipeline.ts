@@ -12,7 +12,7 @@ import { ConfirmationRequired } from "../security/errors.js"
 import { RateLimiter } from "../security/RateLimiter.js"
 import { Redactor } from "../security/Redactor.js"
 import { idsReturnedBy } from "../security/threat/ids.js"
-import type { ReservationFacts } from "../security/threat/model.js"
+import type { FailureKind, ReservationFacts } from "../security/threat/model.js"
 import { ThreatMonitor } from "../security/ThreatMonitor.js"
 import type { CallContextShape } from "./CallContext.js"
 import { Connector } from "./Connector.js"
@@ -48,6 +48,9 @@ const lockoutReasons = {
   ConfirmationInvalid: "confirmation_invalid",
   ThreatBlocked: "threat"
 } as const
+
+// The pipeline's own refusals that were our plumbing's fault, not the caller's.
+const pipelineOutages: ReadonlySet<string> = new Set(["AuditUnavailable", "StateUnavailable", "ConfirmationUnavailable"])
 
 // The guest profiles a result names, for the bulk-access detector (hashed there, never kept raw).
 const profileIdsIn = (value: unknown, found: Set<string> = new Set(), depth = 0): Set<string> => {
@@ -112,7 +115,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const security = yield* SecurityConfig
     const recent = yield* RecentReservations
     const changes = yield* ResourceChanges
-    const { surface } = yield* Connector
+    const { classifyFailure, surface } = yield* Connector
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
@@ -152,6 +155,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     let outcomeRecorded = false
     // Set when the handler (the connector) fails, so its failure is audited as one, whatever its tag.
     let handlerFailed = false
+    // Why the call failed, for the threat monitor (an outage counts toward no lockout or brute force).
+    let failure: FailureKind | undefined
     const recordIntent = (refusal: (problem: string) => string) =>
       record({ kind: "tool_intent", outcome: "pending" }).pipe(
         Effect.mapError((problem) => new ToolError({ message: refusal(problem.message) })),
@@ -248,6 +253,11 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       const outcome = yield* steps.pipe(
         Effect.catchAll((error) =>
           Effect.gen(function*() {
+            failure = handlerFailed
+              ? (error instanceof ToolError ? "rejected" : classifyFailure(error))
+              : pipelineOutages.has(error._tag)
+              ? "outage"
+              : "refused"
             const reason = (lockoutReasons as Record<string, typeof lockoutReasons[keyof typeof lockoutReasons]>)[error._tag]
             if (reason !== undefined) {
               const lock = yield* limiter.recordFailure(ctx.clientId, reason)
@@ -284,6 +294,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
         success: errorTag === undefined || errorTag === "ConfirmationPending",
         ...(errorTag !== undefined ? { errorTag } : {}),
+        ...(failure !== undefined ? { failure } : {}),
         guestIds,
         returnedIds,
         ...(decoded !== undefined ? { args: decoded } : {}),

@@ -38,6 +38,10 @@ export const OipaConnector = Layer.effect(
       },
       defaultHotel: Option.none(),
       health,
+      // A policy or client the caller named that does not exist is the caller's; anything else the database
+      // or the connector's own setup did (unreachable, timed out, a missing grant or object, a changed schema).
+      classifyFailure: (failure) =>
+        failure._tag === "OipaNotFound" ? "not_found" : failure._tag === "ToolError" ? "rejected" : "outage",
       circuitBreaker: Effect.succeed(Option.none()),
       instructions: {
         about: "Oracle Insurance Policy Administration (OIPA), read-only, for policy service staff, behind an audited " +

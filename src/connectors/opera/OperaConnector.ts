@@ -13,6 +13,9 @@ import { operaTools } from "./tools/catalog.js"
 
 const breakerName = { Closed: "closed", Open: "open", HalfOpen: "half-open" } as const
 
+// Failures that say nothing about the caller: OPERA, the way to it or the application's own pace was at fault.
+const operaOutages: ReadonlySet<string> = new Set(["OperaUnavailable", "OperaRateLimited", "OperaBadResponse", "UpstreamThrottled"])
+
 // What each domain covers, in the hotel's words (the tool counts come from the tools).
 const domains = {
   "reservations": "search, read, create, modify, cancel and reinstate reservations; packages, links, guest messages, history",
@@ -82,6 +85,7 @@ export const OperaConnector = Layer.effect(
       },
       defaultHotel: Option.some(connection.hotelId),
       health,
+      classifyFailure: (failure) => operaOutages.has(failure._tag) ? "outage" : failure._tag === "OperaNotFound" ? "not_found" : "rejected",
       circuitBreaker: client.breakerState.pipe(Effect.map((breaker) => Option.some(breakerName[breaker._tag]))),
       instructions: {
         about: "OPERA Cloud (Oracle Hospitality) for hotel staff, behind an audited security layer.",

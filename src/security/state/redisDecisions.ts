@@ -42,6 +42,7 @@ export const StoredCallSchema = Schema.Struct({
   touchesGuestData: Schema.Boolean,
   success: Schema.Boolean,
   errorTag: Schema.optionalWith(Schema.String, exact),
+  failure: Schema.optionalWith(Schema.Literal("refused", "rejected", "not_found", "outage"), exact),
   guests: Schema.Array(Schema.String),
   exposure: Schema.optionalWith(Schema.Literal("profile", "record", "list", "none"), exact),
   lookups: Schema.optionalWith(Schema.Array(Lookup), exact),

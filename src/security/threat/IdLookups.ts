@@ -27,7 +27,7 @@ class UnknownLookups implements WindowAggregate<RecordedCall> {
   inRuns = 0
 
   private change(call: RecordedCall, by: 1 | -1) {
-    const notFound = call.errorTag === "OperaNotFound"
+    const notFound = call.failure === "not_found"
     for (const lookup of call.lookups ?? []) {
       if (lookup.known) continue
       bump(this.keys, lookup.key, by)

@@ -32,10 +32,22 @@ export interface ReservationFacts {
   readonly ratePlanAmount?: number
 }
 
+/**
+ * Why a call failed, as the detectors weigh it:
+ * - `refused`: the pipeline refused it (policy, limits, arguments, a threat block);
+ * - `rejected`: the connector's system refused the request (a bad value, a state it does not allow);
+ * - `not_found`: the system has no record under the id asked for;
+ * - `outage`: the system, the way to it or our own plumbing (audit log, shared state) was at fault:
+ *   it says nothing about the caller.
+ */
+export type FailureKind = "refused" | "rejected" | "not_found" | "outage"
+
 /** The outcome of one call, handed to `ThreatMonitor.record` after the handler ran. */
 export interface CallOutcome {
   readonly success: boolean
   readonly errorTag?: string
+  /** Why it failed, when it did. */
+  readonly failure?: FailureKind
   /** OPERA profile ids the call read or touched; kept only as keyed hashes. */
   readonly guestIds?: ReadonlyArray<string>
   readonly reservationFacts?: ReservationFacts
@@ -74,6 +86,8 @@ export interface RecordedCall {
   readonly touchesGuestData: boolean
   readonly success: boolean
   readonly errorTag?: string
+  /** Why it failed, when it did (entries without it count as the caller's failure). */
+  readonly failure?: FailureKind
   /** Keyed hashes of the guest ids the call touched. */
   readonly guests: ReadonlyArray<string>
   /** How the guests were exposed; without it, a read of up to 3 guests is a record, more a list. */

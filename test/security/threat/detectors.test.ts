@@ -46,16 +46,23 @@ const score = (found: ReadonlyArray<{ readonly score: number }>) => found.reduce
 
 describe("brute force", () => {
   it("counts the caller's failures of the last 5 minutes only", () => {
-    const failing = (at: number, errorTag: string) => recorded(at, { success: false, errorTag })
+    const failing = (at: number, errorTag: string, failure: RecordedCall["failure"] = "rejected") =>
+      recorded(at, { success: false, errorTag, failure })
     expect(bruteForce.detect(profileWith(spread(4, 4 * minute).map((at) => failing(at, "OperaUnauthorized"))), call())).toEqual([])
-    const burst = bruteForce.detect(profileWith(spread(12, 4 * minute).map((at) => failing(at, "OperaNotFound"))), call())
+    const burst = bruteForce.detect(profileWith(spread(12, 4 * minute).map((at) => failing(at, "OperaNotFound", "not_found"))), call())
     expect(score(burst)).toBe(1)
     expect(burst[0]!.reason).toBe("12 failed or refused calls in the last 5 minutes")
-    expect(bruteForce.detect(profileWith(spread(12, 4 * minute).map((at) => failing(at - 5 * minute, "OperaNotFound"))), call()))
+    expect(bruteForce.detect(profileWith(spread(12, 4 * minute).map((at) => failing(at - 5 * minute, "OperaNotFound", "not_found"))), call()))
       .toEqual([])
-    // An OPERA outage is not the caller's doing.
-    expect(bruteForce.detect(profileWith(spread(30, 4 * minute).map((at) => failing(at, "OperaUnavailable"))), call()))
-      .toEqual([])
+    // The pipeline's refusals count; an outage (any connector's) is not the caller's doing.
+    expect(score(bruteForce.detect(profileWith(spread(12, 4 * minute).map((at) => failing(at, "ToolNotAllowed", "refused"))), call())))
+      .toBe(1)
+    for (const tag of ["OperaUnavailable", "OipaUnreachable", "AuditUnavailable"]) {
+      expect(bruteForce.detect(profileWith(spread(30, 4 * minute).map((at) => failing(at, tag, "outage"))), call())).toEqual([])
+    }
+    // An entry kept before failures were classified counts as the caller's (the cautious reading).
+    expect(score(bruteForce.detect(profileWith(spread(12, 4 * minute).map((at) => recorded(at, { success: false }))), call())))
+      .toBe(1)
   })
 })
 
@@ -98,7 +105,7 @@ describe("id enumeration", () => {
     recorded(at, {
       tool: "get_reservation",
       lookups: [lookup(id)],
-      ...(notFound ? { success: false, errorTag: "OperaNotFound" } : {})
+      ...(notFound ? { success: false, errorTag: "OperaNotFound", failure: "not_found" as const } : {})
     })
 
   it("scores runs of nearby ids and not-found ids the client was never shown, not ids it was shown", () => {

@@ -62,7 +62,7 @@ export const replay = (calls: ReadonlyArray<WorkloadCall>) =>
       yield* monitor.record(
         ctx,
         call.tool,
-        Either.isRight(verdict) ? call.outcome : { success: false, errorTag: verdict.left._tag, durationMs: 1 }
+        Either.isRight(verdict) ? call.outcome : { success: false, errorTag: verdict.left._tag, failure: "refused", durationMs: 1 }
       )
       results.push({ call, verdict })
     }

@@ -5,21 +5,13 @@ import type { DetectedThreat, ThreatDetector } from "../ThreatDetector.js"
 
 const found = (threats: ReadonlyArray<DetectedThreat>) => threats.filter((threat) => threat.score > 0)
 
-// Failures that say nothing about the caller: OPERA or our own plumbing was at fault.
-const notTheCallersFault = new Set([
-  "OperaUnavailable",
-  "OperaRateLimited",
-  "OperaBadResponse",
-  "UpstreamThrottled",
-  "AuditUnavailable"
-])
-
 // Answers that are a step of an ordinary call, not a failure: the token flow's first answer, a round waiting
 // for the user, the user saying no.
 const notAFailure = new Set(["ConfirmationRequired", "ConfirmationPending", "ConfirmationDeclined"])
 
+// An outage (the connector's system, the way to it, our own plumbing) says nothing about the caller.
 const callersFailure = (entry: RecordedCall) =>
-  !entry.success && !notTheCallersFault.has(entry.errorTag ?? "") && !notAFailure.has(entry.errorTag ?? "")
+  !entry.success && entry.failure !== "outage" && !notAFailure.has(entry.errorTag ?? "")
 
 /** Brute force: failed or refused calls piling up (bad credentials, guessed ids, probing policy). */
 export const bruteForce: ThreatDetector = {
