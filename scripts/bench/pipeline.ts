@@ -39,10 +39,16 @@ const medianSummary = (runs: ReadonlyArray<LatencySummary>): LatencySummary => (
  */
 export const pipelineRatio = async (
   sandbox: BenchSandbox,
-  options: { readonly calls: number; readonly runs: number; readonly profileDir?: string }
+  options: {
+    readonly calls: number
+    readonly runs: number
+    readonly profileDir?: string
+    /** Settings of the pipeline server on top of the sandbox's (another state store, another audit store). */
+    readonly env?: Record<string, string>
+  }
 ): Promise<RatioResult> => {
   const profile = options.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.profileDir]
-  const pipeline = await connect(serverBinary, ["serve"], sandbox.env, profile)
+  const pipeline = await connect(serverBinary, ["serve"], { ...sandbox.env, ...options.env }, profile)
   const bare = await connect(bareBinary, [], sandbox.env)
   try {
     const pipelineCall = readOnce(pipeline, sandbox.reservationId)

@@ -9,7 +9,8 @@
  *   --rss-calls N      calls before RSS is read (default 10000; full figure 100000)
  *   --decisions N      rate limiter decisions per run (default 200000)
  *   --step-runs N      operations per pipeline step in the steps breakdown (default 2000)
- *   --only a,b         some of: ratio, audit, auditpg, ratelimiter, tokens, spawn, rss, steps, state
+ *   --only a,b         some of: ratio, ratiostores, audit, auditpg, ratelimiter, tokens, spawn, rss, steps, state
+ *                      (ratiostores: the ratio table with the Redis state store and the PostgreSQL audit log)
  *                      (auditpg: the audit log on a PostgreSQL 15 started for the run; skipped when not installed)
  *   --state-calls N    calls per run of the shared-state latency figure (default 2000)
  *   --profile          run the pipeline server with --cpu-prof into .bench/profiles
@@ -22,6 +23,7 @@ import { parseArgs } from "node:util"
 import { auditBench } from "./audit.js"
 import { auditPgBench } from "./auditPg.js"
 import { pipelineRatio, rssOverCalls } from "./pipeline.js"
+import { ratioWithSharedStores } from "./ratioStores.js"
 import { startBenchSandbox } from "./processes.js"
 import { rateLimiterBench } from "./rateLimiter.js"
 import type { BenchResults } from "./report.js"
@@ -35,7 +37,7 @@ import { tokenBench } from "./tokens.js"
 /** The V8 settings an operator can give the server in NODE_OPTIONS to keep its heap small. */
 const rssCappedOptions = ["--max-old-space-size=128", "--max-semi-space-size=4"]
 
-const sections = ["ratio", "audit", "auditpg", "ratelimiter", "tokens", "spawn", "rss", "steps", "state", "telemetry"] as const
+const sections = ["ratio", "ratiostores", "audit", "auditpg", "ratelimiter", "tokens", "spawn", "rss", "steps", "state", "telemetry"] as const
 type Section = typeof sections[number]
 
 const { values } = parseArgs({
@@ -106,6 +108,16 @@ const main = async () => {
         log(`RSS over ${values["rss-calls"]} calls with the server's heap capped …`)
         results.rssHeapCapped = await rssOverCalls(sandbox, count("rss-calls", values["rss-calls"]), rssCappedOptions)
       }
+    } finally {
+      await sandbox.stop()
+    }
+  }
+  if (wanted("ratiostores")) {
+    const sandbox = await startBenchSandbox()
+    try {
+      log(`pipeline on Redis + PostgreSQL vs bare SDK server: ${values.calls} calls × ${runs} runs …`)
+      results.ratioStores = await ratioWithSharedStores(sandbox, { calls: count("calls", values.calls), runs })
+      if ("skipped" in results.ratioStores) log(results.ratioStores.skipped)
     } finally {
       await sandbox.stop()
     }
