@@ -12,6 +12,7 @@ import { build } from "esbuild"
 import { rmSync } from "node:fs"
 
 rmSync("dist/chunks", { recursive: true, force: true })
+rmSync("dist/verify-worker-pg.cjs", { force: true })
 rmSync("dist/lib", { recursive: true, force: true })
 await build({
   entryPoints: { "opera-cloud-mcp": "dist/src/bin.js" },
@@ -41,5 +42,19 @@ await build({
   // "effect" also covers its subpaths (effect/Schema, …) the inlined @effect/* packages import.
   external: ["better-sqlite3", "effect"],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: "warning"
+})
+// verify's PostgreSQL worker threads run code evaluated from source text (src/security/audit/chainWorkers.ts) that
+// requires `pg`; the bundles above inline it, so an installed package has no copy in node_modules. The workers get
+// their own CommonJS bundle of it, which chainWorkers.ts finds at the top of dist (pg-native is pg's optional
+// native binding, loaded only when asked for).
+await build({
+  stdin: { contents: "module.exports = require(\"pg\")", resolveDir: ".", loader: "js" },
+  outfile: "dist/verify-worker-pg.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  external: ["pg-native"],
   logLevel: "warning"
 })

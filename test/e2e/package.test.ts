@@ -1,11 +1,15 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
+import { Effect } from "effect"
 import { execFile } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { fillPgChain } from "../../scripts/bench/auditPgFill.js"
+import { postgresMissing, startPostgres } from "../support/postgresServer.js"
 import { builtBinary, repoRoot, textOf } from "../support/serverProcess.js"
 
 /**
@@ -77,6 +81,7 @@ describe("the packed package, installed into an empty project", () => {
   it("holds the bundle, its chunks, the library, its declarations and a LICENSE, nothing else of dist", () => {
     expect(files).toContain("dist/opera-cloud-mcp.mjs")
     expect(files).toContain("dist/lib/index.mjs")
+    expect(files).toContain("dist/verify-worker-pg.cjs")
     expect(files).toContain("dist/types/index.d.ts")
     expect(files).toContain("LICENSE")
     expect(files.some((file) => file.startsWith("dist/chunks/"))).toBe(true)
@@ -127,6 +132,24 @@ describe("the packed package, installed into an empty project", () => {
       await client.close()
     }
   }, 60_000)
+
+  // pg is inlined in the bundle, not installed: verify's worker threads load the copy bundled for them.
+  it.skipIf(postgresMissing !== undefined)("audit verify on PostgreSQL checks the chain in worker threads", async () => {
+    const server = await startPostgres()
+    try {
+      server.psql("CREATE DATABASE audit_package")
+      const url = server.adminUrl("audit_package")
+      const encryptionKey = randomBytes(32).toString("base64")
+      // Over the 50,000 rows from which verify starts worker threads.
+      const rows = await Effect.runPromise(fillPgChain({ url, encryptionKey, rows: 60_000 }))
+      const env = { ...appEnv(), OPERA_SECURITY_AUDIT_DB_URL: url, OPERA_SECURITY_AUDIT_DB_ENCRYPTION_KEY: encryptionKey }
+      const verdict = JSON.parse(await run(npx, ["--no-install", "opera-cloud-mcp", "audit", "verify", "--json"], app, env)) as
+        { ok: boolean; rowsChecked: number; workerRows: number }
+      expect(verdict).toMatchObject({ ok: true, rowsChecked: rows, workerRows: rows })
+    } finally {
+      await server.stop()
+    }
+  }, 300_000)
 
   it("as a library with the application's own effect: one Effect copy, types, a hotel's detector and rule", async () => {
     await run(npm, ["install", "--no-audit", "--no-fund", `effect@${effectVersion}`], app)

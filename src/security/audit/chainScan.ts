@@ -196,6 +196,11 @@ export type PgQuery = (text: string, values: ReadonlyArray<unknown>) => Promise<
 /**
  * A PostgreSQL worker's job: the range of its chain page by page on the worker's own connection, the
  * next page asked for before this one is scanned (the server reads it while this thread checks MACs).
+ *
+ * `pg` reads results as text, where a bytea comes as hex (twice its size, decoded by a regular expression
+ * test and a hex parse); the two bytea columns are asked for in base64 instead (a third less to send and to
+ * read, and a faster decode). Whatever the server sends, the bytes decoded are what the MAC and the AES-GCM
+ * tag are checked over, so an odd value is a suspect like any changed one.
  */
 export const scanRangeInPg = async (
   job: ScanJob,
@@ -204,9 +209,25 @@ export const scanRangeInPg = async (
   query: PgQuery
 ): Promise<{ readonly suspect: number | null; readonly checked: number }> => {
   const pageRows = 5000
-  const text = `SELECT ${data.columns} FROM audit_events WHERE chain_id = $1 AND sequence >= $2 AND sequence <= $3 ` +
+  const names = data.columns.split(",").map((column) => column.trim())
+  const sealedAt = names.indexOf("sealed")
+  const macAt = names.indexOf("mac")
+  const columns = names.map((name) => name === "sealed" || name === "mac" ? `encode(${name}, 'base64')` : name)
+    .join(", ")
+  const text = `SELECT ${columns} FROM audit_events WHERE chain_id = $1 AND sequence >= $2 AND sequence <= $3 ` +
     "ORDER BY sequence LIMIT $4"
-  const pageFrom = (from: number) => query(text, [data.chainId, from, job.through, pageRows])
+  const bytes = (row: Array<unknown>, at: number) => {
+    const value = row[at]
+    if (typeof value === "string") row[at] = Buffer.from(value, "base64")
+  }
+  const pageFrom = (from: number) =>
+    query(text, [data.chainId, from, job.through, pageRows]).then((rows) => {
+      for (const row of rows as Array<Array<unknown>>) {
+        bytes(row, sealedAt)
+        bytes(row, macAt)
+      }
+      return rows
+    })
   // Without a given start value the scanner first reads row `after` for its MAC.
   const from = job.previous === undefined ? job.after : job.after + 1
   let next: Promise<ReadonlyArray<ReadonlyArray<unknown>>> | undefined = from <= job.through ? pageFrom(from) : undefined

@@ -1,5 +1,7 @@
 import { Effect, Queue, Redacted, Schema } from "effect"
+import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
 import { makeSealedCheck } from "../../crypto/sealedCheck.js"
 import { canonicalBytes } from "./canonical.js"
@@ -95,6 +97,19 @@ const resolveModule = (name: string) =>
 /** Where better-sqlite3 loads from (the same copy @effect/sql-sqlite-node uses). */
 export const resolveSqlite = resolveModule("better-sqlite3")
 
+/**
+ * The bundle inlines `pg`, so an installed package has no node_modules copy for a worker to require:
+ * the build gives the workers their own CommonJS bundle of it, `verify-worker-pg.cjs` at the top of the
+ * bundle's folder, which this code finds from the bundle's entry (one folder up from its chunks, or
+ * two from the library's). Run from the sources, there is none and the workers require `pg` itself.
+ */
+export const bundledPgName = "verify-worker-pg.cjs"
+const bundledPg = Effect.sync(() =>
+  ["./", "../", "../../"].map((up) => fileURLToPath(new URL(up + bundledPgName, import.meta.url))).find(existsSync)
+)
+
+const resolvePg = Effect.flatMap(bundledPg, (bundled) => bundled === undefined ? resolveModule("pg") : Effect.succeed(bundled))
+
 const request = (worker: Worker, job: ScanJob) =>
   Effect.async<unknown, ScanWorkerFailed>((resume) => {
     // A worker that has exited (threadId -1) would never answer.
@@ -144,7 +159,7 @@ export const makeScanPool = (
   size: number
 ) =>
   Effect.gen(function*() {
-    const modulePath = yield* resolveModule(source._tag === "sqlite" ? "better-sqlite3" : "pg")
+    const modulePath = yield* (source._tag === "sqlite" ? resolveSqlite : resolvePg)
     const [workerSource, workerData] = source._tag === "sqlite"
       ? [sqliteWorkerSource, { ...data, modulePath, dbPath: source.path }]
       : [pgWorkerSource, {

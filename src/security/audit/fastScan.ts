@@ -43,6 +43,13 @@ export interface FastScanOptions {
 const deps: ScanDeps = { canonicalBytes, createHmac, timingSafeEqual }
 const pageRows = 5000
 
+/** What the fast pass found: its first suspect, and how many rows worker threads checked. */
+export interface FastScanOutcome {
+  readonly suspect: Option.Option<number>
+  /** Rows vouched for by worker threads (0: scanned in this thread, a small log or no worker could start). */
+  readonly workerRows: number
+}
+
 /**
  * The first sequence after `start` the fast pass cannot vouch for (None: every
  * row through `through` links, opens and matches its signed heads). Runs
@@ -63,7 +70,7 @@ export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
     const useWorkers = threads.workers > 0 && total >= threads.minRows && Option.isSome(scanSource)
     if (!useWorkers || Option.isNone(scanSource)) {
       const [whole] = splitRange(options, total)
-      return Option.fromNullable(yield* scanInThread(context, whole!, sealedOpens, report))
+      return { suspect: Option.fromNullable(yield* scanInThread(context, whole!, sealedOpens, report)), workerRows: 0 }
     }
     const jobs = splitRange(options, threads.chunkRows)
     return yield* Effect.scoped(Effect.gen(function*() {
@@ -77,16 +84,22 @@ export const firstSuspect = (context: AuditContext, options: FastScanOptions) =>
         aadDomain,
         openingKeys
       }, Math.min(threads.workers, jobs.length)).pipe(Effect.option)
-      const suspects = yield* Effect.forEach(jobs, (job) => {
+      const outcomes = yield* Effect.forEach(jobs, (job) => {
         const inThread = scanInThread(context, job, sealedOpens, () => Effect.void).pipe(
-          Effect.map((suspect): ScanOutcome => ({ suspect, checked: job.through - job.after }))
+          Effect.map((suspect) => ({ suspect, checked: job.through - job.after, inWorker: false }))
         )
-        const scanned: Effect.Effect<ScanOutcome, AuditUnavailable> = Option.isSome(pool)
-          ? pool.value.scan(job).pipe(Effect.catchTag("ScanWorkerFailed", () => inThread))
+        const scanned: Effect.Effect<ScanOutcome & { readonly inWorker: boolean }, AuditUnavailable> = Option.isSome(pool)
+          ? pool.value.scan(job).pipe(
+            Effect.map((outcome) => ({ ...outcome, inWorker: true })),
+            Effect.catchTag("ScanWorkerFailed", () => inThread)
+          )
           : inThread
         return scanned.pipe(Effect.tap((outcome) => report(outcome.checked)))
       }, { concurrency: Option.match(pool, { onNone: () => 1, onSome: (p) => p.size }) })
-      return Option.fromNullable(lowest(suspects.map((outcome) => outcome.suspect)))
+      return {
+        suspect: Option.fromNullable(lowest(outcomes.map((outcome) => outcome.suspect))),
+        workerRows: outcomes.reduce((sum, outcome) => sum + (outcome.inWorker ? outcome.checked : 0), 0)
+      }
     }))
   })
 

@@ -38,6 +38,11 @@ export interface VerifyResult {
   readonly checkpointsChecked: number
   /** Rows whose personal fields were shredded by personal-data retention (signed shred record; chain verified). */
   readonly shreddedRows: number
+  /**
+   * Rows whose links and encrypted fields worker threads checked (the fast pass); 0 when this thread
+   * scanned them all: a log under 50,000 rows, or no worker could start (then verify is slower, not weaker).
+   */
+  readonly workerRows: number
   readonly failure?: VerifyFailure
   /** PostgreSQL: the verdict of each chain (the figures above are their sums, the failure the first chain's). */
   readonly chains?: ReadonlyArray<ChainVerdict>
@@ -113,6 +118,8 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
     })
     const last = Option.match(yield* store.lastEvent, { onNone: () => start.sequence, onSome: (row) => row.sequence })
     const through = Math.min(options.through ?? last, last)
+    // Set by the fast pass below; reported beside the verdict, whichever it is.
+    let workerRows = 0
 
     const walk = Effect.gen(function*() {
       if (Option.isSome(anchor) && !signatureHolds("anchor", context.trusted, context.logId, anchor.value)) {
@@ -160,13 +167,14 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
 
       // The fast pass vouches for every row before its suspect (links, encrypted fields, signed heads);
       // the full walk below resumes at the suspect to name the damage exactly as it would from the start.
-      const suspect = yield* firstSuspect(context, {
+      const { suspect, ...scanned } = yield* firstSuspect(context, {
         start,
         through,
         marks: signed.filter((mark) => mark.sequence > start.sequence),
         threads: options.threads ?? defaultScanThreads(),
         onProgress: options.onProgress
       })
+      workerRows = scanned.workerRows
       const resumeAt = Option.getOrElse(suspect, () => through + 1)
       const before = resumeAt - 1 > start.sequence ? yield* macOf(context, resumeAt - 1) : Option.some(start.digest)
       if (Option.isSome(before)) {
@@ -233,7 +241,8 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
         ok: true,
         rowsChecked: walked - start.sequence,
         lastSequence: walked,
-        checkpointsChecked: checkpoints
+        checkpointsChecked: checkpoints,
+        workerRows
       })),
       Effect.catchIf(
         (error): error is VerifyFailure => !("_tag" in error),
@@ -244,6 +253,7 @@ const verifyOnce = (context: AuditContext, options: VerifyOptions) =>
             rowsChecked: Math.max(0, failure.sequence - 1 - start.sequence),
             lastSequence: last,
             checkpointsChecked: 0,
+            workerRows,
             failure
           })
       )

@@ -49,7 +49,9 @@ export const verifyEveryChain = (
       }
     }
 
-    const verdicts: Array<ChainVerdict & { readonly anchorSequence: number; readonly shreddedRows: number }> = []
+    const verdicts: Array<
+      ChainVerdict & { readonly anchorSequence: number; readonly shreddedRows: number; readonly workerRows: number }
+    > = []
     for (const { chainId, context } of chains) {
       const ownFile = request.checkpointFile !== undefined && fileLogIds.includes(context.logId)
       const result: VerifyResult = yield* verifyAgainstHistory(context, fs, context.checkpointDir, {
@@ -65,6 +67,7 @@ export const verifyEveryChain = (
         checkpointsChecked: result.checkpointsChecked,
         anchorSequence: result.anchorSequence,
         shreddedRows: result.shreddedRows,
+        workerRows: result.workerRows,
         ...(result.failure === undefined
           ? {}
           : { failure: { ...result.failure, message: `chain ${chainId}: ${result.failure.message}` } })
@@ -80,7 +83,8 @@ export const verifyEveryChain = (
       anchorSequence: 0,
       checkpointsChecked: sum((v) => v.checkpointsChecked),
       shreddedRows: sum((v) => v.shreddedRows),
+      workerRows: sum((v) => v.workerRows),
       ...(failure === undefined ? {} : { failure }),
-      chains: verdicts.map(({ anchorSequence: _a, shreddedRows: _s, ...verdict }) => verdict)
+      chains: verdicts.map(({ anchorSequence: _a, shreddedRows: _s, workerRows: _w, ...verdict }) => verdict)
     } satisfies VerifyResult
   })

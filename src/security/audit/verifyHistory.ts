@@ -74,6 +74,7 @@ const notVerified = (context: AuditContext, damage: Damage, found: RollbackDetec
       anchorSequence,
       checkpointsChecked: 0,
       shreddedRows: 0,
+      workerRows: 0,
       failure: { sequence: found.sequence, damage, message: found.message }
     } satisfies VerifyResult
   })
