@@ -8,6 +8,7 @@ import { resolveAuditKeys } from "../security/audit/auditKeys.js"
 import { isPostgresUrl, parsePgUrl } from "../security/audit/pg/pgSettings.js"
 import { rolesSql } from "../security/audit/pg/roles.js"
 import { AuditCommandFailed } from "./auditCommands.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
 
@@ -57,10 +58,8 @@ const initDb = Command.make("init-db", {
       "next: create the roles and grants (`opera-cloud-mcp audit init-db --print-sql | psql …`), give the login",
       "roles passwords, and point the servers at the writer role (OPERA_SECURITY_AUDIT_DB_URL)"
     ].join("\n"))
-  })).pipe(Command.withDescription(
-    "PostgreSQL: create or update the audit schema and the log's identity (run as the tables' owner); " +
-      "--print-sql prints the least-privilege roles and grants"
-  ))
+  })).pipe(Command.withDescription(withEnvironment("audit init-db", "PostgreSQL: create or update the audit schema and the log's identity (run as the tables' owner); " +
+      "--print-sql prints the least-privilege roles and grants")))
 
 const migrate = Command.make("migrate", {
   from: Options.text("from").pipe(Options.withDescription("the SQLite audit log to move (a path, or file:PATH)")),
@@ -87,9 +86,7 @@ const migrate = Command.make("migrate", {
     if (!result.verified.ok) {
       return yield* new AuditCommandFailed({ message: "the migrated log does not verify", verdict: "damaged" })
     }
-  })).pipe(Command.withDescription(
-    "move an SQLite audit log into an empty PostgreSQL database (verified before and after)"
-  ))
+  })).pipe(Command.withDescription(withEnvironment("audit migrate", "move an SQLite audit log into an empty PostgreSQL database (verified before and after)")))
 
 const dependencies = Layer.mergeAll(SecurityConfig.Default, AuditConfig.Default, NodeFileSystem.layer)
 

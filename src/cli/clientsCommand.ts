@@ -10,6 +10,7 @@ import { everyToolName } from "../connectors/toolNames.js"
 import { unknownToolNames } from "../tools/toolNames.js"
 import { reportStartupErrors, StartupFailed } from "./startupErrors.js"
 import { blockCommand, unblockCommand } from "./stateCommands.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
 const name = Args.text({ name: "NAME" }).pipe(
@@ -56,7 +57,7 @@ const add = Command.make("add", { name, tools, hotels, readOnly, admin, json }, 
     yield* Console.error(`# API key for client "${record.name}". It is shown only this once: store it in the`)
     yield* Console.error("# client's secret store and send it as 'Authorization: Bearer <key>'.")
     yield* Console.log(apiKey)
-  })).pipe(Command.withDescription("issue an API key for a new HTTP client (printed once)"))
+  })).pipe(Command.withDescription(withEnvironment("clients add", "issue an API key for a new HTTP client (printed once)")))
 
 const list = Command.make("list", { json }, ({ json }) =>
   Effect.gen(function*() {
@@ -80,7 +81,7 @@ const list = Command.make("list", { json }, ({ json }) =>
       const scope = `${access}; tools: ${String(row.tools)}; hotels: ${String(row.hotels)}`
       yield* Console.log(`${row.name}\t${row.status}\t${row.keyHint}\t${scope}\tcreated ${row.createdAt}`)
     }
-  })).pipe(Command.withDescription("list HTTP clients: names, policies, status (never keys)"))
+  })).pipe(Command.withDescription(withEnvironment("clients list", "list HTTP clients: names, policies, status (never keys)")))
 
 /**
  * `clients revoke NAME`: marks the key revoked in the clients file and, with
@@ -112,7 +113,7 @@ const revoke = Command.make("revoke", { name }, ({ name }) =>
       `${revoked ? "revoked" : "already revoked:"} client "${name}"; published to the shared security state, ` +
         "so every replica refuses its key within a second"
     )
-  })).pipe(Command.withDescription("revoke a client's API key at once (on every replica, with OPERA_MCP_STATE_URL)"))
+  })).pipe(Command.withDescription(withEnvironment("clients revoke", "revoke a client's API key at once (on every replica, with OPERA_MCP_STATE_URL)")))
 
 export const clientsCommand = Command.make("clients").pipe(
   Command.withDescription("manage the API keys of HTTP clients (OPERA_MCP_CLIENTS_FILE)"),

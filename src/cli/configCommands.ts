@@ -6,6 +6,7 @@ import { list } from "../config/settings.js"
 import { everyToolName } from "../connectors/toolNames.js"
 import { unknownToolNames } from "../tools/toolNames.js"
 import { connectionCheckVerdict, formatConnectionCheck, runConnectionCheck } from "./connectionCheck.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 /** The configuration has errors; the findings were printed already. */
 export class ConfigurationInvalid extends Schema.TaggedError<ConfigurationInvalid>()("ConfigurationInvalid", {
@@ -81,7 +82,7 @@ const validateCommand = Command.make(
     }
     if (Option.isSome(connection)) yield* connectionCheckVerdict(connection.value)
   })).pipe(
-    Command.withDescription("check the settings; exits non-zero when there is an error")
+    Command.withDescription(withEnvironment("config validate", "check the settings; exits non-zero when there is an error"))
   )
 
 /** `opera-cloud-mcp config validate [--production] [--json]` */

@@ -9,6 +9,7 @@ import { TokenCache } from "../connectors/opera/client/TokenCache.js"
 import { AuditLog } from "../security/AuditLog.js"
 import { reportStartupErrors } from "./startupErrors.js"
 import { HttpClientLive } from "../Runtime.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 export class CredentialRotationFailed extends Schema.TaggedError<CredentialRotationFailed>()("CredentialRotationFailed", {
   message: Schema.String
@@ -90,7 +91,7 @@ const rotate = Command.make("rotate", { fromEnv }, ({ fromEnv }) =>
         "OPERA_CLIENT_SECRET_FILE, which a running server follows), then retire the old secret in the OHIP portal."
     )
   }).pipe(Effect.provide(RotationLive), reportStartupErrors)).pipe(
-    Command.withDescription("Validate a new OPERA client secret (from stdin or --from-env) and record the rotation")
+    Command.withDescription(withEnvironment("credentials rotate", "Validate a new OPERA client secret (from stdin or --from-env) and record the rotation"))
   )
 
 export const credentialsCommand = Command.make("credentials").pipe(

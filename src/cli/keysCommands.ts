@@ -5,6 +5,7 @@ import { generateKeyBase64 } from "../crypto/keyMaterial.js"
 import { generateSigningKey } from "../crypto/signing.js"
 import { AuditLog } from "../security/AuditLog.js"
 import { signingKeySetting, verifyKeySetting } from "../security/audit/auditKeys.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("print JSON for machines"))
 
@@ -25,7 +26,7 @@ const generate = Command.make("generate", { json }, ({ json }) =>
     yield* Console.error("# the verify key is public and can be given to whoever checks exported checkpoints.")
     for (const [name, value] of Object.entries(keys)) yield* Console.log(`${name}=${value}`)
   })).pipe(
-  Command.withDescription("print a fresh audit encryption key and Ed25519 checkpoint signing key pair as env lines")
+  Command.withDescription(withEnvironment("keys generate", "print a fresh audit encryption key and Ed25519 checkpoint signing key pair as env lines"))
 )
 
 /** `keys rotate`: a new data key generation for the audit log; old rows stay readable by key id. */
@@ -38,7 +39,7 @@ const rotate = Command.make("rotate", { json }, ({ json }) =>
       : Console.log(`new audit data key ${rotated.keyId} (generation ${rotated.generation}); new rows use it, ` +
         "older rows stay readable by their key id")
   })).pipe(
-  Command.withDescription("add a new audit data key; rows written from now on are encrypted with it"),
+  Command.withDescription(withEnvironment("keys rotate", "add a new audit data key; rows written from now on are encrypted with it")),
   Command.provide(AuditLog.Maintenance)
 )
 

@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Redacted } from "effect"
 import { Sandbox } from "../connectors/opera/sandbox/Sandbox.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 const port = Options.integer("port").pipe(
   Options.withDefault(0),
@@ -33,5 +34,5 @@ export const sandboxCommand = Command.make("sandbox", { port }, ({ port }) =>
     yield* Console.log(banner(sandbox))
     return yield* Effect.never
   }).pipe(Effect.provide(Sandbox.layer({ port })))).pipe(
-    Command.withDescription("Run the OPERA Cloud sandbox alone, so you can try OHIP requests with curl")
+    Command.withDescription(withEnvironment("sandbox", "Run the OPERA Cloud sandbox alone, so you can try OHIP requests with curl"))
   )

@@ -10,6 +10,7 @@ import type { ConnectorName, Mode } from "../Runtime.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { AuditUnavailable } from "../security/audit/errors.js"
 import { AuditLog } from "../security/AuditLog.js"
+import { withEnvironment } from "./environmentHelp.js"
 import { reportStartupErrors } from "./startupErrors.js"
 
 const sandbox = Options.boolean("sandbox").pipe(
@@ -87,6 +88,7 @@ export const serveCommand = Command.make(
       ),
       reportStartupErrors
     )
-).pipe(Command.withDescription(
+).pipe(Command.withDescription(withEnvironment(
+  "serve",
   "Run the MCP server on stdio (the main job), or on Streamable HTTP with --http; --connector oipa serves OIPA"
-))
+)))

@@ -15,6 +15,7 @@ import type { RefusedEntry } from "../security/state/StateOperator.js"
 import { StateOperator } from "../security/state/StateOperator.js"
 import { ThreatConfig } from "../security/threat/ThreatConfig.js"
 import { reportStartupErrors } from "./startupErrors.js"
+import { withEnvironment } from "./environmentHelp.js"
 
 /** A flag of an operator command has a value it cannot use. */
 export class OperatorOptionInvalid extends Schema.TaggedError<OperatorOptionInvalid>()("OperatorOptionInvalid", {
@@ -89,7 +90,7 @@ export const blockCommand = Command.make("block", { name, minutes: minutesOption
     }
     yield* Console.log(`blocked client "${options.name}" until ${isoInstant(result.until)}, ${where(operator.kind)}`)
   }).pipe(unreachable, reportStartupErrors)).pipe(
-    Command.withDescription("refuse every call of a client for a while (audited)"),
+    Command.withDescription(withEnvironment("clients block", "refuse every call of a client for a while (audited)")),
     Command.provide(OperatorLive)
   )
 
@@ -102,7 +103,7 @@ export const unblockCommand = Command.make("unblock", { name }, (options) =>
       lifted ? `unblocked client "${options.name}", ${where(operator.kind)}` : `client "${options.name}" is not blocked`
     )
   }).pipe(unreachable, reportStartupErrors)).pipe(
-    Command.withDescription("lift the block on a client (an operator's or an incident's; audited)"),
+    Command.withDescription(withEnvironment("clients unblock", "lift the block on a client (an operator's or an incident's; audited)")),
     Command.provide(OperatorLive)
   )
 
@@ -118,7 +119,7 @@ const list = Command.make("list", { json }, (options) =>
     }
     if (entries.length === 0) return yield* Console.log("no lockouts or blocks in force")
     for (const entry of entries) yield* Console.log(rowOf(entry))
-  }).pipe(unreachable)).pipe(Command.withDescription("lockouts (clients and source addresses) and blocks in force"))
+  }).pipe(unreachable)).pipe(Command.withDescription(withEnvironment("lockouts list", "lockouts (clients and source addresses) and blocks in force")))
 
 const clear = Command.make("clear", {
   target: Args.text({ name: "NAME|SOURCE" }).pipe(
@@ -131,7 +132,7 @@ const clear = Command.make("clear", {
     yield* Console.log(
       cleared ? `cleared the lockout of ${options.target}, ${where(operator.kind)}` : `${options.target} is not locked out`
     )
-  }).pipe(unreachable)).pipe(Command.withDescription("end a lockout and its failure count (audited)"))
+  }).pipe(unreachable)).pipe(Command.withDescription(withEnvironment("lockouts clear", "end a lockout and its failure count (audited)")))
 
 export const lockoutsCommand = Command.make("lockouts").pipe(
   Command.withDescription("lockouts after failed calls or keys, in the server's security state (file or Redis)"),

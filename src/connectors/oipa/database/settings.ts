@@ -3,7 +3,7 @@ import { Config, Option } from "effect"
 /**
  * The OIPA database settings, read in the Oracle layer's constructor. The
  * table below is the connector's contribution to the README's settings
- * reference (same shape as scripts/configReference.ts's entries).
+ * reference (src/config/settingsCatalogue.ts adds the commands that read them).
  */
 export const oipaSettingDocs: ReadonlyArray<{ readonly name: string; readonly defaultValue?: string; readonly meaning: string }> = [
   { name: "OIPA_DB_CONNECT_STRING", meaning: "OIPA database: Easy Connect (`tcps://host:2484/service`), a full descriptor with (PROTOCOL=TCPS), or a tnsnames alias from OIPA_DB_WALLET_DIR" },

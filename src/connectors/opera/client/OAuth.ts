@@ -5,7 +5,15 @@ import type { OperaConnectionShape } from "./OperaConnection.js"
 import { randomUUID } from "node:crypto"
 import { noteUpstreamRequest } from "../../../security/audit/UpstreamRequests.js"
 import type { NetworkFailure } from "./errors.js"
-import { networkFailureOf, networkFailureWords, OperaBadResponse, OperaUnauthorized, OperaUnavailable } from "./errors.js"
+import {
+  networkFailureOf,
+  networkFailureWords,
+  OperaBadResponse,
+  OperaRateLimited,
+  OperaUnauthorized,
+  OperaUnavailable,
+  retryAfterMs
+} from "./errors.js"
 import { logUpstreamFailure, tokenOperation } from "./requestTelemetry.js"
 
 /** The body of a successful `POST /oauth/v1/tokens` (oauth.json, OAuth2TokenResponse). */
@@ -115,7 +123,15 @@ const readToken = Effect.fnUntraced(function*(response: HttpClientResponse.HttpC
   if (response.status === 400 || response.status === 401 || response.status === 403) {
     return yield* rejectedCredentials(response.status)
   }
-  if (response.status >= 500 || response.status === 429) {
+  if (response.status === 429) {
+    // Throttled, not broken: its own cause class, and the wait the gateway asks for (TokenCache honours it).
+    const wait = retryAfterMs(response.headers["retry-after"])
+    return yield* new OperaRateLimited({
+      retryAfterMs: wait,
+      message: `The OPERA token endpoint is throttling token requests (HTTP 429); retry after ${Math.ceil(wait / 1000)} s.`
+    })
+  }
+  if (response.status >= 500) {
     return yield* new OperaUnavailable({
       reason: "server_error",
       message: `The OPERA token endpoint answered HTTP ${response.status}; try again shortly.`

@@ -16,7 +16,8 @@ import {
   OperaRateLimited,
   OperaRejected,
   OperaUnauthorized,
-  OperaUnavailable
+  OperaUnavailable,
+  retryAfterMs
 } from "./errors.js"
 import { describeOhipError } from "./ohipErrorBody.js"
 import type { OperaRequest, QueryValue } from "./OperaRequest.js"
@@ -25,19 +26,12 @@ import { logUpstreamFailure, tracedOperaRequest } from "./requestTelemetry.js"
 import { TokenCache } from "./TokenCache.js"
 
 const maxAttempts = 4
-const maxRetryAfterMs = 30_000
 
 const retryable = (error: OperaError) =>
   error._tag === "OperaUnavailable" && error.reason !== "circuit_open" || error._tag === "OperaRateLimited"
 
 const countsAgainstBreaker = (error: OperaError) =>
   error._tag === "OperaUnavailable" && error.reason !== "circuit_open"
-
-const retryAfterMs = (header: string | undefined): number => {
-  if (header === undefined) return 1000
-  const seconds = Number(header)
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, maxRetryAfterMs) : 1000
-}
 
 // A write whose answer was lost (timeout, broken connection) or unreadable may still have been applied by
 // OPERA: the message says so, so neither the person nor an agent repeats it blindly (a double booking).

@@ -24,6 +24,17 @@ export interface TokenState {
 const hardExpiryMarginMs = 30_000
 const refreshCheckEvery = Duration.seconds(15)
 const secretFileCheckEvery = Duration.seconds(30)
+// Longest Retry-After of a throttled token request that is waited out; a longer one fails the call at once.
+const maxTokenRetryAfterMs = 5_000
+
+const tokenRetries = Schedule.exponential("200 millis").pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(2)),
+  Schedule.zipRight(Schedule.identity<OperaError>()),
+  Schedule.modifyDelay((error, backoff) =>
+    error._tag === "OperaRateLimited" ? Duration.max(backoff, Duration.millis(error.retryAfterMs)) : backoff
+  )
+)
 
 /**
  * OAuth2 tokens for the configured OPERA credentials. One token request serves
@@ -84,12 +95,15 @@ export class TokenCache extends Effect.Service<TokenCache>()("opera/TokenCache",
         } satisfies CachedToken
       })
 
-    // Transient failures of the token endpoint are retried a few times with jitter; refusals are not.
+    // Transient failures of the token endpoint are retried a few times with jitter; refusals are not. A 429 is
+    // retried no sooner than its Retry-After asks, and only when that wait is short enough for a waiting call.
     const fetchFresh = Ref.get(credentials).pipe(
       Effect.flatMap(fetchWith),
       Effect.retry({
-        schedule: Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(2))),
-        while: (error: OperaError) => error._tag === "OperaUnavailable"
+        schedule: tokenRetries,
+        while: (error: OperaError) =>
+          error._tag === "OperaUnavailable" ||
+          (error._tag === "OperaRateLimited" && error.retryAfterMs <= maxTokenRetryAfterMs)
       }),
       Effect.tap(() =>
         Ref.set(lastFailure, Option.none()).pipe(

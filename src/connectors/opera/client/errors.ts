@@ -27,6 +27,15 @@ export class OperaRateLimited extends Schema.TaggedError<OperaRateLimited>()("Op
   retryAfterMs: Schema.Number
 }) {}
 
+const maxRetryAfterMs = 30_000
+
+/** The wait a 429's `Retry-After` asks for (seconds), capped at 30 s; 1 s when absent or not a number. */
+export const retryAfterMs = (header: string | undefined): number => {
+  if (header === undefined) return 1000
+  const seconds = Number(header)
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, maxRetryAfterMs) : 1000
+}
+
 /** Why a connection to OPERA failed, as far as the network stack tells: the first thing an operator checks. */
 export const NetworkFailure = Schema.Literal("dns", "refused", "tls", "reset")
 export type NetworkFailure = typeof NetworkFailure.Type

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Either, Fiber, Redacted, TestClock } from "effect"
+import { Duration, Effect, Either, Fiber, HashMap, Logger, Redacted, TestClock } from "effect"
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
+import { upstreamFailureClass } from "../../../../src/connectors/opera/client/errors.js"
 import { TokenCache } from "../../../../src/connectors/opera/client/TokenCache.js"
 import { AuditLog } from "../../../../src/security/AuditLog.js"
 import { Fault } from "../../../../src/connectors/opera/sandbox/faults.js"
@@ -100,6 +101,44 @@ describe("TokenCache", () => {
       expect(Redacted.value(yield* Fiber.join(fiber)).length).toBeGreaterThan(10)
       expect(yield* cache.tokenRequests).toBe(3)
       expect(yield* sandbox.tokenRequests).toBe(1)
+    }).pipe(Effect.provide(operaLayers())))
+
+  it.effect("a throttled token endpoint (429) is retried no sooner than its Retry-After", () =>
+    Effect.gen(function*() {
+      const cache = yield* TokenCache
+      const sandbox = yield* Sandbox
+      yield* sandbox.faults.inject({ target: { operationId: "getToken" }, fault: Fault.rateLimited(2), times: 1 })
+      const fiber = yield* Effect.fork(cache.get)
+      // The backoff alone would retry after about 200 ms: at 1.9 s the second request has still not been made.
+      for (let step = 0; step < 19; step++) {
+        yield* breathe(10)
+        yield* TestClock.adjust(Duration.millis(100))
+      }
+      expect(yield* cache.tokenRequests).toBe(1)
+      yield* TestClock.adjust(Duration.millis(100))
+      yield* eventually(cache.tokenRequests, (n) => n === 2)
+      expect(Redacted.value(yield* Fiber.join(fiber)).length).toBeGreaterThan(10)
+      expect(yield* sandbox.tokenRequests).toBe(1)
+    }).pipe(Effect.provide(operaLayers())))
+
+  it.effect("a 429 asking for a long wait fails at once as throttled, its own cause class, not a server failure", () =>
+    Effect.gen(function*() {
+      const logged: Array<Record<string, unknown>> = []
+      const capture = Logger.make(({ annotations, message }) => {
+        logged.push({ message, ...Object.fromEntries(HashMap.toEntries(annotations)) })
+      })
+      const cache = yield* TokenCache
+      const sandbox = yield* Sandbox
+      yield* sandbox.faults.inject({ target: { operationId: "getToken" }, fault: Fault.rateLimited(30) })
+      const error = yield* Effect.flip(cache.get).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, capture)))
+      expect(error._tag).toBe("OperaRateLimited")
+      expect(upstreamFailureClass(error)).toBe("throttled")
+      expect(error._tag === "OperaRateLimited" && error.retryAfterMs).toBe(30_000)
+      expect(error.message).toMatch(/throttling token requests.*retry after 30 s/)
+      expect(yield* cache.tokenRequests).toBe(1)
+      // The upstream failure line names the class an operator acts on.
+      const lines = logged.filter((line) => line["opera.operation"] !== undefined)
+      expect(lines.map((line) => [line.failure, line["http.status"]])).toEqual([["throttled", 429]])
     }).pipe(Effect.provide(operaLayers())))
 
   it.effect("wrong credentials fail at once as OperaUnauthorized, naming the settings and not the secret", () =>
