@@ -203,13 +203,18 @@ export const admitScript = `${syncBehaviourFunction}${consumeOnceFunction}
 local onceMode = ARGV[6]
 local onceKeys = 0
 if onceMode ~= '' then onceKeys = 1 end
-local function admitted()
-  local found = ''
+-- The token's step comes before any other write of the script: Redis refuses a script's first write that may grow
+-- memory while it is full (maxmemory, noeviction), and then the whole admission is refused, nothing half-done; a
+-- later write of a script that has written already would be let through.
+local function onceStep()
   if onceMode == 'put' then
     redis.call('SET', KEYS[#KEYS], ARGV[7], 'PX', tonumber(ARGV[8]))
   elseif onceMode == 'consume' then
-    found = consumeOnce(KEYS[#KEYS], ARGV[7], tonumber(ARGV[1])) or ''
+    return consumeOnce(KEYS[#KEYS], ARGV[7], tonumber(ARGV[1])) or ''
   end
+  return ''
+end
+local function admitted(found)
   if #KEYS - onceKeys < 6 then return {0, found} end
   local argv = {}
   for i = 10, #ARGV do argv[i - 9] = ARGV[i] end
@@ -236,15 +241,17 @@ if held then
   if lockedUntil > now then return {2, lockedUntil} end
 end
 local limit = tonumber(ARGV[3])
-if limit == 0 then return admitted() end
+if limit == 0 then return admitted(onceStep()) end
 local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
+local count = redis.call('ZCARD', KEYS[1]) - redis.call('ZCOUNT', KEYS[1], '-inf', now - window)
 if count < limit then
+  local found = onceStep()
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
   redis.call('ZADD', KEYS[1], now, ARGV[4])
   redis.call('PEXPIRE', KEYS[1], window)
-  return admitted()
+  return admitted(found)
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local blocking = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
 local wait = tonumber(blocking[2]) + window - now
 if wait < 1 then wait = 1 end

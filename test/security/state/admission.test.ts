@@ -256,6 +256,32 @@ describe.skipIf(redisMissing !== undefined)("Redis store (real redis-server)", (
     expect((await probe.keys("*")).some((key) => key.includes("counted"))).toBe(false)
   })
 
+  it("a full Redis (noeviction) refuses an admission whose token it would have to store, as it refused putOnce", async () => {
+    const store = redisStore()
+    const put = { _tag: "Put", key: "confirmation:full", record: "c|cancel_reservation|a", expiresAt: 5000, keepUntil: 9000 } as const
+    const admit = (now: number, step?: Parameters<StateStoreShape["admit"]>[6]) =>
+      store.runPromiseExit(StateStore.pipe(Effect.flatMap((s) => s.admit("full-redis", "full-redis\u0000tool", 100, 60_000, now, undefined, step))))
+    expect(Exit.isSuccess(await admit(1))).toBe(true)
+    const windows = async () => {
+      let total = 0
+      for (const key of await probe.keys("opera-mcp:rl:*")) total += await probe.zcard(key)
+      return total
+    }
+    const before = await windows()
+    await probe.config("SET", "maxmemory-policy", "noeviction")
+    await probe.config("SET", "maxmemory", "1")
+    try {
+      const refused = await admit(2, put)
+      expect(Exit.isFailure(refused) && JSON.stringify(refused.cause)).toContain("StateUnavailable")
+      // The rest of the admission was not made either: no call window took a place.
+      expect(await windows()).toBe(before)
+    } finally {
+      await probe.config("SET", "maxmemory", "0")
+    }
+    expect(Exit.isSuccess(await admit(3, put))).toBe(true)
+    expect(await on(store, (s) => s.consumeOnce(put.key, put.record, 4))).toEqual(Option.some({ record: put.record, expiresAt: 5000, used: false }))
+  })
+
   it("the upstream scripts run by EVALSHA too, and reload after a SCRIPT FLUSH", async () => {
     const store = redisStore()
     const pace = (now: number) => on(store, (s) => s.upstream.pace("app", 50, 1000, now))
