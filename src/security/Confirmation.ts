@@ -6,6 +6,7 @@ import type { ToolInfo } from "../tools/ToolInfo.js"
 import { ConfirmationDeclined, ConfirmationInvalid, ConfirmationRequired, ConfirmationUnavailable, isoInstant } from "./errors.js"
 import { canonicalJson } from "./redaction/canonicalJson.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
+import type { OnceRecord, OnceStep } from "./state/StateStore.js"
 import { StateStore } from "./state/StateStore.js"
 
 /**
@@ -62,6 +63,26 @@ export const tokenOf = (args: unknown): string | undefined => {
   if (typeof args !== "object" || args === null) return undefined
   const token: unknown = (args as Record<string, unknown>)[confirmationTokenArgument]
   return typeof token === "string" ? token : undefined
+}
+
+/** A confirmation's store step planned for a call's admission (`Confirmation.admissionStep`). */
+export interface PlannedConfirmation {
+  /** The token the call carries (`Consume`), or the new one (`Put`). */
+  readonly token: string
+  /** When the new token expires (`Put`). */
+  readonly expiresAt?: number
+  readonly step: OnceStep
+}
+
+/**
+ * A planned step and the admission that carried it: its instant and what the
+ * step found (None after a `Put`); `found` undefined when the store did not
+ * make the step (then the gate makes its own).
+ */
+export interface SettledConfirmation {
+  readonly planned: PlannedConfirmation
+  readonly at: number
+  readonly found?: Option.Option<OnceRecord>
 }
 
 /**
@@ -123,6 +144,32 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
     const recordOf = (clientId: string, tool: string, bindingHash: Buffer) =>
       `${sha256(clientId).toString("base64url")}|${tool}|${bindingHash.toString("base64url")}`
 
+    /** The answer that hands a client its token. */
+    const tokenAnswer = (tool: string, token: string, summary: string, expiresAt: number) =>
+      new ConfirmationRequired({
+        tool,
+        token,
+        summary,
+        expiresAt,
+        message: `Confirmation needed before ${tool} changes anything. ${summary} ` +
+          `To go ahead, repeat the same call with the same arguments plus "${confirmationTokenArgument}": "${token}" ` +
+          `before ${isoInstant(expiresAt)}. To cancel, do nothing.`
+      })
+
+    /** A new token for this exact call, and the store's step that keeps it. */
+    const issue = (clientId: string, tool: string, args: unknown, now: number) => {
+      const token = randomBytes(32).toString("base64url")
+      const expiresAt = now + ttlMs
+      const step: OnceStep = {
+        _tag: "Put",
+        key: tokenKey(token),
+        record: recordOf(clientId, tool, binding(clientId, tool, args)),
+        expiresAt,
+        keepUntil: expiresAt + ttlMs
+      }
+      return { token, expiresAt, step }
+    }
+
     /** Issue a token for this exact call; the result is the answer to give the client. */
     const prepare = Effect.fn("Confirmation.prepare")(function*(
       ctx: CallContextShape,
@@ -131,24 +178,9 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       summary: string
     ) {
       const now = yield* Clock.currentTimeMillis
-      const token = randomBytes(32).toString("base64url")
-      const entry = { expiresAt: now + ttlMs }
-      yield* store.putOnce(
-        tokenKey(token),
-        recordOf(ctx.clientId, tool.name, binding(ctx.clientId, tool.name, args)),
-        entry.expiresAt,
-        entry.expiresAt + ttlMs,
-        now
-      )
-      return new ConfirmationRequired({
-        tool: tool.name,
-        token,
-        summary,
-        expiresAt: entry.expiresAt,
-        message: `Confirmation needed before ${tool.name} changes anything. ${summary} ` +
-          `To go ahead, repeat the same call with the same arguments plus "${confirmationTokenArgument}": "${token}" ` +
-          `before ${isoInstant(entry.expiresAt)}. To cancel, do nothing.`
-      })
+      const { expiresAt, step, token } = issue(ctx.clientId, tool.name, args, now)
+      yield* store.putOnce(step.key, step.record, step.expiresAt, step.keepUntil, now)
+      return tokenAnswer(tool.name, token, summary, expiresAt)
     })
 
     const invalid = (tool: string, reason: ConfirmationInvalid["reason"], detail: string) =>
@@ -156,6 +188,24 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
         tool,
         reason,
         message: `${detail} Call ${tool} again without "${confirmationTokenArgument}" to get a new confirmation.`
+      })
+
+    /** Whether the record `consumeOnce` found (at `now`) was exactly this call's unused token, or why not. */
+    const judge = (name: string, claim: string, found: Option.Option<OnceRecord>, now: number) =>
+      Effect.gen(function*() {
+        if (Option.isNone(found)) return yield* invalid(name, "unknown", "This confirmation token is not valid.")
+        const held = found.value
+        if (held.used) return yield* invalid(name, "reused", "This confirmation token was already used.")
+        if (held.expiresAt <= now) return yield* invalid(name, "expired", "This confirmation token has expired.")
+        if (held.record === claim) return
+        const [heldClient, heldTool] = held.record.split("|")
+        if (heldClient !== claim.split("|")[0]) {
+          return yield* invalid(name, "other_client", "This confirmation token was issued to another client.")
+        }
+        if (heldTool !== name) {
+          return yield* invalid(name, "other_tool", `This confirmation token was issued for ${heldTool}, not ${name}.`)
+        }
+        return yield* invalid(name, "arguments_changed", "The arguments differ from the ones this token confirms; nothing was changed.")
       })
 
     /** Accept `token` once for exactly the call it was issued for, or say why not. */
@@ -166,23 +216,31 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       token: string
     ) {
       const now = yield* Clock.currentTimeMillis
-      const name = tool.name
-      const claim = recordOf(ctx.clientId, name, binding(ctx.clientId, name, args))
-      const found = yield* store.consumeOnce(tokenKey(token), claim, now)
-      if (Option.isNone(found)) return yield* invalid(name, "unknown", "This confirmation token is not valid.")
-      const held = found.value
-      if (held.used) return yield* invalid(name, "reused", "This confirmation token was already used.")
-      if (held.expiresAt <= now) return yield* invalid(name, "expired", "This confirmation token has expired.")
-      if (held.record === claim) return
-      const [heldClient, heldTool] = held.record.split("|")
-      if (heldClient !== claim.split("|")[0]) {
-        return yield* invalid(name, "other_client", "This confirmation token was issued to another client.")
-      }
-      if (heldTool !== name) {
-        return yield* invalid(name, "other_tool", `This confirmation token was issued for ${heldTool}, not ${name}.`)
-      }
-      return yield* invalid(name, "arguments_changed", "The arguments differ from the ones this token confirms; nothing was changed.")
+      const claim = recordOf(ctx.clientId, tool.name, binding(ctx.clientId, tool.name, args))
+      return yield* judge(tool.name, claim, yield* store.consumeOnce(tokenKey(token), claim, now), now)
     })
+
+    /**
+     * What `gate` will do with the store, planned before the call's admission
+     * so the store does it in the admission's step (one Redis round trip for
+     * both, `RateLimiter.take`): consume the call's token, or keep a new one
+     * for the answer. Undefined when the gate needs no store step (no
+     * confirmation needed, or the person is asked). The new token is kept only
+     * when the call is admitted, and handed out only if the call gets as far
+     * as the gate; an unused one expires unseen.
+     */
+    const admissionStep = (ctx: CallContextShape, tool: ToolInfo, args: unknown): Effect.Effect<PlannedConfirmation | undefined> =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        if (!required || !tool.annotations.destructiveHint || mode === "elicit-only") return undefined
+        const token = tokenOf(args)
+        if (token !== undefined) {
+          const claim = recordOf(ctx.clientId, tool.name, binding(ctx.clientId, tool.name, args))
+          return { token, step: { _tag: "Consume", key: tokenKey(token), claim } }
+        }
+        if (mode !== "token" && ctx.confirmWithUser !== undefined) return undefined
+        const issued = issue(ctx.clientId, tool.name, args, now)
+        return { token: issued.token, expiresAt: issued.expiresAt, step: issued.step }
+      })
 
     /**
      * The pipeline's step: nothing to do for non-destructive tools or when
@@ -191,20 +249,27 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
      * call goes on only if they accept; else the call's token is consumed, or
      * one is issued and the answer is ConfirmationRequired (in `elicit-only`
      * mode the call is refused instead). `args` are the raw arguments as the
-     * client sent them. Says how the call was confirmed.
+     * client sent them. With `settled` (the `admissionStep` the call's
+     * admission made, at its instant), the token was already consumed or
+     * kept there and the gate only judges it. Says how the call was confirmed.
      */
     const gate = Effect.fnUntraced(function*<E, R>(
       ctx: CallContextShape,
       tool: ToolInfo,
       args: unknown,
-      summarize: Effect.Effect<string, E, R>
+      summarize: Effect.Effect<string, E, R>,
+      settled?: SettledConfirmation
     ) {
       if (!required || !tool.annotations.destructiveHint) return "not_required" as ConfirmedBy
       const token = tokenOf(args)
       const ask = mode === "token" ? undefined : ctx.confirmWithUser
       // A token the server issued is honoured in every mode but elicit-only, which issues none.
       if (token !== undefined && mode !== "elicit-only") {
-        yield* consume(ctx, tool, args, token)
+        if (settled?.planned.step._tag === "Consume" && settled.planned.token === token && settled.found !== undefined) {
+          yield* judge(tool.name, settled.planned.step.claim, settled.found, settled.at)
+        } else {
+          yield* consume(ctx, tool, args, token)
+        }
         return "token" as ConfirmedBy
       }
       if (ask !== undefined) {
@@ -231,11 +296,15 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
             "Use a client that supports elicitation. Nothing was changed."
         })
       }
+      if (settled?.planned.step._tag === "Put" && settled.planned.expiresAt !== undefined && settled.found !== undefined) {
+        // Kept by the admission's step.
+        return yield* tokenAnswer(tool.name, settled.planned.token, yield* summarize, settled.planned.expiresAt)
+      }
       const answer = yield* prepare(ctx, tool, args, yield* summarize)
       return yield* answer
     })
 
-    return { mode, required, ttlSeconds, prepare, consume, gate, sealRound, redeemRound } as const
+    return { mode, required, ttlSeconds, prepare, consume, admissionStep, gate, sealRound, redeemRound } as const
   }),
   dependencies: [InProcessStateStoreDefault]
 }) {}

@@ -4,7 +4,7 @@ import { wholeNumber } from "../config/settings.js"
 import { ClientLockedOut, RateLimited } from "./errors.js"
 import type { FailureCount } from "./rateLimit/ClientLimits.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
-import type { AdmittedAttempt, BehaviourAttempt, StateUnavailable } from "./state/StateStore.js"
+import type { AdmittedAttempt, BehaviourAttempt, OnceRecord, OnceStep, StateUnavailable } from "./state/StateStore.js"
 import { operatorBlockId, readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
 import { ClientBlocked } from "./threat/errors.js"
 
@@ -32,6 +32,17 @@ export interface Lockout {
 }
 
 const minute = 60_000
+
+/**
+ * An admitted call: the admission instant, the threat monitor's attempt made
+ * with it (when one was asked for) and what the confirmation token's step
+ * found (when one was asked for and the store made it).
+ */
+export interface CallAdmitted {
+  readonly at: number
+  readonly attempt?: AdmittedAttempt
+  readonly once?: Option.Option<OnceRecord>
+}
 
 /**
  * Per (client, tool) call limits with exact sliding-window bounds, and a
@@ -64,13 +75,23 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
     // One store step per call (one Redis round trip): the block (an incident's or an operator's), the
     // lockout, then the window, which a blocked or locked-out call does not use up; and, when the threat
     // monitor asks, the call's attempt appended to the client's shared behaviour.
-    const decide = (clientId: string, toolName: string, now: number, attempt: BehaviourAttempt | undefined) =>
+    const decide = (
+      clientId: string,
+      toolName: string,
+      now: number,
+      attempt: BehaviourAttempt | undefined,
+      once: OnceStep | undefined
+    ) =>
       Effect.gen(function*() {
         const windowLimit = settings.enableRateLimiting ? limit : 0
-        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now, attempt)
+        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now, attempt, once)
         switch (admission._tag) {
           case "Admitted":
-            return attempt === undefined ? undefined : { at: now, delta: Option.fromNullable(admission.behaviour) }
+            return {
+              at: now,
+              ...(attempt === undefined ? {} : { attempt: { at: now, delta: Option.fromNullable(admission.behaviour) } }),
+              ...(admission.once === undefined ? {} : { once: admission.once })
+            } satisfies CallAdmitted
           case "Blocked":
             return yield* admission.incidentId === operatorBlockId
               ? ClientBlocked.byOperator(admission.until)
@@ -89,19 +110,24 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * call, `readOnly`, may then pass if the operator allows it; a read of the
      * server's own state, `diagnostic`, always does). With `attempt` (from
      * `ThreatMonitor.attemptOf`) the call's attempt is shared in the same
-     * step and returned for `ThreatMonitor.screen`.
+     * step and returned for `ThreatMonitor.screen`. With `once` (from
+     * `Confirmation.admissionStep`) the call's confirmation token is issued or
+     * consumed in the same step too, and what was found goes to
+     * `Confirmation.gate`. (A call with a token step changes OPERA data, so it
+     * is never let on while the store is unreachable.)
      */
     const take = (
       clientId: string,
       toolName: string,
       readOnly = false,
       diagnostic = false,
-      attempt?: BehaviourAttempt
-    ): Effect.Effect<AdmittedAttempt | undefined, RateLimited | ClientLockedOut | ClientBlocked | StateUnavailable> =>
+      attempt?: BehaviourAttempt,
+      once?: OnceStep
+    ): Effect.Effect<CallAdmitted, RateLimited | ClientLockedOut | ClientBlocked | StateUnavailable> =>
       Effect.suspend(() => {
         const now = clock.unsafeCurrentTimeMillis()
-        const unshared = attempt === undefined ? undefined : { at: now, delta: Option.none() }
-        return unlessReadAllowed(decide(clientId, toolName, now, attempt), readOnly, reads, unshared, diagnostic)
+        const unshared: CallAdmitted = { at: now, ...(attempt === undefined ? {} : { attempt: { at: now, delta: Option.none() } }) }
+        return unlessReadAllowed(decide(clientId, toolName, now, attempt, once), readOnly, reads, unshared, diagnostic)
       })
 
     /**

@@ -181,13 +181,16 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         pipelineStep("access_policy")
       )
       // The server's own security tools (the health check) still answer while the shared state is away.
-      // The threat monitor's attempt rides in the same store step (one Redis round trip for both).
-      const attempted = yield* limiter.take(
+      // The threat monitor's attempt and the confirmation token's step (its consumption, or the new token kept)
+      // ride in the same store step: one Redis round trip for the three.
+      const planned = yield* confirmation.admissionStep(ctx, tool, args)
+      const admitted = yield* limiter.take(
         ctx.clientId,
         tool.name,
         !writes,
         !writes && tool.domain === "security",
-        yield* threats.attemptOf(ctx.clientId)
+        yield* threats.attemptOf(ctx.clientId),
+        planned?.step
       ).pipe(pipelineStep("rate_limit"))
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
         Effect.mapError((error) => invalidArguments(tool.name, error)),
@@ -199,14 +202,17 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         pipelineStep("access_policy_hotel")
       )
       // The block was checked with the lockout in limiter.take above, and the attempt shared there.
-      const assessment = yield* threats.screen(ctx, tool, input, attempted).pipe(pipelineStep("threat_screen"))
+      const assessment = yield* threats.screen(ctx, tool, input, admitted.attempt).pipe(pipelineStep("threat_screen"))
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
       confirmedBy = yield* confirmation.gate(
         ctx,
         tool,
         args,
         // Shown to the model and to the person at the client: masked as any result is.
-        Effect.succeed(redactor.redactText(facts.summary ?? `${tool.annotations.title} with the arguments given`))
+        Effect.succeed(redactor.redactText(facts.summary ?? `${tool.annotations.title} with the arguments given`)),
+        planned === undefined
+          ? undefined
+          : { planned, at: admitted.at, ...(admitted.once === undefined ? {} : { found: admitted.once }) }
       ).pipe(pipelineStep("confirmation"))
       if (writes && !intentRecorded) {
         // Fail closed: no change reaches OPERA unless its intent is on the record first.
@@ -290,7 +296,10 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const finished = yield* Clock.currentTimeMillis
       const bookingFacts = reservationFactsOf(decoded)
-      yield* pipelineStep("threat_record")(threats.record(ctx, tool, {
+      // The outcome goes to the client's shared behaviour while the audit row is written: neither waits for the
+      // other (a shared store's round trip overlaps the audit append). `record` never fails (the store's outage is
+      // counted locally), and both end before the answer, so this client's next call is judged with this one in.
+      const threatRecorded = pipelineStep("threat_record")(threats.record(ctx, tool, {
         // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
         success: errorTag === undefined || errorTag === "ConfirmationPending",
         ...(errorTag !== undefined ? { errorTag } : {}),
@@ -303,13 +312,16 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }))
       // A connector's failure (or the handler's own ToolError) is a failure; the pipeline's refusals are refusals.
       const auditOutcome = errorTag === undefined ? "success" : handlerFailed ? "failure" : "refused"
-      const written = yield* record({
-        kind: writes ? "tool_outcome" : "tool_call",
-        outcome: auditOutcome,
-        ...(errorTag !== undefined ? { errorTag } : {})
-      }).pipe(Effect.either, Effect.tap(() => {
-        outcomeRecorded = true
-      }), Effect.uninterruptible, pipelineStep("audit_outcome"))
+      const [written] = yield* Effect.all([
+        record({
+          kind: writes ? "tool_outcome" : "tool_call",
+          outcome: auditOutcome,
+          ...(errorTag !== undefined ? { errorTag } : {})
+        }).pipe(Effect.either, Effect.tap(() => {
+          outcomeRecorded = true
+        }), Effect.uninterruptible, pipelineStep("audit_outcome")),
+        threatRecorded
+      ], { concurrency: 2 })
       yield* noteToolCall(tool.name, auditOutcome, errorTag, finished - started)
       if (security.enableSecurityDebugLogs) {
         // Security debug detail: what the pipeline decided, never arguments, results or ids.

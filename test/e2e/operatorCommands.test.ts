@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest"
 import { execFile } from "node:child_process"
 import { Redis } from "ioredis"
-import { randomBytes } from "node:crypto"
+import { createHash, randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { revocationRefreshMs } from "../../src/security/clients/KeyRevocations.js"
+import { paceScript } from "../../src/security/state/upstreamScripts.js"
 import { connectClient, initializeBody, mcpHeaders, rawRequest, textOf } from "../mcp/http/harness.js"
 import type { RedisServer } from "../support/redisServer.js"
 import { redisMissing, startRedis } from "../support/redisServer.js"
@@ -33,6 +34,9 @@ const runCli = (args: ReadonlyArray<string>, env: Record<string, string>) =>
     })
   })
 
+// The OPERA throttle's script, told apart by its digest: "evalsha:pace" below (one per OPERA request).
+const paceSha = createHash("sha1").update(paceScript, "utf8").digest("hex")
+
 /** The commands clients sent to Redis while `work` ran (MONITOR; a script's own commands are left out). */
 const commandsDuring = async (port: number, work: () => Promise<unknown>) => {
   const probe = new Redis({ host: "127.0.0.1", port, lazyConnect: true })
@@ -40,7 +44,9 @@ const commandsDuring = async (port: number, work: () => Promise<unknown>) => {
   const monitor = await probe.monitor()
   const names: Array<string> = []
   monitor.on("monitor", (_time: string, args: Array<string>, source: string) => {
-    if (!source.includes("lua")) names.push(String(args[0]).toLowerCase())
+    if (source.includes("lua")) return
+    const name = String(args[0]).toLowerCase()
+    names.push(name === "evalsha" && args[1] === paceSha ? "evalsha:pace" : name)
   })
   await new Promise((resolve) => setTimeout(resolve, 100))
   await work()
@@ -140,7 +146,36 @@ const operatorSuite = (store: "file" | "redis") => {
       const search = await commandsDuring(redis.port, async () => {
         expect((await desk.call("search_reservations", { arrivalFrom: today, limit: 3 })).isError).toBeFalsy()
       })
-      expect(search.filter((name) => name !== "hkeys")).toEqual(["evalsha", "evalsha", "evalsha"])
+      expect(search.filter((name) => name !== "hkeys")).toEqual(["evalsha", "evalsha:pace", "evalsha"])
+      // A destructive call's confirmation token rides in the admission: issued (kept) there on the first round,
+      // consumed there on the confirming call. Two round trips each, plus the throttle's slot per OPERA request.
+      const booked = await desk.call("create_reservation", {
+        guest: { givenName: "Monitor", surname: "Counted" },
+        arrivalDate: "2031-03-01",
+        departureDate: "2031-03-03",
+        roomType: "QUEEN",
+        ratePlanCode: "BAR",
+        adults: 1
+      })
+      expect(booked.isError, textOf(booked)).toBeFalsy()
+      const reservationId = (booked.structuredContent as { reservation: { reservationId: string } }).reservation.reservationId
+      let token = ""
+      const round = await commandsDuring(redis.port, async () => {
+        const asked = await desk.call("cancel_reservation", { reservationId })
+        expect(asked.isError, textOf(asked)).toBeFalsy()
+        token = (asked.structuredContent as { confirmationRequired: { confirmationToken: string } }).confirmationRequired.confirmationToken
+      })
+      expect(round.filter((name) => name !== "hkeys")).toEqual(["evalsha", "evalsha"])
+      const confirmed = await commandsDuring(redis.port, async () => {
+        const cancelled = await desk.call("cancel_reservation", { reservationId, confirmationToken: token })
+        expect(cancelled.isError, textOf(cancelled)).toBeFalsy()
+      })
+      const confirmedState = confirmed.filter((name) => name !== "hkeys" && name !== "evalsha:pace")
+      expect(confirmedState).toEqual(["evalsha", "evalsha"])
+      expect(confirmed.filter((name) => name === "evalsha:pace").length).toBeGreaterThanOrEqual(1)
+      // Once only, across the store: the same token again is refused.
+      const replayed = await desk.call("cancel_reservation", { reservationId, confirmationToken: token })
+      expect(textOf(replayed)).toContain("This confirmation token was already used.")
     }
     await desk.close()
 

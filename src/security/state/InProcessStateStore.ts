@@ -9,7 +9,7 @@ import { auditConfig, resolveAuditDbPath } from "../audit/AuditConfig.js"
 import { nativeModuleProblem } from "../audit/sqliteFailure.js"
 import { SlidingWindow } from "../rateLimit/SlidingWindow.js"
 import { inProcessDecisions } from "./inProcessDecisions.js"
-import type { Admission, BehaviourAttempt, FailurePolicy, OnceRecord, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
+import type { Admission, BehaviourAttempt, FailurePolicy, OnceRecord, OnceStep, FailureTally, StoredBlock, StoredLockout } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeInProcessUpstreamState } from "./upstreamState.js"
 
@@ -215,15 +215,34 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
       admission._tag !== "Admitted" || attempt === undefined
         ? Effect.succeed(admission)
         : decisions.syncBehaviour(attempt.clientId, { attempt: now }, attempt.seen, attempt.limits, now).pipe(
-          Effect.map((behaviour): Admission => ({ _tag: "Admitted", behaviour }))
+          Effect.map((behaviour): Admission => ({ ...admission, behaviour }))
         )
+    const putOnce = (key: string, record: string, expiresAt: number, keepUntil: number) =>
+      void once.set(key, { record, expiresAt, keepUntil, used: false })
+    const consumeOnce = (key: string, claim: string, now: number) => {
+      const entry = once.get(key)
+      if (entry === undefined || entry.keepUntil <= now) return Option.none<OnceRecord>()
+      const before: OnceRecord = { record: entry.record, expiresAt: entry.expiresAt, used: entry.used }
+      if (!entry.used && entry.expiresAt > now && entry.record === claim) entry.used = true
+      return Option.some(before)
+    }
+    // The confirmation token's step, made only for an admitted call and in the same synchronous step.
+    const withOnce = (admission: Admission, now: number, step: OnceStep | undefined): Admission => {
+      if (admission._tag !== "Admitted" || step === undefined) return admission
+      if (step._tag === "Put") {
+        putOnce(step.key, step.record, step.expiresAt, step.keepUntil)
+        return { ...admission, once: Option.none() }
+      }
+      return { ...admission, once: consumeOnce(step.key, step.claim, now) }
+    }
     const admit = (
       clientKey: string,
       windowKey: string,
       limit: number,
       windowMs: number,
       now: number,
-      attempt?: BehaviourAttempt
+      attempt?: BehaviourAttempt,
+      step?: OnceStep
     ) =>
       afterRefresh(Effect.suspend(() => {
         const block = blocks.get(clientKey)
@@ -236,7 +255,7 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
         return take(windowKey, limit, windowMs, now).pipe(
           Effect.map((retryAfterMs): Admission => retryAfterMs > 0 ? { _tag: "Limited", retryAfterMs } : { _tag: "Admitted" })
         )
-      }).pipe(Effect.flatMap((admission) => withAttempt(admission, now, attempt))))
+      }).pipe(Effect.map((admission) => withOnce(admission, now, step)), Effect.flatMap((admission) => withAttempt(admission, now, attempt))))
 
     const operatorSection = {
       admit,
@@ -288,16 +307,8 @@ const makeInProcessStateStore = (mode: "server" | "operator") =>
         afterRefresh(Effect.sync(() =>
           [...blocks.values()].filter((block) => block.until > now).sort((a, b) => a.clientId.localeCompare(b.clientId))
         )),
-      putOnce: (key, record, expiresAt, keepUntil) =>
-        Effect.sync(() => void once.set(key, { record, expiresAt, keepUntil, used: false })),
-      consumeOnce: (key, claim, now) =>
-        Effect.sync(() => {
-          const entry = once.get(key)
-          if (entry === undefined || entry.keepUntil <= now) return Option.none<OnceRecord>()
-          const before: OnceRecord = { record: entry.record, expiresAt: entry.expiresAt, used: entry.used }
-          if (!entry.used && entry.expiresAt > now && entry.record === claim) entry.used = true
-          return Option.some(before)
-        }),
+      putOnce: (key, record, expiresAt, keepUntil) => Effect.sync(() => putOnce(key, record, expiresAt, keepUntil)),
+      consumeOnce: (key, claim, now) => Effect.sync(() => consumeOnce(key, claim, now)),
       status: Effect.succeed({ kind: "in-process", available: true, readsWhenUnavailable: reads }),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
       ...decisions,

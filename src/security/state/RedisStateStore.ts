@@ -5,7 +5,16 @@ import { isIP } from "node:net"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
 import { redisBehaviour, redisDecisions } from "./redisDecisions.js"
 import { admitScript, scriptCommand, consumeScript, failureScript, lockOutScript, takeScript } from "./redisScripts.js"
-import type { Admission, BehaviourAttempt, FailureTally, HeldLockout, OnceRecord, StoredBlock, StoredLockout } from "./StateStore.js"
+import type {
+  Admission,
+  BehaviourAttempt,
+  FailureTally,
+  HeldLockout,
+  OnceRecord,
+  OnceStep,
+  StoredBlock,
+  StoredLockout
+} from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeLabelSeal } from "./sealedLabels.js"
 import { makeRedisUpstreamState } from "./upstreamState.js"
@@ -201,11 +210,19 @@ export const RedisStateStore = Layer.scoped(
         : { until: Number(until), incidentId, clientId: labels.open(blocksKey, field, label.join("|")) }
     }
 
+    const onceKeyOf = (key: string) => `${prefix}once:${hash(key)}`
+    // A single-use record as Redis holds it ("expiresAt|used|record"); anything else (nil, '') is none.
+    const onceRecordOf = (held: unknown): Option.Option<OnceRecord> => {
+      if (typeof held !== "string" || held === "") return Option.none()
+      const bar = held.indexOf("|")
+      return Option.some({ expiresAt: Number(held.slice(0, bar)), used: held.slice(bar + 1, bar + 2) === "1", record: held.slice(bar + 3) })
+    }
+
     // ---- One-trip admission and operator commands (issue 14, part C) ----
     // EVALSHA sends the script's digest, not its text (`scriptCommand`).
     const evalAdmit = scriptCommand(redis, admitScript)
     const behaviour = redisBehaviour({ hash, prefix })
-    const admissionOf = (reply: unknown): Effect.Effect<Admission> => {
+    const admissionOf = (reply: unknown, step: OnceStep | undefined): Effect.Effect<Admission> => {
       const [verdict, value, incidentId] = Array.isArray(reply) ? reply as [unknown, unknown, unknown] : [0, 0, ""]
       switch (Number(verdict)) {
         case 1:
@@ -214,26 +231,45 @@ export const RedisStateStore = Layer.scoped(
           return Effect.succeed({ _tag: "LockedOut", until: Number(value) })
         case 3:
           return Effect.succeed({ _tag: "Limited", retryAfterMs: Number(value) })
-        default:
-          // Admitted; with the attempt folded in, the rest of the reply is the behaviour script's.
-          return Array.isArray(reply) && reply.length > 1
-            ? behaviour.deltaOf(reply.slice(1)).pipe(Effect.map((delta): Admission => ({ _tag: "Admitted", behaviour: delta })))
-            : Effect.succeed({ _tag: "Admitted" })
+        default: {
+          // Admitted: what the token's step found, then (with the attempt folded in) the behaviour script's reply.
+          const once = step === undefined ? {} : { once: onceRecordOf(value) }
+          return Array.isArray(reply) && reply.length > 2
+            ? behaviour.deltaOf(reply.slice(2)).pipe(
+              Effect.map((delta): Admission => ({ _tag: "Admitted", behaviour: delta, ...once }))
+            )
+            : Effect.succeed({ _tag: "Admitted", ...once })
+        }
       }
     }
+    const onceArgs = (step: OnceStep | undefined, now: number): ReadonlyArray<string | number> =>
+      step === undefined
+        ? ["", "", "", ""]
+        : step._tag === "Put"
+        ? ["put", `${step.expiresAt}|0|${step.record}`, Math.max(1, step.keepUntil - now), ""]
+        : ["consume", step.claim, "", ""]
     const evalTake = scriptCommand(redis, takeScript)
     const evalFailure = scriptCommand(redis, failureScript)
     const evalLockOut = scriptCommand(redis, lockOutScript)
     const evalConsume = scriptCommand(redis, consumeScript)
     const operatorSection = {
-      admit: (clientKey: string, windowKey: string, limit: number, windowMs: number, now: number, attempt?: BehaviourAttempt) =>
+      admit: (
+        clientKey: string,
+        windowKey: string,
+        limit: number,
+        windowMs: number,
+        now: number,
+        attempt?: BehaviourAttempt,
+        step?: OnceStep
+      ) =>
         run("admit", () =>
           evalAdmit(
             [
               `${prefix}rl:${hash(windowKey)}`,
               lockoutsKey,
               blocksKey,
-              ...(attempt === undefined ? [] : behaviour.keysOf(attempt.clientId))
+              ...(attempt === undefined ? [] : behaviour.keysOf(attempt.clientId)),
+              ...(step === undefined ? [] : [onceKeyOf(step.key)])
             ],
             [
               now,
@@ -241,9 +277,10 @@ export const RedisStateStore = Layer.scoped(
               limit,
               member(now),
               hash(clientKey),
+              ...onceArgs(step, now),
               ...(attempt === undefined ? [] : behaviour.argsOf({ attempt: now }, attempt.seen, attempt.limits, now))
             ]
-          )).pipe(Effect.flatMap(admissionOf)),
+          )).pipe(Effect.flatMap((reply) => admissionOf(reply, step))),
       heldLockouts: (now: number) =>
         run("heldLockouts", () => redis.hgetall(lockoutsKey)).pipe(
           Effect.map((all): ReadonlyArray<HeldLockout> =>
@@ -303,21 +340,10 @@ export const RedisStateStore = Layer.scoped(
           )
         ),
       putOnce: (key, record, expiresAt, keepUntil, now) =>
-        run("putOnce", () =>
-          redis.set(`${prefix}once:${hash(key)}`, `${expiresAt}|0|${record}`, "PX", Math.max(1, keepUntil - now)))
+        run("putOnce", () => redis.set(onceKeyOf(key), `${expiresAt}|0|${record}`, "PX", Math.max(1, keepUntil - now)))
           .pipe(Effect.asVoid),
       consumeOnce: (key, claim, now) =>
-        run("consumeOnce", () => evalConsume([`${prefix}once:${hash(key)}`], [claim, now])).pipe(
-          Effect.map((held) => {
-            if (typeof held !== "string") return Option.none<OnceRecord>()
-            const bar = held.indexOf("|")
-            return Option.some<OnceRecord>({
-              expiresAt: Number(held.slice(0, bar)),
-              used: held.slice(bar + 1, bar + 2) === "1",
-              record: held.slice(bar + 3)
-            })
-          })
-        ),
+        run("consumeOnce", () => evalConsume([onceKeyOf(key)], [claim, now])).pipe(Effect.map(onceRecordOf)),
       status: run("ping", () => redis.ping()).pipe(
         Effect.match({
           onFailure: () => ({ kind: "redis" as const, available: false, readsWhenUnavailable: reads, problem: problemNow() }),

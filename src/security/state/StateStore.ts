@@ -230,7 +230,7 @@ export interface StateStoreShape {
  * call window, checked in that order in one atomic step (one Redis round trip).
  */
 export type Admission =
-  | { readonly _tag: "Admitted"; readonly behaviour?: BehaviourDelta }
+  | { readonly _tag: "Admitted"; readonly behaviour?: BehaviourDelta; readonly once?: Option.Option<OnceRecord> }
   | { readonly _tag: "Blocked"; readonly until: number; readonly incidentId: string }
   | { readonly _tag: "LockedOut"; readonly until: number }
   | { readonly _tag: "Limited"; readonly retryAfterMs: number }
@@ -257,6 +257,24 @@ export interface AdmittedAttempt {
   readonly delta: Option.Option<BehaviourDelta>
 }
 
+/**
+ * A single-use record's step, folded into an admission (the confirmation
+ * token of the call, `Confirmation.admissionStep`): when the call is
+ * admitted, `Put` stores the record exactly as `putOnce` would and `Consume`
+ * consumes it exactly as `consumeOnce` would, in the same atomic step; the
+ * admission's `once` is then what `consumeOnce` returns (None after a `Put`).
+ * A refused call does neither.
+ */
+export type OnceStep =
+  | {
+    readonly _tag: "Put"
+    readonly key: string
+    readonly record: string
+    readonly expiresAt: number
+    readonly keepUntil: number
+  }
+  | { readonly _tag: "Consume"; readonly key: string; readonly claim: string }
+
 /** The incident id of a block an operator set (`opera-cloud-mcp clients block`). */
 export const operatorBlockId = "operator"
 
@@ -274,7 +292,9 @@ export interface AdmissionShape {
    * window, only the block and lockout checks). Atomic, like `take`. With
    * `attempt`, an admitted call's attempt is appended to the client's shared
    * behaviour in the same step (one Redis round trip for both) and the delta
-   * is the admission's `behaviour`; a refused call appends nothing.
+   * is the admission's `behaviour`; a refused call appends nothing. With
+   * `once`, an admitted call's single-use record step is made in the same step
+   * too (see `OnceStep`).
    */
   readonly admit: (
     clientKey: string,
@@ -282,7 +302,8 @@ export interface AdmissionShape {
     limit: number,
     windowMs: number,
     now: number,
-    attempt?: BehaviourAttempt
+    attempt?: BehaviourAttempt,
+    once?: OnceStep
   ) => Effect.Effect<Admission, StateUnavailable>
   /** Lockouts in force at `now`, each with the reference that releases it. */
   readonly heldLockouts: (now: number) => Effect.Effect<ReadonlyArray<HeldLockout>, StateUnavailable>

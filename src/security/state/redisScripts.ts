@@ -72,17 +72,23 @@ return untilAt
  * ARGV claim, now. Marks it used when unused, unexpired and exactly the claim;
  * returns what was there before (nil when unknown).
  */
-export const consumeScript = `
-local held = redis.call('GET', KEYS[1])
-if not held then return false end
-local bar = string.find(held, '|', 1, true)
-local expiresAt = tonumber(string.sub(held, 1, bar - 1))
-local used = string.sub(held, bar + 1, bar + 1)
-local record = string.sub(held, bar + 3)
-if used == '0' and expiresAt > tonumber(ARGV[2]) and record == ARGV[1] then
-  redis.call('SET', KEYS[1], expiresAt .. '|1|' .. record, 'KEEPTTL')
+const consumeOnceFunction = `
+local function consumeOnce(key, claim, now)
+  local held = redis.call('GET', key)
+  if not held then return false end
+  local bar = string.find(held, '|', 1, true)
+  local expiresAt = tonumber(string.sub(held, 1, bar - 1))
+  local used = string.sub(held, bar + 1, bar + 1)
+  local record = string.sub(held, bar + 3)
+  if used == '0' and expiresAt > now and record == claim then
+    redis.call('SET', key, expiresAt .. '|1|' .. record, 'KEEPTTL')
+  end
+  return held
 end
-return held
+`
+
+export const consumeScript = `${consumeOnceFunction}
+return consumeOnce(KEYS[1], ARGV[1], tonumber(ARGV[2]))
 `
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -176,21 +182,44 @@ return syncBehaviour(KEYS, ARGV)
  * exact sliding window of `takeScript` (not taken while blocked or locked out).
  * KEYS[1] window, KEYS[2] lockouts hash, KEYS[3] blocks hash; ARGV now,
  * windowMs, limit (0: no window), member, field (the client's keyed hash).
- * Returns {0} admitted, {1, blockedUntil, incidentId}, {2, lockoutUntil} or
- * {3, wait in ms}.
+ * Returns {0, …} admitted (below), {1, blockedUntil, incidentId},
+ * {2, lockoutUntil} or {3, wait in ms}.
  *
- * With six keys the threat monitor's attempt rides along (issue 14: two round
- * trips per tool call): KEYS[4..6] and ARGV[6..15] are `behaviourScript`'s
- * keys and arguments (its attempt the admission instant). An admitted call's
- * attempt is appended in the same step and the reply is {0} followed by
- * `behaviourScript`'s reply; a refused call appends nothing.
+ * ARGV[6] is the confirmation token's step ('' none, 'put' or 'consume'),
+ * made only for an admitted call, on the last key: 'put' stores ARGV[7]
+ * ("expiresAt|0|record") for ARGV[8] ms, as `putOnce` does; 'consume' does
+ * what `consumeScript` does with the claim ARGV[7]. ARGV[7..9] are always
+ * there ('' when unused).
+ *
+ * With the behaviour keys the threat monitor's attempt rides along (issue 14:
+ * two round trips per tool call): KEYS[4..6] and ARGV[10..19] are
+ * `behaviourScript`'s keys and arguments (its attempt the admission instant).
+ * An admitted call's attempt is appended in the same step. An admitted call's
+ * reply is {0, the record the token's step found ('' for none, and after a
+ * 'put'), then `behaviourScript`'s reply, if any}; a refused call appends
+ * nothing and stores or consumes nothing.
  */
-export const admitScript = `${syncBehaviourFunction}
-local function admitted()
-  if #KEYS < 6 then return {0} end
+export const admitScript = `${syncBehaviourFunction}${consumeOnceFunction}
+local onceMode = ARGV[6]
+local onceKeys = 0
+if onceMode ~= '' then onceKeys = 1 end
+-- The token's step comes before any other write of the script: Redis refuses a script's first write that may grow
+-- memory while it is full (maxmemory, noeviction), and then the whole admission is refused, nothing half-done; a
+-- later write of a script that has written already would be let through.
+local function onceStep()
+  if onceMode == 'put' then
+    redis.call('SET', KEYS[#KEYS], ARGV[7], 'PX', tonumber(ARGV[8]))
+  elseif onceMode == 'consume' then
+    return consumeOnce(KEYS[#KEYS], ARGV[7], tonumber(ARGV[1])) or ''
+  end
+  return ''
+end
+local function admitted(found)
+  if #KEYS - onceKeys < 6 then return {0, found} end
   local argv = {}
-  for i = 6, #ARGV do argv[i - 5] = ARGV[i] end
+  for i = 10, #ARGV do argv[i - 9] = ARGV[i] end
   local synced = syncBehaviour({KEYS[4], KEYS[5], KEYS[6]}, argv)
+  table.insert(synced, 1, found)
   table.insert(synced, 1, 0)
   return synced
 end
@@ -212,15 +241,17 @@ if held then
   if lockedUntil > now then return {2, lockedUntil} end
 end
 local limit = tonumber(ARGV[3])
-if limit == 0 then return admitted() end
+if limit == 0 then return admitted(onceStep()) end
 local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
+local count = redis.call('ZCARD', KEYS[1]) - redis.call('ZCOUNT', KEYS[1], '-inf', now - window)
 if count < limit then
+  local found = onceStep()
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
   redis.call('ZADD', KEYS[1], now, ARGV[4])
   redis.call('PEXPIRE', KEYS[1], window)
-  return admitted()
+  return admitted(found)
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local blocking = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
 local wait = tonumber(blocking[2]) + window - now
 if wait < 1 then wait = 1 end

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import { Redis } from "ioredis"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -82,6 +82,44 @@ const admissionLaws = (name: string, makeStore: () => Store) =>
       expect(await on(store, (s) => s.admit("sharer-2", "sharer-2\u0000tool", 2, 60_000, 1009))).toEqual({ _tag: "Admitted" })
       // The store may be shared with the next test (one redis-server): leave no lockout behind.
       await on(store, (s) => s.clearLockout("sharer"))
+    })
+
+    it("a confirmation token's step rides in the admission: kept or consumed once, exactly as putOnce/consumeOnce; never for a refused call", async () => {
+      const store = makeStore()
+      const key = `confirmation:${name}-token`
+      const put = { _tag: "Put", key, record: "client|cancel_reservation|args", expiresAt: 5000, keepUntil: 10_000 } as const
+      const consume = (claim: string) => ({ _tag: "Consume", key, claim }) as const
+      const admit = (client: string, now: number, step: Parameters<StateStoreShape["admit"]>[6], limit = 10) =>
+        on(store, (s) => s.admit(client, `${client}\u0000cancel_reservation`, limit, 60_000, now, undefined, step))
+      // A refused call keeps no token: the window is full, so the Put is not made.
+      expect(await admit("full", 1000, undefined, 1)).toEqual({ _tag: "Admitted" })
+      expect(await admit("full", 1001, put, 1)).toEqual({ _tag: "Limited", retryAfterMs: 60_000 - 1 })
+      expect(await on(store, (s) => s.consumeOnce(key, put.record, 1002))).toEqual(Option.none())
+      // Admitted: kept, and the answer says the step was made (None: nothing was there before a Put).
+      expect(await admit("desk", 1003, put)).toEqual({ _tag: "Admitted", once: Option.none() })
+      // A consume that does not match does not burn it; the matching one does, once.
+      const before = { record: put.record, expiresAt: 5000, used: false }
+      expect(await admit("desk", 1004, consume("client|cancel_reservation|other"))).toEqual({ _tag: "Admitted", once: Option.some(before) })
+      expect(await admit("desk", 1005, consume(put.record))).toEqual({ _tag: "Admitted", once: Option.some(before) })
+      expect(await admit("desk", 1006, consume(put.record))).toEqual({ _tag: "Admitted", once: Option.some({ ...before, used: true }) })
+      expect(await on(store, (s) => s.consumeOnce(key, put.record, 1007))).toEqual(Option.some({ ...before, used: true }))
+      // A locked-out client's consume is not made: a second token stays usable for the call that is admitted.
+      const second = { ...put, key: `${key}-2` }
+      await on(store, (s) => s.putOnce(second.key, second.record, second.expiresAt, second.keepUntil, 1008))
+      await on(store, (s) => s.lockOut("desk", later, 1009))
+      expect(await admit("desk", 1010, { _tag: "Consume", key: second.key, claim: second.record })).toEqual({ _tag: "LockedOut", until: later })
+      await on(store, (s) => s.clearLockout("desk"))
+      // Past its expiry a token is found but not consumed; past keepUntil it is unknown.
+      expect(await admit("desk", 6000, { _tag: "Consume", key: second.key, claim: second.record }))
+        .toEqual({ _tag: "Admitted", once: Option.some({ record: second.record, expiresAt: 5000, used: false }) })
+      expect(await on(store, (s) => s.consumeOnce(second.key, second.record, 1011))).toEqual(Option.some({ record: second.record, expiresAt: 5000, used: false }))
+      // With the attempt folded in too, both ride in the one step.
+      const limits = { horizonMs: 3_600_000, capacity: 100 }
+      const third = { ...put, key: `${key}-3` }
+      const both = await on(store, (s) =>
+        s.admit("both", "both\u0000cancel_reservation", 10, 60_000, 1012, { clientId: "both", seen: freshCursor, limits }, third))
+      expect(both).toMatchObject({ _tag: "Admitted", once: Option.none(), behaviour: { attempts: [1012] } })
+      expect(await on(store, (s) => s.consumeOnce(third.key, third.record, 1013))).toEqual(Option.some({ record: third.record, expiresAt: 5000, used: false }))
     })
 
     it("a lockout from failures is held with a reference that ends it and its count", async () => {
@@ -199,6 +237,49 @@ describe.skipIf(redisMissing !== undefined)("Redis store (real redis-server)", (
       for (let call = 0; call < 5; call++) expect(await admit(2 + call)).toMatchObject({ _tag: "Admitted", behaviour: { attempts: [2 + call] } })
     })
     expect(counted.names).toEqual(Array(5).fill("evalsha"))
+  })
+
+  it("an admission that keeps or consumes a confirmation token, with the attempt, is still one EVALSHA", async () => {
+    const store = redisStore()
+    const limits = { horizonMs: 3_600_000, capacity: 100 }
+    const put = { _tag: "Put", key: "confirmation:counted", record: "c|cancel_reservation|a", expiresAt: 5000, keepUntil: 9000 } as const
+    const admit = (now: number, step: Parameters<StateStoreShape["admit"]>[6]) =>
+      on(store, (s) => s.admit("once", "once\u0000tool", 100, 60_000, now, { clientId: "once", seen: freshCursor, limits }, step))
+    await admit(1, undefined)
+    const counted = await countCommands(async () => {
+      expect(await admit(2, put)).toMatchObject({ _tag: "Admitted", once: Option.none() })
+      expect(await admit(3, { _tag: "Consume", key: put.key, claim: put.record }))
+        .toMatchObject({ _tag: "Admitted", once: Option.some({ record: put.record, used: false }) })
+    })
+    expect(counted.names).toEqual(["evalsha", "evalsha"])
+    // Only digests of the token's key reach Redis.
+    expect((await probe.keys("*")).some((key) => key.includes("counted"))).toBe(false)
+  })
+
+  it("a full Redis (noeviction) refuses an admission whose token it would have to store, as it refused putOnce", async () => {
+    const store = redisStore()
+    const put = { _tag: "Put", key: "confirmation:full", record: "c|cancel_reservation|a", expiresAt: 5000, keepUntil: 9000 } as const
+    const admit = (now: number, step?: Parameters<StateStoreShape["admit"]>[6]) =>
+      store.runPromiseExit(StateStore.pipe(Effect.flatMap((s) => s.admit("full-redis", "full-redis\u0000tool", 100, 60_000, now, undefined, step))))
+    expect(Exit.isSuccess(await admit(1))).toBe(true)
+    const windows = async () => {
+      let total = 0
+      for (const key of await probe.keys("opera-mcp:rl:*")) total += await probe.zcard(key)
+      return total
+    }
+    const before = await windows()
+    await probe.config("SET", "maxmemory-policy", "noeviction")
+    await probe.config("SET", "maxmemory", "1")
+    try {
+      const refused = await admit(2, put)
+      expect(Exit.isFailure(refused) && JSON.stringify(refused.cause)).toContain("StateUnavailable")
+      // The rest of the admission was not made either: no call window took a place.
+      expect(await windows()).toBe(before)
+    } finally {
+      await probe.config("SET", "maxmemory", "0")
+    }
+    expect(Exit.isSuccess(await admit(3, put))).toBe(true)
+    expect(await on(store, (s) => s.consumeOnce(put.key, put.record, 4))).toEqual(Option.some({ record: put.record, expiresAt: 5000, used: false }))
   })
 
   it("the upstream scripts run by EVALSHA too, and reload after a SCRIPT FLUSH", async () => {
