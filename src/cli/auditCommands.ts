@@ -73,8 +73,11 @@ const verify = Command.make("verify", {
         verdict: result.failure?.damage === "rolled_back" ? "rollback" : "damaged"
       })
     }
-  })).pipe(Command.withDescription(withEnvironment("audit verify", "walk the chain: every MAC, encrypted field, anchor and checkpoint (the db's, --checkpoint's, and the whole " +
-      "exported history when OPERA_SECURITY_AUDIT_CHECKPOINT_DIR is set)")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit verify",
+    "walk the chain: every MAC, encrypted field, anchor and checkpoint (the db's, --checkpoint's, and the whole " +
+    "exported history when OPERA_SECURITY_AUDIT_CHECKPOINT_DIR is set)"
+  )))
 
 const acceptRollback = Command.make("accept-rollback", {
   reason: Options.text("reason").pipe(
@@ -94,8 +97,11 @@ const acceptRollback = Command.make("accept-rollback", {
         `rollback accepted and recorded: the exported history is kept through ${rebase.keptThrough}; ` +
         `its checkpoints after that (up to ${rebase.abandonedSequence}) are abandoned. Restart the server.`
     }))
-  })).pipe(Command.withDescription(withEnvironment("audit accept-rollback", "after investigating a rollback alarm: record who accepted it and why, and re-base the exported checkpoint " +
-      "history on the db as it is")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit accept-rollback",
+    "after investigating a rollback alarm: record who accepted it and why, and re-base the exported checkpoint " +
+    "history on the db as it is"
+  )))
 
 const printReport = (report: SecurityReport) =>
   [
@@ -148,7 +154,10 @@ const report = Command.make("report", {
     const audit = yield* AuditLog
     const result = yield* audit.report(hours)
     yield* Console.log(json ? JSON.stringify(result) : printReport(result))
-  })).pipe(Command.withDescription(withEnvironment("audit report", "success and failure rates, threat level, high-risk events, clients, tools")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit report",
+    "success and failure rates, threat level, high-risk events, clients, tools"
+  )))
 
 const cleanup = Command.make("cleanup", {
   days: Options.integer("days").pipe(
@@ -177,8 +186,11 @@ const cleanup = Command.make("cleanup", {
       `(${result.removedByAge} past the window, ${result.removedForSize} over the size cap)`,
       result.anchorSequence === null ? "nothing to anchor" : `signed anchor at sequence ${result.anchorSequence}`
     ].join("\n"))
-  })).pipe(Command.withDescription(withEnvironment("audit cleanup", "shred personal fields older than OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS; remove rows past the retention window " +
-    "or over the size cap, leaving a signed anchor")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit cleanup",
+    "shred personal fields older than OPERA_SECURITY_DATA_RETENTION_POLICY_DAYS; remove rows past the retention window " +
+    "or over the size cap, leaving a signed anchor"
+  )))
 
 /** `--since`: an ISO date or a look-back such as 24h or 7d. */
 const parseSince = (raw: string, now: number): Option.Option<number> => {
@@ -236,8 +248,11 @@ const exportCommand = Command.make("export", {
     yield* Console.error(`exported ${result.rows} rows${how}` +
       (result.shredded > 0 ? `; ${result.shredded} rows shown as shredded (personal fields destroyed by retention)` : "") +
       (result.unreadable > 0 ? `; ${result.unreadable} rows could not be read: run \`audit verify\`` : ""))
-  })).pipe(Command.withDescription(withEnvironment("audit export", "decrypted JSON lines for an investigator, or with --follow/--cursor/--output/--format cef a SIEM feed for a " +
-      "log shipper; personal data masked unless --reveal")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit export",
+    "decrypted JSON lines for an investigator, or with --follow/--cursor/--output/--format cef a SIEM feed for a " +
+    "log shipper; personal data masked unless --reveal"
+  )))
 
 export const auditCommand = Command.make("audit").pipe(
   Command.withDescription("verify, report on, clean up and export the audit log"),

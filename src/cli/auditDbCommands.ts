@@ -58,8 +58,11 @@ const initDb = Command.make("init-db", {
       "next: create the roles and grants (`opera-cloud-mcp audit init-db --print-sql | psql …`), give the login",
       "roles passwords, and point the servers at the writer role (OPERA_SECURITY_AUDIT_DB_URL)"
     ].join("\n"))
-  })).pipe(Command.withDescription(withEnvironment("audit init-db", "PostgreSQL: create or update the audit schema and the log's identity (run as the tables' owner); " +
-      "--print-sql prints the least-privilege roles and grants")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit init-db",
+    "PostgreSQL: create or update the audit schema and the log's identity (run as the tables' owner); " +
+    "--print-sql prints the least-privilege roles and grants"
+  )))
 
 const migrate = Command.make("migrate", {
   from: Options.text("from").pipe(Options.withDescription("the SQLite audit log to move (a path, or file:PATH)")),
@@ -86,7 +89,10 @@ const migrate = Command.make("migrate", {
     if (!result.verified.ok) {
       return yield* new AuditCommandFailed({ message: "the migrated log does not verify", verdict: "damaged" })
     }
-  })).pipe(Command.withDescription(withEnvironment("audit migrate", "move an SQLite audit log into an empty PostgreSQL database (verified before and after)")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "audit migrate",
+    "move an SQLite audit log into an empty PostgreSQL database (verified before and after)"
+  )))
 
 const dependencies = Layer.mergeAll(SecurityConfig.Default, AuditConfig.Default, NodeFileSystem.layer)
 

@@ -57,7 +57,10 @@ const add = Command.make("add", { name, tools, hotels, readOnly, admin, json }, 
     yield* Console.error(`# API key for client "${record.name}". It is shown only this once: store it in the`)
     yield* Console.error("# client's secret store and send it as 'Authorization: Bearer <key>'.")
     yield* Console.log(apiKey)
-  })).pipe(Command.withDescription(withEnvironment("clients add", "issue an API key for a new HTTP client (printed once)")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "clients add",
+    "issue an API key for a new HTTP client (printed once)"
+  )))
 
 const list = Command.make("list", { json }, ({ json }) =>
   Effect.gen(function*() {
@@ -81,7 +84,10 @@ const list = Command.make("list", { json }, ({ json }) =>
       const scope = `${access}; tools: ${String(row.tools)}; hotels: ${String(row.hotels)}`
       yield* Console.log(`${row.name}\t${row.status}\t${row.keyHint}\t${scope}\tcreated ${row.createdAt}`)
     }
-  })).pipe(Command.withDescription(withEnvironment("clients list", "list HTTP clients: names, policies, status (never keys)")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "clients list",
+    "list HTTP clients: names, policies, status (never keys)"
+  )))
 
 /**
  * `clients revoke NAME`: marks the key revoked in the clients file and, with
@@ -113,7 +119,10 @@ const revoke = Command.make("revoke", { name }, ({ name }) =>
       `${revoked ? "revoked" : "already revoked:"} client "${name}"; published to the shared security state, ` +
         "so every replica refuses its key within a second"
     )
-  })).pipe(Command.withDescription(withEnvironment("clients revoke", "revoke a client's API key at once (on every replica, with OPERA_MCP_STATE_URL)")))
+  })).pipe(Command.withDescription(withEnvironment(
+    "clients revoke",
+    "revoke a client's API key at once (on every replica, with OPERA_MCP_STATE_URL)"
+  )))
 
 export const clientsCommand = Command.make("clients").pipe(
   Command.withDescription("manage the API keys of HTTP clients (OPERA_MCP_CLIENTS_FILE)"),

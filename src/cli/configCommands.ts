@@ -82,7 +82,10 @@ const validateCommand = Command.make(
     }
     if (Option.isSome(connection)) yield* connectionCheckVerdict(connection.value)
   })).pipe(
-    Command.withDescription(withEnvironment("config validate", "check the settings; exits non-zero when there is an error"))
+    Command.withDescription(withEnvironment(
+      "config validate",
+      "check the settings; exits non-zero when there is an error"
+    ))
   )
 
 /** `opera-cloud-mcp config validate [--production] [--json]` */

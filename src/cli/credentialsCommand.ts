@@ -91,7 +91,10 @@ const rotate = Command.make("rotate", { fromEnv }, ({ fromEnv }) =>
         "OPERA_CLIENT_SECRET_FILE, which a running server follows), then retire the old secret in the OHIP portal."
     )
   }).pipe(Effect.provide(RotationLive), reportStartupErrors)).pipe(
-    Command.withDescription(withEnvironment("credentials rotate", "Validate a new OPERA client secret (from stdin or --from-env) and record the rotation"))
+    Command.withDescription(withEnvironment(
+      "credentials rotate",
+      "Validate a new OPERA client secret (from stdin or --from-env) and record the rotation"
+    ))
   )
 
 export const credentialsCommand = Command.make("credentials").pipe(

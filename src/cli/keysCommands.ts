@@ -26,7 +26,10 @@ const generate = Command.make("generate", { json }, ({ json }) =>
     yield* Console.error("# the verify key is public and can be given to whoever checks exported checkpoints.")
     for (const [name, value] of Object.entries(keys)) yield* Console.log(`${name}=${value}`)
   })).pipe(
-  Command.withDescription(withEnvironment("keys generate", "print a fresh audit encryption key and Ed25519 checkpoint signing key pair as env lines"))
+  Command.withDescription(withEnvironment(
+    "keys generate",
+    "print a fresh audit encryption key and Ed25519 checkpoint signing key pair as env lines"
+  ))
 )
 
 /** `keys rotate`: a new data key generation for the audit log; old rows stay readable by key id. */
@@ -39,7 +42,10 @@ const rotate = Command.make("rotate", { json }, ({ json }) =>
       : Console.log(`new audit data key ${rotated.keyId} (generation ${rotated.generation}); new rows use it, ` +
         "older rows stay readable by their key id")
   })).pipe(
-  Command.withDescription(withEnvironment("keys rotate", "add a new audit data key; rows written from now on are encrypted with it")),
+  Command.withDescription(withEnvironment(
+    "keys rotate",
+    "add a new audit data key; rows written from now on are encrypted with it"
+  )),
   Command.provide(AuditLog.Maintenance)
 )
 

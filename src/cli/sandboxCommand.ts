@@ -34,5 +34,8 @@ export const sandboxCommand = Command.make("sandbox", { port }, ({ port }) =>
     yield* Console.log(banner(sandbox))
     return yield* Effect.never
   }).pipe(Effect.provide(Sandbox.layer({ port })))).pipe(
-    Command.withDescription(withEnvironment("sandbox", "Run the OPERA Cloud sandbox alone, so you can try OHIP requests with curl"))
+    Command.withDescription(withEnvironment(
+      "sandbox",
+      "Run the OPERA Cloud sandbox alone, so you can try OHIP requests with curl"
+    ))
   )

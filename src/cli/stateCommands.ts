@@ -90,7 +90,10 @@ export const blockCommand = Command.make("block", { name, minutes: minutesOption
     }
     yield* Console.log(`blocked client "${options.name}" until ${isoInstant(result.until)}, ${where(operator.kind)}`)
   }).pipe(unreachable, reportStartupErrors)).pipe(
-    Command.withDescription(withEnvironment("clients block", "refuse every call of a client for a while (audited)")),
+    Command.withDescription(withEnvironment(
+      "clients block",
+      "refuse every call of a client for a while (audited)"
+    )),
     Command.provide(OperatorLive)
   )
 
@@ -103,7 +106,10 @@ export const unblockCommand = Command.make("unblock", { name }, (options) =>
       lifted ? `unblocked client "${options.name}", ${where(operator.kind)}` : `client "${options.name}" is not blocked`
     )
   }).pipe(unreachable, reportStartupErrors)).pipe(
-    Command.withDescription(withEnvironment("clients unblock", "lift the block on a client (an operator's or an incident's; audited)")),
+    Command.withDescription(withEnvironment(
+      "clients unblock",
+      "lift the block on a client (an operator's or an incident's; audited)"
+    )),
     Command.provide(OperatorLive)
   )
 
@@ -119,7 +125,10 @@ const list = Command.make("list", { json }, (options) =>
     }
     if (entries.length === 0) return yield* Console.log("no lockouts or blocks in force")
     for (const entry of entries) yield* Console.log(rowOf(entry))
-  }).pipe(unreachable)).pipe(Command.withDescription(withEnvironment("lockouts list", "lockouts (clients and source addresses) and blocks in force")))
+  }).pipe(unreachable)).pipe(Command.withDescription(withEnvironment(
+    "lockouts list",
+    "lockouts (clients and source addresses) and blocks in force"
+  )))
 
 const clear = Command.make("clear", {
   target: Args.text({ name: "NAME|SOURCE" }).pipe(
@@ -132,7 +141,10 @@ const clear = Command.make("clear", {
     yield* Console.log(
       cleared ? `cleared the lockout of ${options.target}, ${where(operator.kind)}` : `${options.target} is not locked out`
     )
-  }).pipe(unreachable)).pipe(Command.withDescription(withEnvironment("lockouts clear", "end a lockout and its failure count (audited)")))
+  }).pipe(unreachable)).pipe(Command.withDescription(withEnvironment(
+    "lockouts clear",
+    "end a lockout and its failure count (audited)"
+  )))
 
 export const lockoutsCommand = Command.make("lockouts").pipe(
   Command.withDescription("lockouts after failed calls or keys, in the server's security state (file or Redis)"),

@@ -50,6 +50,15 @@ const copiesOf = (dir: string, name: string): Array<string> => {
   ])
 }
 
+/** The README's library example (the js block under "Use it as a library"), as the user would paste it. */
+const readmeLibraryExample = (): string => {
+  const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8")
+  const section = readme.slice(readme.indexOf("## Use it as a library"))
+  const example = /```js\n([\s\S]*?)```/.exec(section)?.[1]
+  if (example === undefined) throw new Error("README.md has no js example under \"Use it as a library\"")
+  return `// @ts-check\n${example}`
+}
+
 describe("the packed package, installed into an empty project", () => {
   let work: string
   let app: string
@@ -85,6 +94,8 @@ describe("the packed package, installed into an empty project", () => {
     expect(files).toContain("dist/types/index.d.ts")
     expect(files).toContain("LICENSE")
     expect(files.some((file) => file.startsWith("dist/chunks/"))).toBe(true)
+    // The declarations are one bundled file: the bundled packages' types inlined, only `effect` imported.
+    expect(files.filter((file) => file.startsWith("dist/types/"))).toEqual(["dist/types/index.d.ts"])
     const unexpected = files.filter((file) =>
       file.endsWith(".map") || file.startsWith("dist/scripts/") || file.startsWith("dist/test/") ||
       file.startsWith("dist/src/") || file.startsWith("scripts/") || file.startsWith("src/") || file.startsWith("test/") ||
@@ -156,7 +167,9 @@ describe("the packed package, installed into an empty project", () => {
     expect(copiesOf(app, "effect")).toEqual([path.join(app, "node_modules", "effect")])
     copyFileSync(path.join(repoRoot, "test/e2e/package/consumer.mjs"), path.join(app, "consumer.mjs"))
     copyFileSync(path.join(repoRoot, "test/e2e/package/tsconfig.consumer.json"), path.join(app, "tsconfig.json"))
-    // The script type-checks against the package's declarations (the project's own TypeScript, run in the app).
+    writeFileSync(path.join(app, "readme-example.mjs"), readmeLibraryExample())
+    // The script and the README's example type-check against the package's declarations with skipLibCheck off
+    // (the project's own TypeScript, run in the app): they name no package the consumer does not install.
     await run(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], app)
     const result = JSON.parse((await run(process.execPath, ["consumer.mjs"], app, appEnv())).trim().split("\n").at(-1)!) as
       Record<"search" | "folio" | "guests", { isError: boolean; text: string }>
