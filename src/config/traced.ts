@@ -12,3 +12,13 @@ export const traced = (name: string, options: Omit<Tracer.SpanOptions, "captureS
   FiberRef.getWith(FiberRef.currentTracerEnabled, (enabled) =>
     enabled ? Effect.withSpan(effect, name, { ...options, captureStackTrace: false }) : effect
   )
+
+/**
+ * `Effect.annotateCurrentSpan` for the hot path: with telemetry off there is no span to annotate, and
+ * looking for one fails with a NoSuchElementException (an Error with its stack captured) before it is
+ * ignored, twice per tool call (measured with --cpu-prof: about 1 % of the server's time).
+ */
+export const annotateSpan = (attributes: Readonly<Record<string, unknown>>): Effect.Effect<void> =>
+  FiberRef.getWith(FiberRef.currentTracerEnabled, (enabled) =>
+    enabled ? Effect.annotateCurrentSpan(attributes) : Effect.void
+  )

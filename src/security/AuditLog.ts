@@ -33,6 +33,8 @@ type Connection =
 
 // A server whose audit db could not be opened tries again at most this often.
 const reopenAfterMs = 30_000
+// Every audit event is decoded at the boundary; built once (it runs on every tool call).
+const decodeAuditEvent = Schema.decodeUnknownEither(AuditEventInput, { onExcessProperty: "error" })
 
 const unexpected = (path: string) =>
   new AuditUnavailable({ reason: "io", message: `audit log ${path}: unexpected failure while opening` })
@@ -144,18 +146,20 @@ const makeAuditLog = (role: Role) =>
 
     // Decoded at the boundary: a row of an unknown kind would verify but could not be read back.
     const decodeEvent = (event: unknown) =>
-      Schema.decodeUnknown(AuditEventInput)(event, { onExcessProperty: "error" }).pipe(
-        Effect.mapError((error) =>
-          new AuditEventInvalid({
-            reason: "invalid_event",
-            message: `audit event refused, nothing written: ${
-              ParseResult.ArrayFormatter.formatErrorSync(error).slice(0, 3).map((issue) =>
-                `${issue.path.join(".") || "event"}: ${issue.message}`.slice(0, 200)
-              ).join("; ")
-            }`
-          })
-        )
-      )
+      Either.match(decodeAuditEvent(event), {
+        onRight: (decoded) => Effect.succeed(decoded),
+        onLeft: (error) =>
+          Effect.fail(
+            new AuditEventInvalid({
+              reason: "invalid_event",
+              message: `audit event refused, nothing written: ${
+                ParseResult.ArrayFormatter.formatErrorSync(error).slice(0, 3).map((issue) =>
+                  `${issue.path.join(".") || "event"}: ${issue.message}`.slice(0, 200)
+                ).join("; ")
+              }`
+            })
+          )
+      })
     const write = Effect.fnUntraced(function*(event: AuditEventInput) {
       const damaged = yield* Ref.get(damage)
       if (Option.isSome(damaged)) return yield* damaged.value

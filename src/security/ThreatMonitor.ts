@@ -83,11 +83,22 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
     const hash = store.behaviourDigest
     const limits = { horizonMs: profileHorizonMs, capacity: profileCapacity }
     // Looked-up ids as hashes, each judged against what the client's results showed it in the last hour.
+    // A call's arguments are screened and then recorded: their keyed hashes (two HMACs an id) are worked
+    // out once per arguments object; whether each id was shown is judged afresh each time.
+    const hashedLookups = new WeakMap<object, ReadonlyArray<{ readonly key: string; readonly bucket: string }>>()
+    const hashedLookupsOf = (args: unknown) => {
+      const known = typeof args === "object" && args !== null ? hashedLookups.get(args) : undefined
+      if (known !== undefined) return known
+      const hashed = idsLookedUpBy(args).map((id) => ({ key: hash(id), bucket: hash(neighbourhoodOf(id)) }))
+      if (typeof args === "object" && args !== null) hashedLookups.set(args, hashed)
+      return hashed
+    }
     const lookupsOf = (profile: BehaviourProfile, now: number, args: unknown): ReadonlyArray<Lookup> =>
-      idsLookedUpBy(args).map((id) => {
-        const key = hash(id)
-        return { key, bucket: hash(neighbourhoodOf(id)), known: wasShownWithin(profile, now, profileHorizonMs, key) }
-      })
+      hashedLookupsOf(args).map(({ bucket, key }) => ({
+        key,
+        bucket,
+        known: wasShownWithin(profile, now, profileHorizonMs, key)
+      }))
 
     // One profile per client, owned by this layer and updated in place (synchronously, so atomically):
     // copying a client's history on every call made each call cost O(history).

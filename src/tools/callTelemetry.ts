@@ -1,5 +1,5 @@
 import { Effect, Metric, MetricBoundaries } from "effect"
-import { traced } from "../config/traced.js"
+import { annotateSpan, traced } from "../config/traced.js"
 
 // What a tool call tells telemetry: the tool, the transport, the outcome and the error tag, never the
 // arguments, the result, the client or any id (those stay in the sealed audit log).
@@ -24,7 +24,7 @@ export const pipelineStep = (step: string) => <A, E, R>(effect: Effect.Effect<A,
 /** Counts a finished call and annotates its span. */
 export const noteToolCall = (tool: string, outcome: string, errorTag: string | undefined, durationMs: number) =>
   Effect.gen(function*() {
-    yield* Effect.annotateCurrentSpan({ "mcp.tool.outcome": outcome, "mcp.tool.error_tag": errorTag ?? "none" })
+    yield* annotateSpan({ "mcp.tool.outcome": outcome, "mcp.tool.error_tag": errorTag ?? "none" })
     yield* Metric.increment(toolCalls).pipe(Effect.tagMetrics({ tool, outcome, error_tag: errorTag ?? "none" }))
     yield* Metric.update(toolCallDuration, durationMs / 1000).pipe(Effect.tagMetrics({ tool, outcome }))
   })

@@ -1,5 +1,5 @@
 import { Clock, Effect, Schedule } from "effect"
-import { randomBytes } from "node:crypto"
+import { createSecretKey, randomBytes } from "node:crypto"
 import { keyedHashHex } from "../../crypto/mac.js"
 import type { BehaviourLimits, StateStoreShape, StoredCall } from "./StateStore.js"
 
@@ -42,7 +42,8 @@ interface ClientLog {
  * so keeping it costs references, not copies. Idle clients are forgotten.
  */
 export const inProcessDecisions = Effect.gen(function*() {
-  const digestKey = randomBytes(32)
+  // A KeyObject, made once: HMAC with raw key bytes imports the key again on every digest.
+  const digestKey = createSecretKey(randomBytes(32))
   const logs = new Map<string, ClientLog>()
   const revoked = new Map<string, number>()
   const claims = new Map<string, number>()

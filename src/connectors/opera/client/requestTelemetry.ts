@@ -1,5 +1,5 @@
 import { Clock, Effect, Exit, Metric, MetricBoundaries, Option, Cause } from "effect"
-import { traced } from "../../../config/traced.js"
+import { annotateSpan, traced } from "../../../config/traced.js"
 import type { OperaError } from "./errors.js"
 import { upstreamFailureClass } from "./errors.js"
 import type { OperaRequest } from "./OperaRequest.js"
@@ -66,7 +66,7 @@ export const tracedOperaRequest = <A, E, R>(
     const answered = (code: number) =>
       Effect.suspend(() => {
         status = code
-        return Effect.annotateCurrentSpan("http.response.status_code", code)
+        return annotateSpan({ "http.response.status_code": code })
       })
     return yield* exchange(answered).pipe(
       Effect.onExit((exit) =>
