@@ -4,11 +4,6 @@
 // chunks loaded by dynamic import when used. better-sqlite3 stays external: it is a native addon
 // loaded from node_modules.
 //
-// `charset: "ascii"` writes every non-ASCII character as an escape: V8 keeps a module's source in memory as
-// long as the module is loaded, one byte per character when it is all Latin-1 and two otherwise, so one
-// em dash in a 2 MB chunk doubled what the chunk's source held (measured: 7.6 MB of source strings in the
-// idle server's heap, 3.8 MB after).
-//
 // The library entry (`import { AppLayer } from "opera-cloud-mcp"`, dist/lib) is a second bundle that leaves
 // `effect` external: it resolves to the one copy the application installs (a peer dependency), so the Layers,
 // tags and fibers the application builds with its own `effect` import are the ones the runtime uses. The CLI
@@ -28,7 +23,6 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  charset: "ascii",
   external: ["better-sqlite3"],
   // The entry keeps its own "#!/usr/bin/env node" line, which esbuild puts first.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
@@ -44,7 +38,6 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  charset: "ascii",
   // "effect" also covers its subpaths (effect/Schema, …) the inlined @effect/* packages import.
   external: ["better-sqlite3", "effect"],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
