@@ -25,11 +25,13 @@ export const startServer = async (options: {
   readonly args: ReadonlyArray<string>
   readonly env?: Readonly<Record<string, string>>
   readonly clientName?: string
+  /** Flags for node itself, before the binary (as an operator's `node --flag …/opera-cloud-mcp.mjs`). */
+  readonly nodeArgs?: ReadonlyArray<string>
 }): Promise<ServerSession> => {
   if (!existsSync(builtBinary)) throw new Error(`${builtBinary} is missing: run npm run build first`)
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [builtBinary, ...options.args],
+    args: [...(options.nodeArgs ?? []), builtBinary, ...options.args],
     env: { NODE_ENV: "test", ...options.env },
     stderr: "pipe",
     cwd: repoRoot

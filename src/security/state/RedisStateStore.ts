@@ -1,5 +1,4 @@
 import { Config, Duration, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
-import { Redis } from "ioredis"
 import { createHmac, randomBytes } from "node:crypto"
 import { isIP } from "node:net"
 import { optionalSecret, optionalText, wholeNumber } from "../../config/settings.js"
@@ -115,6 +114,8 @@ export const RedisStateStore = Layer.scoped(
     const username = Option.getOrElse(settings.username, () => decodeURIComponent(url.username))
     const database = Number(url.pathname.replace(/^\//, "") || "0")
 
+    // ioredis (with its command table) is loaded only here: a server on the in-process store never holds it.
+    const { Redis } = yield* Effect.promise(() => import("ioredis"))
     const redis = yield* Effect.acquireRelease(
       Effect.sync(() =>
         new Redis({
