@@ -115,7 +115,9 @@ export const RedisStateStore = Layer.scoped(
     const database = Number(url.pathname.replace(/^\//, "") || "0")
 
     // ioredis (with its command table) is loaded only here: a server on the in-process store never holds it.
-    const { Redis } = yield* Effect.promise(() => import("ioredis"))
+    // ioredis is CommonJS: bundled, its dynamic import has only a default export (the Redis class itself).
+    const loaded = yield* Effect.promise(() => import("ioredis"))
+    const Redis = loaded.Redis ?? loaded.default
     const redis = yield* Effect.acquireRelease(
       Effect.sync(() =>
         new Redis({
