@@ -1,4 +1,4 @@
-import { Cause, Clock, Deferred, Effect, Exit, Option, Ref } from "effect"
+import { Cause, Clock, Deferred, Effect, Either, Exit, Option, Ref } from "effect"
 import { keyedHashHex } from "../../crypto/mac.js"
 import type { AuditContext } from "./AuditContext.js"
 import type { StoredRow } from "./chain.js"
@@ -82,21 +82,36 @@ export const makeAuditJournal = (context: AuditContext) =>
       } satisfies ChainState
     })
 
-    const state = yield* Ref.make(yield* readState)
+    // The write side's state, in memory in this journal (one per open log), read and changed in synchronous
+    // steps so that a lone append can seal, chain and commit its row in one: the chain head, whether close
+    // has begun (no new rows then), whether this instance wrote rows (a read-only session signs nothing at
+    // close), and whether an operation holds the permit.
+    let chain: ChainState = yield* readState
+    let accepting = true
+    let wroteRows = false
+    let held = false
+    /** Runs `work` holding the permit: writes of groups, checkpoints, key rotation, retention. */
+    const exclusively = <A, E, R>(work: Effect.Effect<A, E, R>) =>
+      permit.withPermits(1)(
+        Effect.suspend(() => {
+          held = true
+          return work
+        }).pipe(Effect.ensuring(Effect.sync(() => {
+          held = false
+        })))
+      )
     // A rollback found at start-up or at an export: appends and checkpoints are refused until accepted.
     const alarm = yield* Ref.make(yield* checkAgainstExported(context))
     // While an accepted rollback is being recorded, only its own rebase checkpoint is exported.
     const rebasing = yield* Ref.make(false)
-    // Whether this instance added rows: a read-only session (verify, report) signs nothing at close.
-    const wroteRows = yield* Ref.make(false)
-    // False from the start of close: no new rows are taken.
-    const open = yield* Ref.make(true)
-    const resync = readState.pipe(Effect.flatMap((fresh) => Ref.set(state, fresh)))
+    const resync = readState.pipe(Effect.map((fresh) => {
+      chain = fresh
+    }))
 
     /** Seals and chains the batch after the current head, and inserts it (one statement, so all or none). */
     const insertBatch = (batch: ReadonlyArray<Waiting>) =>
       Effect.gen(function*() {
-        const current = yield* Ref.get(state)
+        const current = chain
         const rows: Array<StoredRow> = []
         let head = current.head
         for (const [index, item] of batch.entries()) {
@@ -116,7 +131,7 @@ export const makeAuditJournal = (context: AuditContext) =>
         const now = store.insertEventsNow(rows)
         if (Option.isSome(now)) yield* now.value
         else yield* store.insertEvents(rows)
-        yield* Ref.set(state, { ...current, lastSequence: current.lastSequence + rows.length, head })
+        chain = { ...current, lastSequence: current.lastSequence + rows.length, head }
         return current.lastSequence + 1
       })
 
@@ -137,7 +152,9 @@ export const makeAuditJournal = (context: AuditContext) =>
         removed_rows: 0
       })
     const noteCheckpoint = (signed: SignedRow) =>
-      Ref.update(state, (s) => ({ ...s, lastCheckpointSequence: signed.sequence, lastCheckpointAt: signed.created_at }))
+      Effect.sync(() => {
+        chain = { ...chain, lastCheckpointSequence: signed.sequence, lastCheckpointAt: signed.created_at }
+      })
     const raise = (error: AuditUnavailable) => Ref.set(alarm, Option.some(error)).pipe(Effect.zipRight(Effect.fail(error)))
 
     /**
@@ -150,7 +167,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       store.sql.withTransaction(Effect.gen(function*() {
         yield* store.takeWriteLock
         yield* resync
-        const current = yield* Ref.get(state)
+        const current = chain
         const nothingNew = current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence
         if (rebase === undefined && nothingNew) return Option.none<number>()
         const head = yield* readExportedHead(context.fs, dir).pipe(
@@ -186,7 +203,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       if (Option.isSome(alarmed)) return yield* alarmed.value
       if (yield* Ref.get(rebasing)) return Option.none()
       if (Option.isSome(context.checkpointDir)) return yield* exportingCheckpoint(context.checkpointDir.value)
-      const current = yield* Ref.get(state)
+      const current = chain
       if (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence) return Option.none()
       const signed = sign(current, Math.floor(yield* Clock.currentTimeMillis))
       yield* store.insertCheckpoint(signed)
@@ -194,10 +211,48 @@ export const makeAuditJournal = (context: AuditContext) =>
       return Option.some(signed.sequence)
     })
 
+    const checkpointDue = () => chain.lastSequence - chain.lastCheckpointSequence >= context.checkpointEveryRows
+    // The rows are written; a checkpoint that fails now is retried at the next trigger. Needs the permit.
+    const checkpointAfterWrite = checkpointUnlocked.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning(`audit checkpoint failed: ${Cause.pretty(cause)}`))
+    )
+
+    /**
+     * A lone append's write, in one synchronous step: sealed, chained and committed at once (SQLite, no
+     * transaction open, the day's key already made). Undefined when it cannot be done so: the caller then
+     * leads a group the usual way. Only while no group is being written and nobody holds the permit.
+     */
+    const writeNow = (item: Waiting): Either.Either<number, AuditUnavailable | SequenceTaken> | undefined =>
+      Either.try({ try: () => writeNowUnsafe(item), catch: () => unexpectedWrite }).pipe(
+        Either.match({ onLeft: Either.left, onRight: (written) => written })
+      )
+    const writeNowUnsafe = (item: Waiting): Either.Either<number, AuditUnavailable | SequenceTaken> | undefined => {
+      const dataKey = store.dialect === "sqlite" ? periodKeys.sealingKeyNow(item.occurredAt) : undefined
+      if (dataKey === undefined) return undefined
+      const sequence = chain.lastSequence + 1
+      const row = sealEvent({
+        dataKey,
+        logId,
+        sequence,
+        occurredAt: item.occurredAt,
+        clientRef: item.clientRef,
+        event: item.event
+      })
+      const mac = rowMac(context.chainKey, chain.head, row)
+      const inserted = store.insertEventsNow([{ ...row, mac }])
+      if (Option.isNone(inserted)) return undefined
+      if (Either.isLeft(inserted.value)) return Either.left(inserted.value.left)
+      chain = { ...chain, lastSequence: sequence, head: mac }
+      wroteRows = true
+      return Either.right(sequence)
+    }
+
+    const unexpectedWrite = new AuditUnavailable({
+      reason: "io",
+      message: `audit log ${store.path}: unexpected failure while writing`
+    })
     const failureOf = (cause: Cause.Cause<AuditUnavailable>) =>
-      Cause.failureOption(cause).pipe(Option.getOrElse(() =>
-        new AuditUnavailable({ reason: "io", message: `audit log ${store.path}: unexpected failure while writing` })
-      ))
+      Cause.failureOption(cause).pipe(Option.getOrElse(() => unexpectedWrite))
     const closing = new AuditUnavailable({ reason: "not_open", message: `audit log ${store.path} is closing` })
 
     /**
@@ -205,8 +260,8 @@ export const makeAuditJournal = (context: AuditContext) =>
      * or why nothing was written. A log that began closing writes nothing more.
      */
     const commitGroup = (group: ReadonlyArray<Waiting>): Effect.Effect<Exit.Exit<number, AuditUnavailable>> =>
-      Effect.flatMap(Ref.get(open), (isOpen) =>
-        (isOpen ? insertWithResync(group, 0) : Effect.fail(closing)).pipe(
+      Effect.suspend(() =>
+        (accepting ? insertWithResync(group, 0) : Effect.fail(closing)).pipe(
           Effect.catchTag("SequenceTaken", (taken) =>
             new AuditUnavailable({
               reason: "busy",
@@ -222,14 +277,8 @@ export const makeAuditJournal = (context: AuditContext) =>
               )
             })
             if (Exit.isFailure(exit)) return Effect.void
-            return Ref.set(wroteRows, true).pipe(Effect.zipRight(Ref.get(state)), Effect.flatMap((current) =>
-              current.lastSequence - current.lastCheckpointSequence >= context.checkpointEveryRows
-                // The rows are written; a checkpoint that fails now is retried at the next trigger.
-                ? checkpointUnlocked.pipe(
-                  Effect.catchAllCause((cause) => Effect.logWarning(`audit checkpoint failed: ${Cause.pretty(cause)}`))
-                )
-                : Effect.void
-            ))
+            wroteRows = true
+            return checkpointDue() ? checkpointAfterWrite : Effect.void
           })
         ))
 
@@ -252,13 +301,13 @@ export const makeAuditJournal = (context: AuditContext) =>
         leading = false
         return Effect.void
       }
-      return permit.withPermits(1)(drain).pipe(Effect.zipRight(release))
+      return exclusively(drain).pipe(Effect.zipRight(release))
     })
     const drain: Effect.Effect<void> = Effect.suspend(() =>
       queued.length === 0 ? Effect.void : commitGroup(nextGroup(store.maxRowsPerInsert)).pipe(Effect.zipRight(drain))
     )
     const lead = (own: Waiting): Effect.Effect<number, AuditUnavailable> =>
-      permit.withPermits(1)(
+      exclusively(
         Effect.suspend(() => commitGroup([own, ...nextGroup(store.maxRowsPerInsert - 1)])).pipe(
           Effect.zipLeft(drain)
         )
@@ -268,9 +317,9 @@ export const makeAuditJournal = (context: AuditContext) =>
     // the close are answered "closing"), then the final head is signed if we wrote any (before the db closes).
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
-        yield* Ref.set(open, false)
-        if (!(yield* Ref.get(wroteRows))) return yield* permit.withPermits(1)(Effect.void)
-        yield* permit.withPermits(1)(checkpointUnlocked).pipe(
+        accepting = false
+        if (!wroteRows) return yield* exclusively(Effect.void)
+        yield* exclusively(checkpointUnlocked).pipe(
           Effect.catchAll((error) => Effect.logWarning(`audit: no checkpoint at shutdown: ${error.message}`))
         )
       })
@@ -279,7 +328,6 @@ export const makeAuditJournal = (context: AuditContext) =>
     const append = (event: AuditEventInput): Effect.Effect<AuditReceipt, AuditUnavailable> =>
       Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
-          if (!(yield* Ref.get(open))) return yield* closing
           const alarmed = yield* Ref.get(alarm)
           if (Option.isSome(alarmed)) return yield* alarmed.value
           // Whole milliseconds: the column is INTEGER (a TestClock or adjusted clock can give fractions).
@@ -287,22 +335,31 @@ export const makeAuditJournal = (context: AuditContext) =>
           const row = { event, occurredAt, clientRef: clientRefOf(event.clientId) }
           // One synchronous step: either a leader is writing (it will answer this row) or this caller leads.
           const sequence = yield* Effect.withFiberRuntime<number, AuditUnavailable>((fiber) => {
+            if (!accepting) return Effect.fail(closing)
             if (leading) {
               const done = Deferred.unsafeMake<number, AuditUnavailable>(fiber.id())
               queued.push({ ...row, done })
               return restore(Deferred.await(done))
             }
+            const item = { ...row, done: undefined }
+            // Nobody writing, nobody holding the permit: the row is committed in this very step.
+            const now = held ? undefined : writeNow(item)
+            if (now !== undefined && Either.isRight(now)) {
+              return checkpointDue() ? exclusively(checkpointAfterWrite).pipe(Effect.as(now.right)) : Effect.succeed(now.right)
+            }
+            if (now !== undefined && now.left._tag === "AuditUnavailable") return Effect.fail(now.left)
+            // Otherwise (the write needs a step that waits, or another writer took the sequence): lead a group.
             leading = true
-            return lead({ ...row, done: undefined })
+            return lead(item)
           })
           return { sequence }
         })
       )
 
-    const checkpoint = permit.withPermits(1)(checkpointUnlocked)
+    const checkpoint = exclusively(checkpointUnlocked)
 
     /** A new random data key for the current day; rows written from now on are sealed with it. */
-    const rotateKey = permit.withPermits(1)(
+    const rotateKey = exclusively(
       Effect.gen(function*() {
         const rotated = yield* periodKeys.rotate(Math.floor(yield* Clock.currentTimeMillis))
         const rotation = Number(rotated.keyId.slice(rotated.keyId.lastIndexOf(".") + 1))
@@ -312,7 +369,7 @@ export const makeAuditJournal = (context: AuditContext) =>
 
     /** Runs `work` with appends held back (retention, which must not race a write). */
     const exclusive = <A, E, R>(work: Effect.Effect<A, E, R>) =>
-      permit.withPermits(1)(work.pipe(Effect.tap(() => resync.pipe(Effect.ignore))))
+      exclusively(work.pipe(Effect.tap(() => resync.pipe(Effect.ignore))))
 
     /**
      * The operator's answer to a rollback alarm, after investigation: `admin` (naming who and why) is
@@ -337,7 +394,7 @@ export const makeAuditJournal = (context: AuditContext) =>
         yield* Ref.set(rebasing, true)
         const accepted = Effect.gen(function*() {
           yield* append(admin(alarmed.value.message, kept))
-          return yield* permit.withPermits(1)(exportingCheckpoint(dir, kept))
+          return yield* exclusively(exportingCheckpoint(dir, kept))
         })
         yield* accepted.pipe(
           Effect.tapError(() => Ref.set(alarm, alarmed)),
@@ -353,7 +410,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       exclusive,
       acceptRollback,
       alarm: Ref.get(alarm),
-      state: Ref.get(state),
+      state: Effect.sync(() => chain),
       resync
     } as const
   })
