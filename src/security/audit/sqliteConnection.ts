@@ -65,7 +65,7 @@ export const openSqlite = (filename: string, prepareCacheSize: number) =>
       return statement
     }
     const run = (statement: () => PreparedStatement, params: ReadonlyArray<unknown>, raw: boolean) =>
-      Effect.withFiberRuntime<ReadonlyArray<any> | unknown, SqlError>((fiber) =>
+      Effect.withFiberRuntime<unknown, SqlError>((fiber) =>
         Effect.try({
           try: () => {
             const prepared = statement().safeIntegers(Context.get(fiber.currentContext, Client.SafeIntegers))
