@@ -1,4 +1,4 @@
-import { Cause, Clock, Deferred, Effect, Fiber, Option, Queue, Ref } from "effect"
+import { Cause, Clock, Deferred, Effect, Either, Exit, Option, Ref } from "effect"
 import { keyedHashHex } from "../../crypto/mac.js"
 import type { AuditContext } from "./AuditContext.js"
 import type { StoredRow } from "./chain.js"
@@ -29,7 +29,8 @@ interface Waiting {
   readonly event: AuditEventInput
   readonly occurredAt: number
   readonly clientRef: string
-  readonly done: Deferred.Deferred<number, AuditUnavailable>
+  /** Set for a row queued behind a group in progress: the leader answers it. */
+  readonly done: Deferred.Deferred<number, AuditUnavailable> | undefined
 }
 
 const maxResyncs = 8
@@ -38,8 +39,9 @@ const clientRefMemo = 1024
 
 /**
  * Appends rows to the chain.
- * - Group commit: appends queue up for one writer fiber, which commits
- *   whatever is queued as one transaction. Each caller returns only once its
+ * - Group commit: the append that finds no write in progress writes its row
+ *   at once; appends that arrive meanwhile queue up and the same caller
+ *   commits them, a group per statement. Each caller returns only once its
  *   row is committed, so fail-closed holds; under concurrency many rows share
  *   one commit.
  * - A second process on the same file cannot fork the chain: the sequence is
@@ -80,24 +82,41 @@ export const makeAuditJournal = (context: AuditContext) =>
       } satisfies ChainState
     })
 
-    const state = yield* Ref.make(yield* readState)
+    // The write side's state, in memory in this journal (one per open log), read and changed in synchronous
+    // steps so that a lone append can seal, chain and commit its row in one: the chain head, whether close
+    // has begun (no new rows then), whether this instance wrote rows (a read-only session signs nothing at
+    // close), and whether an operation holds the permit.
+    let chain: ChainState = yield* readState
+    let accepting = true
+    let wroteRows = false
+    let held = false
+    /** Runs `work` holding the permit: writes of groups, checkpoints, key rotation, retention. */
+    const exclusively = <A, E, R>(work: Effect.Effect<A, E, R>) =>
+      permit.withPermits(1)(
+        Effect.suspend(() => {
+          held = true
+          return work
+        }).pipe(Effect.ensuring(Effect.sync(() => {
+          held = false
+        })))
+      )
     // A rollback found at start-up or at an export: appends and checkpoints are refused until accepted.
     const alarm = yield* Ref.make(yield* checkAgainstExported(context))
     // While an accepted rollback is being recorded, only its own rebase checkpoint is exported.
     const rebasing = yield* Ref.make(false)
-    // Whether this instance added rows: a read-only session (verify, report) signs nothing at close.
-    const wroteRows = yield* Ref.make(false)
-    const resync = readState.pipe(Effect.flatMap((fresh) => Ref.set(state, fresh)))
+    const resync = readState.pipe(Effect.map((fresh) => {
+      chain = fresh
+    }))
 
     /** Seals and chains the batch after the current head, and inserts it (one statement, so all or none). */
     const insertBatch = (batch: ReadonlyArray<Waiting>) =>
       Effect.gen(function*() {
-        const current = yield* Ref.get(state)
+        const current = chain
         const rows: Array<StoredRow> = []
         let head = current.head
         for (const [index, item] of batch.entries()) {
           const row = sealEvent({
-            dataKey: yield* periodKeys.sealingKey(item.occurredAt),
+            dataKey: periodKeys.sealingKeyNow(item.occurredAt) ?? (yield* periodKeys.sealingKey(item.occurredAt)),
             logId,
             sequence: current.lastSequence + 1 + index,
             occurredAt: item.occurredAt,
@@ -107,9 +126,12 @@ export const makeAuditJournal = (context: AuditContext) =>
           head = rowMac(context.chainKey, head, row)
           rows.push({ ...row, mac: head })
         }
-        // The writer never takes more than one INSERT holds, so a group is one atomic statement.
-        yield* store.insertEvents(rows)
-        yield* Ref.set(state, { ...current, lastSequence: current.lastSequence + rows.length, head })
+        // A group never holds more rows than one INSERT takes, so it is one atomic statement. It runs at once
+        // on the connection when it can (SQLite, no transaction open), else through the client.
+        const now = store.insertEventsNow(rows)
+        if (Option.isSome(now)) yield* now.value
+        else yield* store.insertEvents(rows)
+        chain = { ...current, lastSequence: current.lastSequence + rows.length, head }
         return current.lastSequence + 1
       })
 
@@ -130,7 +152,9 @@ export const makeAuditJournal = (context: AuditContext) =>
         removed_rows: 0
       })
     const noteCheckpoint = (signed: SignedRow) =>
-      Ref.update(state, (s) => ({ ...s, lastCheckpointSequence: signed.sequence, lastCheckpointAt: signed.created_at }))
+      Effect.sync(() => {
+        chain = { ...chain, lastCheckpointSequence: signed.sequence, lastCheckpointAt: signed.created_at }
+      })
     const raise = (error: AuditUnavailable) => Ref.set(alarm, Option.some(error)).pipe(Effect.zipRight(Effect.fail(error)))
 
     /**
@@ -143,7 +167,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       store.sql.withTransaction(Effect.gen(function*() {
         yield* store.takeWriteLock
         yield* resync
-        const current = yield* Ref.get(state)
+        const current = chain
         const nothingNew = current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence
         if (rebase === undefined && nothingNew) return Option.none<number>()
         const head = yield* readExportedHead(context.fs, dir).pipe(
@@ -179,7 +203,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       if (Option.isSome(alarmed)) return yield* alarmed.value
       if (yield* Ref.get(rebasing)) return Option.none()
       if (Option.isSome(context.checkpointDir)) return yield* exportingCheckpoint(context.checkpointDir.value)
-      const current = yield* Ref.get(state)
+      const current = chain
       if (current.lastSequence === 0 || current.lastSequence === current.lastCheckpointSequence) return Option.none()
       const signed = sign(current, Math.floor(yield* Clock.currentTimeMillis))
       yield* store.insertCheckpoint(signed)
@@ -187,118 +211,155 @@ export const makeAuditJournal = (context: AuditContext) =>
       return Option.some(signed.sequence)
     })
 
-    /** Writes a batch and answers each of its callers, whatever happens (uninterruptible). */
-    const writeBatch = (batch: ReadonlyArray<Waiting>) =>
-      permit.withPermits(1)(Effect.gen(function*() {
-        const answer = (outcome: (item: Waiting, index: number) => Effect.Effect<boolean>) =>
-          Effect.forEach(batch, outcome, { discard: true })
-        yield* insertWithResync(batch, 0).pipe(
+    const checkpointDue = () => chain.lastSequence - chain.lastCheckpointSequence >= context.checkpointEveryRows
+    // The rows are written; a checkpoint that fails now is retried at the next trigger. Needs the permit.
+    const checkpointAfterWrite = checkpointUnlocked.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning(`audit checkpoint failed: ${Cause.pretty(cause)}`))
+    )
+
+    /**
+     * A lone append's write, in one synchronous step: sealed, chained and committed at once (SQLite, no
+     * transaction open, the day's key already made). Undefined when it cannot be done so: the caller then
+     * leads a group the usual way. Only while no group is being written and nobody holds the permit.
+     */
+    const writeNow = (item: Waiting): Either.Either<number, AuditUnavailable | SequenceTaken> | undefined =>
+      Either.try({ try: () => writeNowUnsafe(item), catch: () => unexpectedWrite }).pipe(
+        Either.match({ onLeft: Either.left, onRight: (written) => written })
+      )
+    const writeNowUnsafe = (item: Waiting): Either.Either<number, AuditUnavailable | SequenceTaken> | undefined => {
+      const dataKey = store.dialect === "sqlite" ? periodKeys.sealingKeyNow(item.occurredAt) : undefined
+      if (dataKey === undefined) return undefined
+      const sequence = chain.lastSequence + 1
+      const row = sealEvent({
+        dataKey,
+        logId,
+        sequence,
+        occurredAt: item.occurredAt,
+        clientRef: item.clientRef,
+        event: item.event
+      })
+      const mac = rowMac(context.chainKey, chain.head, row)
+      const inserted = store.insertEventsNow([{ ...row, mac }])
+      if (Option.isNone(inserted)) return undefined
+      if (Either.isLeft(inserted.value)) return Either.left(inserted.value.left)
+      chain = { ...chain, lastSequence: sequence, head: mac }
+      wroteRows = true
+      return Either.right(sequence)
+    }
+
+    const unexpectedWrite = new AuditUnavailable({
+      reason: "io",
+      message: `audit log ${store.path}: unexpected failure while writing`
+    })
+    const failureOf = (cause: Cause.Cause<AuditUnavailable>) =>
+      Cause.failureOption(cause).pipe(Option.getOrElse(() => unexpectedWrite))
+    const closing = new AuditUnavailable({ reason: "not_open", message: `audit log ${store.path} is closing` })
+
+    /**
+     * Commits one group (needs the permit) and answers the callers queued in it; the first row's sequence,
+     * or why nothing was written. A log that began closing writes nothing more.
+     */
+    const commitGroup = (group: ReadonlyArray<Waiting>): Effect.Effect<Exit.Exit<number, AuditUnavailable>> =>
+      Effect.suspend(() =>
+        (accepting ? insertWithResync(group, 0) : Effect.fail(closing)).pipe(
           Effect.catchTag("SequenceTaken", (taken) =>
             new AuditUnavailable({
               reason: "busy",
               message: `audit log ${store.path}: sequence ${taken.sequence} kept being taken by another writer; try again`
             })),
-          Effect.matchCauseEffect({
-            onSuccess: (first) =>
-              Ref.set(wroteRows, true).pipe(
-                Effect.zipRight(answer((item, index) => Deferred.succeed(item.done, first + index)))
-              ),
-            onFailure: (cause) => answer((item) => Deferred.fail(item.done, failureOf(cause)))
+          Effect.exit,
+          Effect.tap((exit) => {
+            group.forEach((item, index) => {
+              if (item.done === undefined) return
+              Deferred.unsafeDone(
+                item.done,
+                Exit.isSuccess(exit) ? Exit.succeed(exit.value + index) : Exit.fail(failureOf(exit.cause))
+              )
+            })
+            if (Exit.isFailure(exit)) return Effect.void
+            wroteRows = true
+            return checkpointDue() ? checkpointAfterWrite : Effect.void
           })
-        )
-        const current = yield* Ref.get(state)
-        if (current.lastSequence - current.lastCheckpointSequence >= context.checkpointEveryRows) {
-          // The rows are written; a checkpoint that fails now is retried at the next trigger.
-          yield* checkpointUnlocked.pipe(
-            Effect.catchAll((error) => Effect.logWarning(`audit checkpoint failed: ${error.message}`))
-          )
-        }
-      })).pipe(Effect.uninterruptible)
+        ))
 
-    const failureOf = (cause: Cause.Cause<AuditUnavailable>) =>
-      Cause.failureOption(cause).pipe(Option.getOrElse(() =>
-        new AuditUnavailable({ reason: "io", message: `audit log ${store.path}: unexpected failure while writing` })
-      ))
-    const closing = new AuditUnavailable({ reason: "not_open", message: `audit log ${store.path} is closing` })
+    // Group commit, leader style. The append that finds no group in progress leads: it writes its own row at
+    // once, in its own fiber (no hand-off to a writer fiber and back), then every row queued meanwhile, in
+    // groups of up to one INSERT, before it lets go. An append that arrives while a group is being written
+    // queues behind it with a Deferred and is answered by the leader. Each caller returns only once its row
+    // is committed, so fail-closed holds; under concurrency many rows share one commit. This journal's own
+    // state (in memory, one instance per open log): whether a leader is writing, and the rows queued for it.
+    let leading = false
+    const queued: Array<Waiting> = []
+    const nextGroup = (size: number) => queued.splice(0, size)
 
-    // The writer: takes whatever is queued (up to one INSERT's worth) and commits it as one batch,
-    // until it meets `stop`, which close puts behind every row accepted while open.
-    const stop = "stop" as const
-    const queue = yield* Queue.unbounded<Waiting | typeof stop>()
-    const open = yield* Ref.make(true)
-    const closed = yield* Deferred.make<void>()
-    // One yield between the first row and the rest lets callers just answered queue their next rows,
-    // so under load a group holds every row in flight instead of alternating half-groups. A lone caller
-    // (the last group was one row and nothing else is queued) has nobody to wait for: its row goes at once.
-    const takeGroup = (lastGroupSize: number) =>
-      Queue.take(queue).pipe(
-        Effect.flatMap((first) =>
-          first === stop
-            ? Effect.succeed([first])
-            : Queue.size(queue).pipe(
-              Effect.flatMap((queued) => queued === 0 && lastGroupSize <= 1 ? Effect.void : Effect.yieldNow()),
-              Effect.zipRight(Queue.takeUpTo(queue, store.maxRowsPerInsert - 1)),
-              Effect.map((rest) => rest.length === 0 ? [first] : [first, ...rest])
-            )
+    /**
+     * Hands leadership back, or, when rows were queued after the last group (while the leader waited for the
+     * permit), writes them first: the check and the release are one step, so no queued row is left unanswered.
+     */
+    const release: Effect.Effect<void> = Effect.suspend(() => {
+      if (queued.length === 0) {
+        leading = false
+        return Effect.void
+      }
+      return exclusively(drain).pipe(Effect.zipRight(release))
+    })
+    const drain: Effect.Effect<void> = Effect.suspend(() =>
+      queued.length === 0 ? Effect.void : commitGroup(nextGroup(store.maxRowsPerInsert)).pipe(Effect.zipRight(drain))
+    )
+    const lead = (own: Waiting): Effect.Effect<number, AuditUnavailable> =>
+      exclusively(
+        Effect.suspend(() => commitGroup([own, ...nextGroup(store.maxRowsPerInsert - 1)])).pipe(
+          Effect.zipLeft(drain)
         )
-      )
-    const writeUntilStop = (lastGroupSize: number): Effect.Effect<void> =>
-      takeGroup(lastGroupSize).pipe(
-        Effect.flatMap((taken) => {
-          const end = taken.indexOf(stop)
-          const batch = (end < 0 ? taken : taken.slice(0, end)).filter((item): item is Waiting => item !== stop)
-          return (batch.length === 0 ? Effect.void : writeBatch(batch)).pipe(
-            Effect.zipRight(end < 0 ? writeUntilStop(batch.length) : Effect.void)
-          )
-        })
-      )
-    const writer = yield* Effect.forkScoped(writeUntilStop(0))
-    // At close: take no new rows, let the writer commit every row accepted so far, answer any
-    // straggler "closing", then sign the final head if we wrote any (before the db closes).
+      ).pipe(Effect.ensuring(release), Effect.flatten)
+
+    // At close: take no new rows; the permit waits for a leader's groups to be written (rows queued behind
+    // the close are answered "closing"), then the final head is signed if we wrote any (before the db closes).
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
-        yield* Ref.set(open, false)
-        yield* Queue.offer(queue, stop)
-        yield* Fiber.await(writer)
-        const left = yield* Queue.takeAll(queue)
-        yield* Queue.shutdown(queue)
-        yield* Effect.forEach(left, (item) => item === stop ? Effect.void : Deferred.fail(item.done, closing), {
-          discard: true
-        })
-        yield* Deferred.succeed(closed, undefined)
-        if (!(yield* Ref.get(wroteRows))) return
-        yield* permit.withPermits(1)(checkpointUnlocked).pipe(
+        accepting = false
+        if (!wroteRows) return yield* exclusively(Effect.void)
+        yield* exclusively(checkpointUnlocked).pipe(
           Effect.catchAll((error) => Effect.logWarning(`audit: no checkpoint at shutdown: ${error.message}`))
         )
       })
     )
 
     const append = (event: AuditEventInput): Effect.Effect<AuditReceipt, AuditUnavailable> =>
-      Effect.gen(function*() {
-        if (!(yield* Ref.get(open))) return yield* closing
-        const alarmed = yield* Ref.get(alarm)
-        if (Option.isSome(alarmed)) return yield* alarmed.value
-        const done = yield* Deferred.make<number, AuditUnavailable>()
-        const item: Waiting = {
-          event,
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          const alarmed = yield* Ref.get(alarm)
+          if (Option.isSome(alarmed)) return yield* alarmed.value
           // Whole milliseconds: the column is INTEGER (a TestClock or adjusted clock can give fractions).
-          occurredAt: Math.floor(yield* Clock.currentTimeMillis),
-          clientRef: clientRefOf(event.clientId),
-          done
-        }
-        yield* Queue.offer(queue, item).pipe(Effect.catchAllCause(() => Deferred.fail(done, closing)))
-        // Accepted while open: the writer answers before it stops. Accepted during close:
-        // either the writer or close answers, whichever gets to it.
-        const answered = (yield* Ref.get(open))
-          ? Deferred.await(done)
-          : Deferred.await(done).pipe(Effect.raceFirst(Effect.zipRight(Deferred.await(closed), closing)))
-        return { sequence: yield* answered }
-      })
+          const occurredAt = Math.floor(yield* Clock.currentTimeMillis)
+          const row = { event, occurredAt, clientRef: clientRefOf(event.clientId) }
+          // One synchronous step: either a leader is writing (it will answer this row) or this caller leads.
+          const sequence = yield* Effect.withFiberRuntime<number, AuditUnavailable>((fiber) => {
+            if (!accepting) return Effect.fail(closing)
+            if (leading) {
+              const done = Deferred.unsafeMake<number, AuditUnavailable>(fiber.id())
+              queued.push({ ...row, done })
+              return restore(Deferred.await(done))
+            }
+            const item = { ...row, done: undefined }
+            // Nobody writing, nobody holding the permit: the row is committed in this very step.
+            const now = held ? undefined : writeNow(item)
+            if (now !== undefined && Either.isRight(now)) {
+              return checkpointDue() ? exclusively(checkpointAfterWrite).pipe(Effect.as(now.right)) : Effect.succeed(now.right)
+            }
+            if (now !== undefined && now.left._tag === "AuditUnavailable") return Effect.fail(now.left)
+            // Otherwise (the write needs a step that waits, or another writer took the sequence): lead a group.
+            leading = true
+            return lead(item)
+          })
+          return { sequence }
+        })
+      )
 
-    const checkpoint = permit.withPermits(1)(checkpointUnlocked)
+    const checkpoint = exclusively(checkpointUnlocked)
 
     /** A new random data key for the current day; rows written from now on are sealed with it. */
-    const rotateKey = permit.withPermits(1)(
+    const rotateKey = exclusively(
       Effect.gen(function*() {
         const rotated = yield* periodKeys.rotate(Math.floor(yield* Clock.currentTimeMillis))
         const rotation = Number(rotated.keyId.slice(rotated.keyId.lastIndexOf(".") + 1))
@@ -308,7 +369,7 @@ export const makeAuditJournal = (context: AuditContext) =>
 
     /** Runs `work` with appends held back (retention, which must not race a write). */
     const exclusive = <A, E, R>(work: Effect.Effect<A, E, R>) =>
-      permit.withPermits(1)(work.pipe(Effect.tap(() => resync.pipe(Effect.ignore))))
+      exclusively(work.pipe(Effect.tap(() => resync.pipe(Effect.ignore))))
 
     /**
      * The operator's answer to a rollback alarm, after investigation: `admin` (naming who and why) is
@@ -333,7 +394,7 @@ export const makeAuditJournal = (context: AuditContext) =>
         yield* Ref.set(rebasing, true)
         const accepted = Effect.gen(function*() {
           yield* append(admin(alarmed.value.message, kept))
-          return yield* permit.withPermits(1)(exportingCheckpoint(dir, kept))
+          return yield* exclusively(exportingCheckpoint(dir, kept))
         })
         yield* accepted.pipe(
           Effect.tapError(() => Ref.set(alarm, alarmed)),
@@ -349,7 +410,7 @@ export const makeAuditJournal = (context: AuditContext) =>
       exclusive,
       acceptRollback,
       alarm: Ref.get(alarm),
-      state: Ref.get(state),
+      state: Effect.sync(() => chain),
       resync
     } as const
   })

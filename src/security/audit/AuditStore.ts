@@ -5,6 +5,7 @@ import type { ScanSource } from "./chainScan.js"
 import type { AuditUnavailable } from "./errors.js"
 import type { EventRow } from "./rows.js"
 import { decodeEventRow, eventColumns } from "./rows.js"
+import type { AuditSqlite } from "./sqliteConnection.js"
 import { auditUnavailable, sqliteCode } from "./sqliteFailure.js"
 
 const NumberRow = Schema.Struct({ n: Schema.NullOr(Schema.Number) })
@@ -55,7 +56,12 @@ export interface AnchorRow {
  * Typed statements over the audit tables: every SQLite-specific statement of the audit log is here
  * (the PostgreSQL store, pg/PgAuditStore.ts, has the same shape). SQL failures become AuditUnavailable.
  */
-export const makeAuditStore = (sql: SqlClient, path: string) => {
+export const makeAuditStore = (
+  sql: SqlClient,
+  path: string,
+  /** The connection's synchronous write (sqliteConnection.ts); without it every insert goes through `sql`. */
+  runNow: AuditSqlite["runNow"] = () => Option.none()
+) => {
   const unavailable = (doing: string) => auditUnavailable(path, doing)
   const failed = (doing: string) => <A, R>(effect: Effect.Effect<A, unknown, R>) =>
     Effect.mapError(effect, unavailable(doing))
@@ -78,7 +84,7 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
     insertTexts.set(count, text)
     return text
   }
-  const insertEvents = (rows: ReadonlyArray<StoredRow>): Effect.Effect<void, AuditUnavailable | SequenceTaken> => {
+  const paramsOf = (rows: ReadonlyArray<StoredRow>) => {
     const params: Array<unknown> = []
     for (const row of rows) {
       params.push(
@@ -87,15 +93,22 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
         row.upstreamRequestIds
       )
     }
-    return sql.unsafe(insertSql(rows.length), params).raw.pipe(
-      Effect.asVoid,
-      Effect.mapError((error) =>
-        sqliteCode(error) === "SQLITE_CONSTRAINT_PRIMARYKEY"
-          ? new SequenceTaken({ sequence: rows[0]?.sequence ?? 0 })
-          : auditUnavailable(path, rows.length === 1 ? "record the event" : "record the events")(error)
-      )
-    )
+    return params
   }
+  const insertFailure = (rows: ReadonlyArray<StoredRow>) => (error: unknown): AuditUnavailable | SequenceTaken =>
+    sqliteCode(error) === "SQLITE_CONSTRAINT_PRIMARYKEY"
+      ? new SequenceTaken({ sequence: rows[0]?.sequence ?? 0 })
+      : auditUnavailable(path, rows.length === 1 ? "record the event" : "record the events")(error)
+  const insertEvents = (rows: ReadonlyArray<StoredRow>): Effect.Effect<void, AuditUnavailable | SequenceTaken> =>
+    sql.unsafe(insertSql(rows.length), paramsOf(rows)).raw.pipe(Effect.asVoid, Effect.mapError(insertFailure(rows)))
+  /**
+   * The journal's hot path: the same INSERT, run and committed at once on the connection, in the caller's
+   * step. None when it cannot run now (a transaction is open on the connection): then use `insertEvents`.
+   */
+  const insertEventsNow = (
+    rows: ReadonlyArray<StoredRow>
+  ): Option.Option<Either.Either<void, AuditUnavailable | SequenceTaken>> =>
+    Option.map(runNow(insertSql(rows.length), paramsOf(rows)), Either.mapLeft(insertFailure(rows)))
   /** The largest group one INSERT takes (15 parameters a row, SQLite allows 32,766). */
   const maxRowsPerInsert = 512
   const insertEvent = (row: StoredRow) => insertEvents([row])
@@ -315,6 +328,7 @@ export const makeAuditStore = (sql: SqlClient, path: string) => {
     path,
     insertEvent,
     insertEvents,
+    insertEventsNow,
     maxRowsPerInsert,
     lastEvent,
     firstSequence,

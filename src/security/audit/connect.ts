@@ -45,12 +45,12 @@ export const connectAuditLog = (options: ConnectOptions) =>
         )
       }
     }
-    const sql = yield* openAuditDb({
+    const db = yield* openAuditDb({
       path,
       busyTimeoutMs: options.busyTimeoutMs,
       fsyncEveryWrite: options.fsyncEveryWrite
     })
-    const store = makeAuditStore(sql, path)
+    const store = makeAuditStore(db.sql, path, db.runNow)
     const context = yield* openAuditContext({
       store,
       keyring: options.keys.keyring,

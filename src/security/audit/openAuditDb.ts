@@ -1,10 +1,9 @@
-import * as Reactivity from "@effect/experimental/Reactivity"
 import { Migrator } from "@effect/sql"
-import type { SqlClient } from "@effect/sql/SqlClient"
 import { SqlClient as SqlClientTag } from "@effect/sql/SqlClient"
-import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Cause, Effect, Schedule } from "effect"
 import { auditMigrations, auditMigrationsTable } from "./migrations/index.js"
+import type { AuditSqlite } from "./sqliteConnection.js"
+import { openSqlite } from "./sqliteConnection.js"
 import { auditUnavailable } from "./sqliteFailure.js"
 
 const runMigrations = Migrator.make({})
@@ -24,10 +23,8 @@ export interface OpenOptions {
  */
 export const openAuditDb = (options: OpenOptions) =>
   Effect.gen(function*() {
-    const reactivity = yield* Reactivity.make
-    const sql = yield* SqliteClient.make({ filename: options.path, prepareCacheSize: 64 }).pipe(
-      Effect.provideService(Reactivity.Reactivity, reactivity)
-    )
+    const db = yield* openSqlite(options.path, 64)
+    const { sql } = db
     yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`)
     yield* sql.unsafe(`PRAGMA synchronous = ${options.fsyncEveryWrite ? "FULL" : "NORMAL"}`)
     // Deleted content is overwritten with zeros: a shredded data key must leave no copy in free space.
@@ -43,7 +40,7 @@ export const openAuditDb = (options: OpenOptions) =>
       }),
       Effect.provideService(SqlClientTag, sql)
     )
-    return sql as SqlClient
+    return db as AuditSqlite
   }).pipe(
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause)

@@ -166,6 +166,10 @@ export const makePeriodKeys = (options: {
           return current.dataKey
         })
 
+    /** The current key when `at` is in its day (no key to make), else undefined: then use `sealingKey`. */
+    const sealingKeyNow = (at: number): DataKey | undefined =>
+      current !== undefined && at < current.periodEnd ? current.dataKey : undefined
+
     /** A new key for the current day (keys rotate); rows from now on are sealed with it. */
     const rotate = (at: number) =>
       Effect.gen(function*() {
@@ -244,6 +248,7 @@ export const makePeriodKeys = (options: {
     return {
       reload,
       sealingKey,
+      sealingKeyNow,
       rotate,
       open,
       unknown,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Deferred, Effect, Fiber, Option } from "effect"
 import { join } from "node:path"
 import { keyedHashHex } from "../../../src/crypto/mac.js"
 import { verifyChain } from "../../../src/security/audit/verify.js"
@@ -64,5 +64,36 @@ describe("the audit journal", () => {
       expect(stored[0]).toMatchObject({ tool: "lone\uFFFDsurrogate", hotel_id: null, correlation_id: "ok-😀" })
       expect(stored[1]).toMatchObject({ tool: "plain", error_tag: "tail\uFFFD" })
       expect(yield* verifyChain(core.context)).toMatchObject({ ok: true, rowsChecked: 2 })
+    }), 60_000)
+
+  it.scoped("a row never joins another fiber's open transaction: it waits, and stays when that transaction rolls back", () =>
+    Effect.gen(function*() {
+      const core = yield* openCore({ path: join(tempDir("audit-txn-"), "audit.db") })
+      const { sql } = core.context.store
+      yield* core.journal.append(toolCall({ correlationId: "before" }))
+      const begun = yield* Deferred.make<void>()
+      const end = yield* Deferred.make<void>()
+      // A transaction on the same connection that writes, waits, then fails (so it rolls back).
+      const other = yield* Effect.fork(sql.withTransaction(Effect.gen(function*() {
+        yield* sql`INSERT INTO audit_meta (name, value) VALUES ('scratch', 'x')`
+        yield* Deferred.succeed(begun, undefined)
+        yield* Deferred.await(end)
+        return yield* Effect.fail("roll back" as const)
+      })))
+      yield* Deferred.await(begun)
+      // The synchronous path sees the open transaction and leaves the row to the client, which waits for it.
+      expect(core.context.store.insertEventsNow([])).toEqual(Option.none())
+      const appending = yield* Effect.fork(core.journal.append(toolCall({ correlationId: "during" })))
+      yield* Effect.yieldNow()
+      expect(Option.isNone(yield* Fiber.poll(appending))).toBe(true)
+      yield* Deferred.succeed(end, undefined)
+      expect(yield* Effect.flip(Fiber.join(other))).toBe("roll back")
+      expect((yield* Fiber.join(appending)).sequence).toBe(2)
+      const after = yield* core.journal.append(toolCall({ correlationId: "after" }))
+      expect(after.sequence).toBe(3)
+      const rows = yield* sql<{ readonly correlation_id: string }>`SELECT correlation_id FROM audit_events ORDER BY sequence`
+      expect(rows.map((row) => row.correlation_id)).toEqual(["before", "during", "after"])
+      expect(yield* sql`SELECT value FROM audit_meta WHERE name = 'scratch'`).toEqual([])
+      expect(yield* verifyChain(core.context)).toMatchObject({ ok: true, rowsChecked: 3 })
     }), 60_000)
 })

@@ -289,6 +289,8 @@ export const makePgAuditStore = (
     path,
     insertEvent: (row: StoredRow) => insertEvents([row]),
     insertEvents,
+    // PostgreSQL has no synchronous statement: every insert goes through the client.
+    insertEventsNow: () => Option.none(),
     // 17 parameters a row; PostgreSQL allows 65,535 per statement.
     maxRowsPerInsert: 512,
     lastEvent,

@@ -67,7 +67,7 @@ export const migrateSqliteToPg = (options: PgAdminOptions & { readonly from: str
     if (!exists) {
       return yield* new AuditUnavailable({ reason: "not_open", message: `there is no audit log at ${options.from}` })
     }
-    const source = yield* openAuditDb({ path: options.from, busyTimeoutMs: 5000, fsyncEveryWrite: false })
+    const { sql: source } = yield* openAuditDb({ path: options.from, busyTimeoutMs: 5000, fsyncEveryWrite: false })
     const sourceStore = makeAuditStore(source, options.from)
     const sourceContext = yield* openAuditContext({ store: sourceStore, ...contextOptions(options) })
     const checked: VerifyResult = yield* verifyChain(sourceContext)
