@@ -6,7 +6,8 @@ import { Worker } from "node:worker_threads"
 import { makeSealedCheck } from "../../crypto/sealedCheck.js"
 import { canonicalBytes } from "./canonical.js"
 import type { ScanJob, ScanSource, ScanWorkerData } from "./chainScan.js"
-import { makeChainScanner, makeRowSealedCheck, scanRangeInDb, scanRangeInPg } from "./chainScan.js"
+import { makeChainScanner, makeRowSealedCheck, scanRangeInDb } from "./chainScan.js"
+import { encodedRows, makeEncodedRowScanner, scanRangeInPg } from "./chainScanPg.js"
 import { tlsOptions } from "./pg/pgSettings.js"
 
 /** A worker could not scan its range (it did not start, could not open the log, or died); the caller scans in-thread. */
@@ -58,18 +59,17 @@ const sqliteWorkerSource = [
 ].join("\n")
 
 // One connection per worker, opened at its first job with the pool's settings (TLS as the pool's: the same
-// `tlsOptions`), bigint read as a number as the pool reads it. A dropped connection fails the pending query.
+// `tlsOptions`). PostgreSQL encodes each row's canonical bytes (chainScanPg.ts), so the worker decodes
+// one value per row. A dropped connection fails the pending query.
 const pgWorkerSource = [
   ...commonSource,
   `const pg = require(workerData.modulePath)`,
+  `const makeEncodedRowScanner = ${makeEncodedRowScanner.toString()}`,
   `const scanRangeInPg = ${scanRangeInPg.toString()}`,
   `const tlsOptions = ${tlsOptions.toString()}`,
-  `const parseNumber = (value) => Number(value)`,
-  `const types = { getTypeParser: (oid, format) =>`,
-  `  oid === 20 || oid === 1700 ? parseNumber : pg.types.getTypeParser(oid, format || "text") }`,
   `const target = workerData.target`,
   `const client = new pg.Client({ host: target.host, port: target.port, database: target.database,`,
-  `  user: target.user, password: target.password, ssl: tlsOptions(target, target.ca), types,`,
+  `  user: target.user, password: target.password, ssl: tlsOptions(target, target.ca),`,
   `  application_name: "opera-cloud-mcp verify", connectionTimeoutMillis: 10000 })`,
   `client.on("error", () => {})`,
   `let connected`,
@@ -79,8 +79,9 @@ const pgWorkerSource = [
   `  try {`,
   `    connected ??= client.connect()`,
   `    await connected`,
-  `    const scanner = makeChainScanner(job, workerData.chainKey, workerData.rowDomain, deps, sealedOpens)`,
-  `    reply = await scanRangeInPg(job, { columns: workerData.columns, chainId: target.chainId }, scanner, query)`,
+  `    const scanner = makeEncodedRowScanner(job, workerData.chainKey, workerData.domainPrefix, deps, sealedOpens)`,
+  `    reply = await scanRangeInPg(job, { rowSql: workerData.rowSql, chainId: target.chainId,`,
+  `      sequenceAt: workerData.sequenceAt }, scanner, query)`,
   `  } catch (error) {`,
   `    reply = failure(error)`,
   `  }`,
@@ -165,6 +166,7 @@ export const makeScanPool = (
       : [pgWorkerSource, {
         ...data,
         modulePath,
+        ...encodedRows(canonicalBytes(data.rowDomain, [])),
         target: {
           ...source.target,
           password: source.target.password === undefined ? undefined : Redacted.value(source.target.password)
