@@ -40,14 +40,15 @@ const bytea = (bytes: Uint8Array) => `'\\x${Buffer.from(bytes).toString("hex")}'
 /**
  * The SQL expression, over a row of `audit_events`, of `mac ‖ canonical(domain, fields)` in base64 (the
  * canonical encoding of canonical.ts: 0x00 for null; 0x01 ‖ u32be(length) ‖ UTF-8 for text; 0x02 ‖
- * float64be for a number; 0x03 ‖ u32be(length) ‖ bytes). Text is converted to UTF-8 whatever the
- * database's encoding; a bigint becomes the float64 `pg` reads it as (exact below 2^53).
+ * float64be for a number; 0x03 ‖ u32be(length) ‖ bytes). Text goes as `textsend` makes it, in the
+ * connection's encoding, which the worker sets to UTF-8; its length is `octet_length` when the database
+ * keeps UTF-8 too (the same bytes, counted without a copy), or else counted after the conversion. A bigint
+ * becomes the float64 `pg` reads it as (exact below 2^53).
  */
-export const canonicalRowSql = (domainPrefix: Uint8Array): string => {
-  const text = (column: string) => {
-    const utf8 = `convert_to(${column}, 'UTF8')`
-    return `'\\x01'::bytea || int4send(octet_length(${utf8})) || ${utf8}`
-  }
+export const canonicalRowSql = (domainPrefix: Uint8Array, serverUtf8: boolean): string => {
+  const text = (column: string) =>
+    `'\\x01'::bytea || int4send(${serverUtf8 ? `octet_length(${column})` : `length(textsend(${column}))`}) || ` +
+    `textsend(${column})`
   const encoded = (column: string, kind: string) => {
     const value = kind.startsWith("text")
       ? text(column)
@@ -65,7 +66,7 @@ export const canonicalRowSql = (domainPrefix: Uint8Array): string => {
 /** What a PostgreSQL worker is handed to read encoded rows: the query's expression, and where the sequence lies. */
 export const encodedRows = (domainPrefix: Uint8Array) => ({
   domainPrefix,
-  rowSql: canonicalRowSql(domainPrefix),
+  rowSql: { utf8: canonicalRowSql(domainPrefix, true), other: canonicalRowSql(domainPrefix, false) },
   // After the MAC (32 bytes), the domain, and the sequence's number tag.
   sequenceAt: 32 + domainPrefix.length + 1
 })
