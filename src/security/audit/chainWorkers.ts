@@ -23,7 +23,9 @@ const decodeReply = Schema.decodeUnknown(ScanReply)
 export type ScanOutcome = { readonly suspect: number | null; readonly checked: number }
 
 // The worker runs the very functions verify uses in-thread, from their source text: no worker file
-// to ship next to the bundle, and no second copy of the canonical encoding or the link check.
+// to ship next to the bundle, and no second copy of the canonical encoding or the link check. (On
+// PostgreSQL the server encodes the rows and the worker checks them with chainScanPg.ts; the tests hold
+// that encoding equal to canonical.ts's.)
 // Only a result code (SQLite's, or PostgreSQL's SQLSTATE) crosses back on failure, never a message that
 // could quote a path, a value or a key. The worker checks the links and opens the encrypted fields, so
 // this thread only coordinates.
