@@ -55,9 +55,16 @@ export interface ChainScanner {
  * Whether a row's encrypted field opens in its place: `check` with the AAD of
  * `columnAad` (chain.ts), built from the same domain and the same encoder.
  */
-export const makeRowSealedCheck = (logId: string, aadDomain: string, check: SealedCheck, deps: ScanDeps) =>
-  (sequence: number, sealed: Uint8Array): boolean =>
-    check(sealed, deps.canonicalBytes(aadDomain, [logId, sequence, "sealed"]))
+export const makeRowSealedCheck = (logId: string, aadDomain: string, check: SealedCheck, deps: ScanDeps) => {
+  // The AAD of every row differs only in the sequence, a float64 at a fixed place: encoded once, and the
+  // sequence written in per row (`check` copies the AAD before it returns, so the buffer can be reused).
+  const aad = deps.canonicalBytes(aadDomain, [logId, 0, "sealed"])
+  const sequenceAt = deps.canonicalBytes(aadDomain, [logId]).length + 1
+  return (sequence: number, sealed: Uint8Array): boolean => {
+    aad.writeDoubleBE(sequence, sequenceAt)
+    return check(sealed, aad)
+  }
+}
 
 export type RowSealedCheck = ReturnType<typeof makeRowSealedCheck>
 
@@ -188,66 +195,4 @@ export const scanRangeInDb = (
   } finally {
     db.close()
   }
-}
-
-/** One page of a chain from PostgreSQL, columns in `eventColumns` order (the worker's `pg` client, array rows). */
-export type PgQuery = (text: string, values: ReadonlyArray<unknown>) => Promise<ReadonlyArray<ReadonlyArray<unknown>>>
-
-/**
- * A PostgreSQL worker's job: the range of its chain page by page on the worker's own connection, the
- * next page asked for before this one is scanned (the server reads it while this thread checks MACs).
- *
- * `pg` reads results as text, where a bytea comes as hex (twice its size, decoded by a regular expression
- * test and a hex parse); the two bytea columns are asked for in base64 instead (a third less to send and to
- * read, and a faster decode). Whatever the server sends, the bytes decoded are what the MAC and the AES-GCM
- * tag are checked over, so an odd value is a suspect like any changed one.
- */
-export const scanRangeInPg = async (
-  job: ScanJob,
-  data: { readonly columns: string; readonly chainId: number },
-  scanner: ChainScanner,
-  query: PgQuery
-): Promise<{ readonly suspect: number | null; readonly checked: number }> => {
-  const pageRows = 5000
-  const names = data.columns.split(",").map((column) => column.trim())
-  const sealedAt = names.indexOf("sealed")
-  const macAt = names.indexOf("mac")
-  const columns = names.map((name) => name === "sealed" || name === "mac" ? `encode(${name}, 'base64')` : name)
-    .join(", ")
-  const text = `SELECT ${columns} FROM audit_events WHERE chain_id = $1 AND sequence >= $2 AND sequence <= $3 ` +
-    "ORDER BY sequence LIMIT $4"
-  const bytes = (row: Array<unknown>, at: number) => {
-    const value = row[at]
-    if (typeof value === "string") row[at] = Buffer.from(value, "base64")
-  }
-  const pageFrom = (from: number) =>
-    query(text, [data.chainId, from, job.through, pageRows]).then((rows) => {
-      for (const row of rows as Array<Array<unknown>>) {
-        bytes(row, sealedAt)
-        bytes(row, macAt)
-      }
-      return rows
-    })
-  // Without a given start value the scanner first reads row `after` for its MAC.
-  const from = job.previous === undefined ? job.after : job.after + 1
-  let next: Promise<ReadonlyArray<ReadonlyArray<unknown>>> | undefined = from <= job.through ? pageFrom(from) : undefined
-  let suspect: number | undefined
-  try {
-    while (suspect === undefined && next !== undefined) {
-      const rows: ReadonlyArray<ReadonlyArray<unknown>> = await next
-      next = undefined
-      if (rows.length === 0) break
-      const last = Number(rows[rows.length - 1]![0])
-      if (last < job.through) next = pageFrom(last + 1)
-      for (const raw of rows) {
-        suspect = scanner.feed(raw)
-        if (suspect !== undefined) break
-      }
-    }
-  } finally {
-    // A page asked for ahead and not needed (a suspect was found): its answer is awaited, its failure ignored.
-    if (next !== undefined) await next.then(() => undefined, () => undefined)
-  }
-  suspect ??= scanner.finish()
-  return { suspect: suspect ?? null, checked: scanner.checked() }
 }

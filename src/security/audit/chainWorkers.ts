@@ -6,7 +6,8 @@ import { Worker } from "node:worker_threads"
 import { makeSealedCheck } from "../../crypto/sealedCheck.js"
 import { canonicalBytes } from "./canonical.js"
 import type { ScanJob, ScanSource, ScanWorkerData } from "./chainScan.js"
-import { makeChainScanner, makeRowSealedCheck, scanRangeInDb, scanRangeInPg } from "./chainScan.js"
+import { makeChainScanner, makeRowSealedCheck, scanRangeInDb } from "./chainScan.js"
+import { encodedRows, makeEncodedRowScanner, scanRangeInPg } from "./chainScanPg.js"
 import { tlsOptions } from "./pg/pgSettings.js"
 
 /** A worker could not scan its range (it did not start, could not open the log, or died); the caller scans in-thread. */
@@ -22,7 +23,9 @@ const decodeReply = Schema.decodeUnknown(ScanReply)
 export type ScanOutcome = { readonly suspect: number | null; readonly checked: number }
 
 // The worker runs the very functions verify uses in-thread, from their source text: no worker file
-// to ship next to the bundle, and no second copy of the canonical encoding or the link check.
+// to ship next to the bundle, and no second copy of the canonical encoding or the link check. (On
+// PostgreSQL the server encodes the rows and the worker checks them with chainScanPg.ts; the tests hold
+// that encoding equal to canonical.ts's.)
 // Only a result code (SQLite's, or PostgreSQL's SQLSTATE) crosses back on failure, never a message that
 // could quote a path, a value or a key. The worker checks the links and opens the encrypted fields, so
 // this thread only coordinates.
@@ -58,29 +61,32 @@ const sqliteWorkerSource = [
 ].join("\n")
 
 // One connection per worker, opened at its first job with the pool's settings (TLS as the pool's: the same
-// `tlsOptions`), bigint read as a number as the pool reads it. A dropped connection fails the pending query.
+// `tlsOptions`). PostgreSQL encodes each row's canonical bytes (chainScanPg.ts), so the worker decodes
+// one value per row. A dropped connection fails the pending query.
 const pgWorkerSource = [
   ...commonSource,
   `const pg = require(workerData.modulePath)`,
+  `const makeEncodedRowScanner = ${makeEncodedRowScanner.toString()}`,
   `const scanRangeInPg = ${scanRangeInPg.toString()}`,
   `const tlsOptions = ${tlsOptions.toString()}`,
-  `const parseNumber = (value) => Number(value)`,
-  `const types = { getTypeParser: (oid, format) =>`,
-  `  oid === 20 || oid === 1700 ? parseNumber : pg.types.getTypeParser(oid, format || "text") }`,
   `const target = workerData.target`,
   `const client = new pg.Client({ host: target.host, port: target.port, database: target.database,`,
-  `  user: target.user, password: target.password, ssl: tlsOptions(target, target.ca), types,`,
+  `  user: target.user, password: target.password, ssl: tlsOptions(target, target.ca), client_encoding: "UTF8",`,
   `  application_name: "opera-cloud-mcp verify", connectionTimeoutMillis: 10000 })`,
   `client.on("error", () => {})`,
   `let connected`,
+  `let rowSql`,
   `const query = (text, values) => client.query({ text, values, rowMode: "array" }).then((result) => result.rows)`,
   `parentPort.on("message", async (job) => {`,
   `  let reply`,
   `  try {`,
   `    connected ??= client.connect()`,
   `    await connected`,
-  `    const scanner = makeChainScanner(job, workerData.chainKey, workerData.rowDomain, deps, sealedOpens)`,
-  `    reply = await scanRangeInPg(job, { columns: workerData.columns, chainId: target.chainId }, scanner, query)`,
+  `    rowSql ??= await query("SELECT current_setting('server_encoding') = 'UTF8'", [])`,
+  `      .then((rows) => rows[0][0] === true ? workerData.rowSql.utf8 : workerData.rowSql.other)`,
+  `    const scanner = makeEncodedRowScanner(job, workerData.chainKey, workerData.domainPrefix, deps, sealedOpens)`,
+  `    reply = await scanRangeInPg(job, { rowSql, chainId: target.chainId,`,
+  `      sequenceAt: workerData.sequenceAt }, scanner, query)`,
   `  } catch (error) {`,
   `    reply = failure(error)`,
   `  }`,
@@ -165,6 +171,7 @@ export const makeScanPool = (
       : [pgWorkerSource, {
         ...data,
         modulePath,
+        ...encodedRows(canonicalBytes(data.rowDomain, [])),
         target: {
           ...source.target,
           password: source.target.password === undefined ? undefined : Redacted.value(source.target.password)

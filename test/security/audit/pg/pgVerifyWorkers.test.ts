@@ -1,15 +1,19 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { FileSystem } from "@effect/platform"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Redacted } from "effect"
-import { createSecretKey } from "node:crypto"
+import { Effect, Either, Option, Redacted } from "effect"
+import { createSecretKey, randomBytes } from "node:crypto"
 import { inspect } from "node:util"
+import pg from "pg"
+import { hmacSha256 } from "../../../../src/crypto/mac.js"
+import { canonicalBytes } from "../../../../src/security/audit/canonical.js"
+import { canonicalRowSql } from "../../../../src/security/audit/chainScanPg.js"
 import { resolveAuditKeys } from "../../../../src/security/audit/auditKeys.js"
-import { aadDomain, rowDomain } from "../../../../src/security/audit/chain.js"
+import { aadDomain, rowDomain, rowMac } from "../../../../src/security/audit/chain.js"
 import { makeScanPool } from "../../../../src/security/audit/chainWorkers.js"
 import type { ScanThreads } from "../../../../src/security/audit/fastScan.js"
 import { connectPgAuditLog } from "../../../../src/security/audit/pg/connectPg.js"
-import { eventColumns } from "../../../../src/security/audit/rows.js"
+import { eventColumns, toStoredRow } from "../../../../src/security/audit/rows.js"
 import { verifyChain } from "../../../../src/security/audit/verify.js"
 import { postgresMissing, startPostgres } from "../../../support/postgresServer.js"
 import type { PostgresServer } from "../../../support/postgresServer.js"
@@ -70,8 +74,34 @@ const writeChain = Effect.gen(function*() {
     aadDomain,
     openingKeys: context.periodKeys.openingKeys([])
   }
-  return { context, tamper, workerData, db }
+  return { context, tamper, workerData, db, chain }
 })
+
+type Chain = Effect.Effect.Success<typeof writeChain>
+
+/** The stored rows of the chain, decoded as verify's full walk decodes them. */
+const storedRows = (context: Chain["context"]) =>
+  context.store.page(0, 10 * rows, 10 * rows).pipe(
+    Effect.map((paged) => paged.map((row) => toStoredRow(Either.getOrThrow(row.row))))
+  )
+
+/**
+ * What an attacker holding the chain key (not the data key) could do: put other bytes in a row's encrypted
+ * field and re-make every MAC from there, so every link holds and only the encrypted field gives it away.
+ */
+const replaceSealed = (chain: Chain, sequence: number, sealed: Uint8Array) =>
+  Effect.gen(function*() {
+    const all = yield* storedRows(chain.context)
+    let previous = all[sequence - 2]!.mac
+    const updates = [`UPDATE audit_events SET sealed = '\\x${Buffer.from(sealed).toString("hex")}'
+      WHERE chain_id = CHAIN AND sequence = ${sequence}`]
+    for (const row of all.slice(sequence - 1)) {
+      previous = rowMac(chain.context.chainKey, previous, row.sequence === sequence ? { ...row, sealed } : row)
+      updates.push(`UPDATE audit_events SET mac = '\\x${Buffer.from(previous).toString("hex")}'
+        WHERE chain_id = CHAIN AND sequence = ${row.sequence}`)
+    }
+    chain.tamper(updates.join(";\n"))
+  })
 
 const verdict = (context: Effect.Effect.Success<typeof writeChain>["context"], threads: ScanThreads) =>
   verifyChain(context, { threads }).pipe(
@@ -152,6 +182,56 @@ describe.skipIf(postgresMissing !== undefined)("verify's worker threads on Postg
       expect(added.sequence).toBe(rows + 1)
       expect(added).toEqual(yield* verdict(context, inThread))
     }).pipe(Effect.provide(NodeFileSystem.layer)), 120_000)
+
+  it.scoped("PostgreSQL encodes each row's canonical bytes as the log's encoder does (nulls, UTF-8, numbers, upstream ids)", () =>
+    Effect.gen(function*() {
+      const chain = yield* writeChain
+      // Odd values the writer may never make, but the encoder must treat as canonical.ts does.
+      chain.tamper(`UPDATE audit_events SET tool = NULL, hotel_id = 'Zürich ホテル 🏨', risk_score = NULL,
+          duration_ms = '-0'::float8, upstream_request_ids = 'req-1 req-2' WHERE chain_id = CHAIN AND sequence = 10;
+        UPDATE audit_events SET risk_score = 1e-300, error_tag = '', correlation_id = NULL, upstream_request_ids = ''
+          WHERE chain_id = CHAIN AND sequence = 11;
+        UPDATE audit_events SET occurred_at = 9007199254740991, risk_level = NULL, duration_ms = 'Infinity',
+          kind = 'ä' WHERE chain_id = CHAIN AND sequence = 12`)
+      const stored = yield* storedRows(chain.context)
+      expect(stored).toHaveLength(rows)
+      expect(stored[9]).toMatchObject({ tool: null, hotelId: "Zürich ホテル 🏨", upstreamRequestIds: "req-1 req-2" })
+      const client = new pg.Client({ connectionString: chain.db.ownerUrl, client_encoding: "UTF8" })
+      yield* Effect.acquireRelease(Effect.promise(() => client.connect()), () => Effect.promise(() => client.end()))
+      const previous = randomBytes(32)
+      // Both forms: the one for a UTF-8 database, and the one that counts bytes after the conversion.
+      for (const serverUtf8 of [true, false]) {
+        const text = `SELECT ${canonicalRowSql(canonicalBytes(rowDomain, []), serverUtf8)} FROM audit_events
+          WHERE chain_id = $1 ORDER BY sequence`
+        const encoded = yield* Effect.promise(() => client.query({ text, values: [chain.chain], rowMode: "array" }))
+        expect(encoded.rows).toHaveLength(rows)
+        encoded.rows.forEach(([value], index) => {
+          const bytes = Buffer.from(value as string, "base64")
+          const row = stored[index]!
+          expect(bytes.subarray(0, 32).equals(row.mac)).toBe(true)
+          // Equal MACs over the same key and start: the server's bytes are the encoder's bytes.
+          const mine = hmacSha256(chain.context.chainKey, previous, bytes.subarray(32))
+          expect(mine.equals(rowMac(chain.context.chainKey, previous, row))).toBe(true)
+        })
+      }
+    }).pipe(Effect.provide(NodeFileSystem.layer)), 60_000)
+
+  it.scoped("a worker opens every encrypted field: one sealed under another row's AAD, re-chained, is named at its row", () =>
+    Effect.gen(function*() {
+      const chain = yield* writeChain
+      const keyed = yield* makeScanPool(chain.workerData, 1)
+      const keyless = yield* makeScanPool({ ...chain.workerData, openingKeys: [] }, 1)
+      const range = { after: 300, through: 400, marks: [] }
+      expect(yield* keyed.scan(range)).toEqual({ suspect: null, checked: 100 })
+      // The links all hold, so only decryption can name row 301 here.
+      expect(yield* keyless.scan(range)).toEqual({ suspect: 301, checked: 0 })
+      const all = yield* storedRows(chain.context)
+      yield* replaceSealed(chain, 350, all[348]!.sealed)
+      expect(yield* keyed.scan(range)).toEqual({ suspect: 350, checked: 49 })
+      const inWorkers = yield* verdict(chain.context, workers)
+      expect(inWorkers).toEqual({ ok: false, rowsChecked: 349, sequence: 350, damage: "changed" })
+      expect(inWorkers).toEqual(yield* verdict(chain.context, inThread))
+    }).pipe(Effect.provide(NodeFileSystem.layer)), 60_000)
 
   it.scoped("a worker that cannot log in fails with the SQLSTATE, never the password or a key", () =>
     Effect.gen(function*() {
