@@ -162,18 +162,10 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
      * the default OPERA_HOTEL_ID when the call names none; `undefined` only for
      * tools that touch no hotel)?
      */
-    const check = Effect.fnUntraced(function*(
-      ctx: CallContextShape,
-      tool: ToolInfo,
-      hotelId: string | undefined
-    ) {
-      if (ctx.transport === "http") yield* checkPeer(ctx.peer)
-      const refusal = refuseTool(ctx, tool)
-      if (refusal !== undefined) return yield* refusal
-      if (hotelId === undefined) return
+    const hotelRefusal = (ctx: CallContextShape, hotelId: string): HotelNotAllowed | undefined => {
       const hotel = hotelId.trim().toUpperCase()
       if (hotelAllowList !== undefined && !hotelAllowList.includes(hotel)) {
-        return yield* new HotelNotAllowed({
+        return new HotelNotAllowed({
           hotelId: hotelId.slice(0, 64),
           message: `Hotel ${quoted(hotelId)} is not in this server's hotel allow-list (OPERA_MCP_HOTELS). ` +
             `Allowed hotels: ${hotelAllowList.join(", ")}.`
@@ -181,13 +173,34 @@ export class AccessPolicy extends Effect.Service<AccessPolicy>()("opera/AccessPo
       }
       const clientHotels = ctx.policy?.hotels?.map((id) => id.toUpperCase())
       if (clientHotels !== undefined && !clientHotels.includes(hotel)) {
-        return yield* new HotelNotAllowed({
+        return new HotelNotAllowed({
           hotelId: hotelId.slice(0, 64),
           message: `Hotel ${quoted(hotelId)} is not allowed for this client. ` +
             `Allowed hotels: ${clientHotels.join(", ") || "none"}.`
         })
       }
-    })
+      return undefined
+    }
+
+    // The rules after the peer's are plain functions: a call that passes them costs one Effect, not a generator's.
+    const checkRules = (ctx: CallContextShape, tool: ToolInfo, hotelId: string | undefined): Effect.Effect<void, AccessRefusal> => {
+      const refusal = refuseTool(ctx, tool) ?? (hotelId === undefined ? undefined : hotelRefusal(ctx, hotelId))
+      return refusal === undefined ? Effect.void : Effect.fail(refusal)
+    }
+
+    /**
+     * May this caller run `tool` now, for `hotelId` (the effective hotel: pass
+     * the default OPERA_HOTEL_ID when the call names none; `undefined` only for
+     * tools that touch no hotel)?
+     */
+    const check = (
+      ctx: CallContextShape,
+      tool: ToolInfo,
+      hotelId: string | undefined
+    ): Effect.Effect<void, AccessRefusal | PeerNotAllowed> =>
+      ctx.transport === "http"
+        ? Effect.zipRight(checkPeer(ctx.peer), Effect.suspend(() => checkRules(ctx, tool, hotelId)))
+        : Effect.suspend(() => checkRules(ctx, tool, hotelId))
 
     /**
      * Start-up check of OPERA_BASE_URL: with OPERA_SECURITY_REQUIRE_HTTPS (the

@@ -229,9 +229,11 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
      * when the call is admitted, and handed out only if the call gets as far
      * as the gate; an unused one expires unseen.
      */
+    const noStep: Effect.Effect<PlannedConfirmation | undefined> = Effect.succeed(undefined)
+    const notRequired: Effect.Effect<ConfirmedBy> = Effect.succeed("not_required")
     const admissionStep = (ctx: CallContextShape, tool: ToolInfo, args: unknown): Effect.Effect<PlannedConfirmation | undefined> =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        if (!required || !tool.annotations.destructiveHint || mode === "elicit-only") return undefined
+      // Most calls (every read) need no step: no clock read, no work.
+      !required || !tool.annotations.destructiveHint || mode === "elicit-only" ? noStep : Effect.map(Clock.currentTimeMillis, (now) => {
         const token = tokenOf(args)
         if (token !== undefined) {
           const claim = recordOf(ctx.clientId, tool.name, binding(ctx.clientId, tool.name, args))
@@ -253,7 +255,7 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
      * admission made, at its instant), the token was already consumed or
      * kept there and the gate only judges it. Says how the call was confirmed.
      */
-    const gate = Effect.fnUntraced(function*<E, R>(
+    const guard = Effect.fnUntraced(function*<E, R>(
       ctx: CallContextShape,
       tool: ToolInfo,
       args: unknown,
@@ -303,6 +305,13 @@ export class Confirmation extends Effect.Service<Confirmation>()("opera/Confirma
       const answer = yield* prepare(ctx, tool, args, yield* summarize)
       return yield* answer
     })
+    const gate = <E, R>(
+      ctx: CallContextShape,
+      tool: ToolInfo,
+      args: unknown,
+      summarize: Effect.Effect<string, E, R>,
+      settled?: SettledConfirmation
+    ) => !required || !tool.annotations.destructiveHint ? notRequired : guard(ctx, tool, args, summarize, settled)
 
     return { mode, required, ttlSeconds, prepare, consume, admissionStep, gate, sealRound, redeemRound } as const
   }),

@@ -1,4 +1,4 @@
-import { Clock, DateTime, Effect, Option, Schedule } from "effect"
+import { Clock, DateTime, Effect, Either, Option, Schedule } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import type { CallContextShape } from "../tools/CallContext.js"
 import type { ToolInfo } from "../tools/ToolInfo.js"
@@ -29,7 +29,6 @@ import type {
 import { levelOf, totalScore } from "./threat/scoring.js"
 import { SecurityEventSink } from "./threat/SecurityEventSink.js"
 import { inOffHours, ThreatConfig } from "./threat/ThreatConfig.js"
-import type { ThreatDetector } from "./threat/ThreatDetector.js"
 import { ThreatDetectors } from "./threat/ThreatDetector.js"
 
 const quiet: Assessment = { score: 0, level: "low", threats: [] }
@@ -149,25 +148,29 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       )
 
     // A custom detector that throws must not take the pipeline down: its rule is skipped and logged.
-    const run = (detector: ThreatDetector, profile: BehaviourProfile, call: CallUnderAssessment) =>
-      Effect.try(() => detector.detect(profile, call)).pipe(
-        Effect.map((found) =>
-          found
-            .filter((threat) => Number.isFinite(threat.score) && threat.score > 0)
-            .map((threat): ThreatFinding => ({
-              detector: detector.name,
-              name: threat.name,
-              score: round(threat.score),
-              reason: threat.reason
-            }))
-        ),
-        Effect.catchAll(() =>
-          Effect.logWarning("threat detector failed; skipped").pipe(
-            Effect.annotateLogs({ detector: detector.name }),
-            Effect.as([] as ReadonlyArray<ThreatFinding>)
-          )
+    // All detectors run in one step (one Effect per call, not four per detector); a failure is logged after.
+    const runAll = (profile: BehaviourProfile, call: CallUnderAssessment): Effect.Effect<ReadonlyArray<ThreatFinding>> =>
+      Effect.suspend(() => {
+        const threats: Array<ThreatFinding> = []
+        let failed: Array<string> | undefined
+        for (const detector of detectors) {
+          const found = Either.try(() => detector.detect(profile, call))
+          if (Either.isLeft(found)) {
+            ;(failed ??= []).push(detector.name)
+            continue
+          }
+          for (const threat of found.right) {
+            if (!Number.isFinite(threat.score) || threat.score <= 0) continue
+            threats.push({ detector: detector.name, name: threat.name, score: round(threat.score), reason: threat.reason })
+          }
+        }
+        if (failed === undefined) return Effect.succeed(threats)
+        return Effect.as(
+          Effect.forEach(failed, (detector) =>
+            Effect.logWarning("threat detector failed; skipped").pipe(Effect.annotateLogs({ detector })), { discard: true }),
+          threats
         )
-      )
+      })
 
     /**
      * Score one call before it runs. Never fails; emits medium and high
@@ -206,7 +209,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
         lookups: lookupsOf(profile, now, args)
       }
       const raised = profile.raisedUntil > now
-      const threats = (yield* Effect.forEach(detectors, (detector) => run(detector, profile, call))).flat()
+      const threats = yield* runAll(profile, call)
       const score = totalScore(threats, security.anomalyDetectionSensitivity, raised)
       const level = levelOf(score)
       // The sweep may have dropped an idle client meanwhile; the verdict goes to the client's current profile.

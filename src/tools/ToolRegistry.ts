@@ -1,4 +1,4 @@
-import { ConfigError, Context, Effect, Fiber, FiberSet, Option } from "effect"
+import { ConfigError, Context, Effect, Fiber, Option } from "effect"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { AccessPolicy } from "../security/AccessPolicy.js"
 import { Redactor } from "../security/Redactor.js"
@@ -25,7 +25,16 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
   scoped: Effect.gen(function*() {
     // Calls in flight. At shutdown this scope closes before the audit log's (it is built on top of it):
     // every call still running is interrupted and its outcome row written before the log closes.
-    const inFlight = yield* FiberSet.make<unknown, unknown>()
+    // The call runs on the caller's own fiber (no fork and join per call: a join merges the child's FiberRefs);
+    // the registry keeps the fibers of calls in flight only to interrupt them when its scope closes.
+    const inFlight = new Set<{ readonly fiber: Fiber.RuntimeFiber<unknown, unknown> }>()
+    let closed = false
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        return Effect.forEach([...inFlight], (call) => Fiber.interrupt(call.fiber), { discard: true, concurrency: "unbounded" })
+      })
+    )
     // Captured once, so a call needs nothing but its CallContext.
     const services = yield* Effect.context<Exclude<ToolServices, ToolDirectory | CallContext> | PipelineServices>()
     const access = yield* AccessPolicy
@@ -59,14 +68,20 @@ export class ToolRegistry extends Effect.Service<ToolRegistry>()("opera/ToolRegi
     const run = (tool: Tool<ToolServices>, args: unknown) =>
       Effect.gen(function*() {
         const ctx = yield* CallContext
+        // After shutdown began, no new call starts.
+        if (closed) return yield* Effect.interrupt
         // One provide per call (each one compares and swaps the fiber's whole context).
-        const call = yield* FiberSet.run(inFlight, runToolCall(ctx, tool, args).pipe(
+        const call = runToolCall(ctx, tool, args).pipe(
           Effect.provide(
             Context.add(services, ToolDirectory, { callable: () => directoryFor(ctx) }).pipe(Context.add(CallContext, ctx))
           )
-        ))
-        // A cancelled request interrupts this fiber; the call's own fiber is interrupted with it.
-        return yield* Fiber.join(call).pipe(Effect.onInterrupt(() => Fiber.interrupt(call)))
+        )
+        // A cancelled request interrupts this fiber, and so the call.
+        return yield* Effect.withFiberRuntime<Effect.Effect.Success<typeof call>, Effect.Effect.Error<typeof call>>((fiber) => {
+          const running = { fiber }
+          inFlight.add(running)
+          return Effect.ensuring(call, Effect.sync(() => inFlight.delete(running)))
+        })
       })
 
     const dispatch = (name: string, args: unknown) =>

@@ -1,4 +1,4 @@
-import { Clock, Effect, Option } from "effect"
+import { Clock, Effect, Fiber, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { traced } from "../config/traced.js"
@@ -177,9 +177,11 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       // A prompt is allowed when every tool it leads to is; a tool, when it is.
       const gates = tool.requires ?? [tool]
-      yield* Effect.forEach(gates, (gate) => access.check(ctx, gate, undefined), { discard: true }).pipe(
-        pipelineStep("access_policy")
-      )
+      const checkGates = (hotelId: string | undefined) =>
+        gates.length === 1
+          ? access.check(ctx, gates[0]!, hotelId)
+          : Effect.forEach(gates, (gate) => access.check(ctx, gate, hotelId), { discard: true })
+      yield* checkGates(undefined).pipe(pipelineStep("access_policy"))
       // The server's own security tools (the health check) still answer while the shared state is away.
       // The threat monitor's attempt and the confirmation token's step (its consumption, or the new token kept)
       // ride in the same store step: one Redis round trip for the three.
@@ -198,9 +200,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       )
       decoded = input
       facts = yield* tool.facts(input)
-      yield* Effect.forEach(gates, (gate) => access.check(ctx, gate, facts.hotelId), { discard: true }).pipe(
-        pipelineStep("access_policy_hotel")
-      )
+      yield* checkGates(facts.hotelId).pipe(pipelineStep("access_policy_hotel"))
       // The block was checked with the lockout in limiter.take above, and the attempt shared there.
       const assessment = yield* threats.screen(ctx, tool, input, admitted.attempt).pipe(pipelineStep("threat_screen"))
       risk = { riskScore: assessment.score, riskLevel: assessment.level }
@@ -209,7 +209,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         tool,
         args,
         // Shown to the model and to the person at the client: masked as any result is.
-        Effect.succeed(redactor.redactText(facts.summary ?? `${tool.annotations.title} with the arguments given`)),
+        // Worked out only if the gate shows it (a read never does).
+        Effect.sync(() => redactor.redactText(facts.summary ?? `${tool.annotations.title} with the arguments given`)),
         planned === undefined
           ? undefined
           : { planned, at: admitted.at, ...(admitted.once === undefined ? {} : { found: admitted.once }) }
@@ -312,16 +313,17 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }))
       // A connector's failure (or the handler's own ToolError) is a failure; the pipeline's refusals are refusals.
       const auditOutcome = errorTag === undefined ? "success" : handlerFailed ? "failure" : "refused"
-      const [written] = yield* Effect.all([
-        record({
-          kind: writes ? "tool_outcome" : "tool_call",
-          outcome: auditOutcome,
-          ...(errorTag !== undefined ? { errorTag } : {})
-        }).pipe(Effect.either, Effect.tap(() => {
-          outcomeRecorded = true
-        }), Effect.uninterruptible, pipelineStep("audit_outcome")),
-        threatRecorded
-      ], { concurrency: 2 })
+      // One fork (the threat record) and the audit append on this fiber: `Effect.all` with concurrency forked
+      // both and built a scope and a latch for them, per call.
+      const threatFiber = yield* Effect.fork(threatRecorded)
+      const written = yield* record({
+        kind: writes ? "tool_outcome" : "tool_call",
+        outcome: auditOutcome,
+        ...(errorTag !== undefined ? { errorTag } : {})
+      }).pipe(Effect.either, Effect.tap(() => {
+        outcomeRecorded = true
+      }), Effect.uninterruptible, pipelineStep("audit_outcome"))
+      yield* Fiber.join(threatFiber)
       yield* noteToolCall(tool.name, auditOutcome, errorTag, finished - started)
       if (security.enableSecurityDebugLogs) {
         // Security debug detail: what the pipeline decided, never arguments, results or ids.
