@@ -168,9 +168,11 @@ export const RedisStateStore = Layer.scoped(
     const labelOf = (place: string, id: string) =>
       labels.seal(place, hash(id), id.startsWith("source:") ? `source:${hash(id).slice(0, 16)}` : id)
 
+    // Every command's timeout is the client's own (`commandTimeout`: ioredis rejects a command unanswered after
+    // OPERA_MCP_STATE_TIMEOUT_MS, and with no offline queue one that cannot be sent at once), so no timer fiber
+    // races each command here: `Effect.timeout` forked two fibers per round trip, on every tool call's path.
     const run = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, StateUnavailable> =>
       Effect.tryPromise({ try: call, catch: (cause) => cause }).pipe(
-        Effect.timeoutFail({ duration: Duration.millis(settings.timeoutMs), onTimeout: () => new Error("timed out") }),
         Effect.tapBoth({
           onSuccess: () => Ref.set(available, true),
           onFailure: (cause) =>

@@ -163,6 +163,25 @@ describe.skipIf(redisMissing !== undefined)("shared security state in a real Red
     for (const entry of foreign) expect(entry.clientId).toMatch(/^unreadable:/)
   })
 
+  it("Redis that stops answering (CLIENT PAUSE): each command is cut at the store's timeout, the call refused, not held", async () => {
+    const a = redisReplica()
+    const take = () =>
+      runExit(a, RateLimiter.pipe(Effect.flatMap((limiter) => limiter.take("paused-client", "cancel_reservation", false))))
+    expect(Exit.isSuccess(await take())).toBe(true)
+    // Redis holds every client's commands for 3 s; the store's timeout is 300 ms. Held, the call would pass when the
+    // pause ends; cut by the client's command timeout, it is refused while Redis still holds it.
+    redis.cli("CLIENT", "PAUSE", "3000", "ALL")
+    try {
+      const startedAt = Date.now()
+      const refused = await take()
+      expect(Exit.isFailure(refused) && JSON.stringify(refused.cause)).toContain("the shared security state is unreachable")
+      expect(Date.now() - startedAt).toBeLessThan(2500)
+    } finally {
+      redis.cli("CLIENT", "UNPAUSE")
+    }
+    await waitFor(async () => Exit.isSuccess(await take()), "the store to answer again")
+  })
+
   it("Redis killed mid-run: writes refused with a clear message, health degraded, recovery by itself", async () => {
     const a = redisReplica()
     const take = (readOnly: boolean) =>
