@@ -320,7 +320,18 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
           : {})
       }
       // The call has run: its outcome is counted here even if the store is away (the outage is logged by the store).
-      yield* share(ctx.clientId, { call }, now, () => Effect.sync(() => profileOf(ctx.clientId).record(call)))
+      const keptHere = Effect.sync(() => profileOf(ctx.clientId).record(call))
+      // Sent to a shared store before the answer leaves, so this replica's next command (the client's next call)
+      // reaches the store after it; the answer does not wait for the reply, which a fiber of its own takes in.
+      const sent = yield* Effect.either(
+        Effect.suspend(() => store.sendBehaviour(ctx.clientId, { call }, profileOf(ctx.clientId).cursor, limits, now))
+      )
+      if (Either.isLeft(sent)) return yield* keptHere
+      if (sent.right._tag === "Decided") return absorb(ctx.clientId, sent.right.delta, now)
+      yield* Effect.forkDaemon(sent.right.reply.pipe(
+        Effect.map((delta) => absorb(ctx.clientId, delta, now)),
+        Effect.catchTag("StateUnavailable", () => keptHere)
+      ))
     })
 
     /** Monitoring state for the health check: overall level, per-client levels, incidents and blocks. */

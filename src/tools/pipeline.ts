@@ -1,4 +1,4 @@
-import { Clock, Effect, Fiber, Option } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { SecurityConfig } from "../config/SecurityConfig.js"
 import { traced } from "../config/traced.js"
@@ -297,9 +297,10 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const finished = yield* Clock.currentTimeMillis
       const bookingFacts = reservationFactsOf(decoded)
-      // The outcome goes to the client's shared behaviour while the audit row is written: neither waits for the
-      // other (a shared store's round trip overlaps the audit append). `record` never fails (the store's outage is
-      // counted locally), and both end before the answer, so this client's next call is judged with this one in.
+      // The outcome goes to the client's shared behaviour first: `record` sends it to a shared store and does not
+      // wait for the reply (the store applies it before this replica's next command), so this client's next call is
+      // judged with this one in, and the answer waits for no round trip of it. `record` never fails (the store's
+      // outage is counted locally).
       const threatRecorded = pipelineStep("threat_record")(threats.record(ctx, tool, {
         // A confirmation round waiting for the user is not a failed call (the client repeats it with the answer).
         success: errorTag === undefined || errorTag === "ConfirmationPending",
@@ -313,9 +314,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }))
       // A connector's failure (or the handler's own ToolError) is a failure; the pipeline's refusals are refusals.
       const auditOutcome = errorTag === undefined ? "success" : handlerFailed ? "failure" : "refused"
-      // One fork (the threat record) and the audit append on this fiber: `Effect.all` with concurrency forked
-      // both and built a scope and a latch for them, per call.
-      const threatFiber = yield* Effect.fork(threatRecorded)
+      yield* threatRecorded
       const written = yield* record({
         kind: writes ? "tool_outcome" : "tool_call",
         outcome: auditOutcome,
@@ -323,7 +322,6 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }).pipe(Effect.either, Effect.tap(() => {
         outcomeRecorded = true
       }), Effect.uninterruptible, pipelineStep("audit_outcome"))
-      yield* Fiber.join(threatFiber)
       yield* noteToolCall(tool.name, auditOutcome, errorTag, finished - started)
       if (security.enableSecurityDebugLogs) {
         // Security debug detail: what the pipeline decided, never arguments, results or ids.

@@ -171,8 +171,8 @@ export const RedisStateStore = Layer.scoped(
     // Every command's timeout is the client's own (`commandTimeout`: ioredis rejects a command unanswered after
     // OPERA_MCP_STATE_TIMEOUT_MS, and with no offline queue one that cannot be sent at once), so no timer fiber
     // races each command here: `Effect.timeout` forked two fibers per round trip, on every tool call's path.
-    const run = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, StateUnavailable> =>
-      Effect.tryPromise({ try: call, catch: (cause) => cause }).pipe(
+    const guarded = <A>(command: string, reply: Effect.Effect<A, unknown>): Effect.Effect<A, StateUnavailable> =>
+      reply.pipe(
         Effect.tapBoth({
           onSuccess: () => Ref.set(available, true),
           onFailure: (cause) =>
@@ -191,6 +191,18 @@ export const RedisStateStore = Layer.scoped(
             )
         }),
         Effect.mapError(() => StateUnavailable.refused)
+      )
+    const run = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, StateUnavailable> =>
+      guarded(command, Effect.tryPromise({ try: call, catch: (cause) => cause }))
+    // The command is written to the connection when the outer Effect runs; its reply is awaited by the inner one.
+    // A handler is attached at once, so a reply that fails before anyone awaits it is not an unhandled rejection.
+    const send = <A>(command: string, call: () => Promise<A>): Effect.Effect<Effect.Effect<A, StateUnavailable>> =>
+      Effect.try({ try: call, catch: (cause) => cause }).pipe(
+        Effect.map((pending) => {
+          pending.catch(() => undefined)
+          return guarded(command, Effect.tryPromise({ try: () => pending, catch: (cause) => cause }))
+        }),
+        Effect.catchAll((cause) => Effect.succeed(guarded(command, Effect.fail(cause))))
       )
 
     const member = (now: number) => `${now}-${randomBytes(6).toString("base64url")}`
@@ -356,7 +368,7 @@ export const RedisStateStore = Layer.scoped(
         })
       ),
       // Threat profiles, key revocations, round nonces (issue 14, part A).
-      ...redisDecisions({ redis, run, hash, hashKey, prefix }),
+      ...redisDecisions({ redis, run, send, hash, hashKey, prefix }),
       ...operatorSection,
 
       // ── Upstream: the OPERA throttle and the shared OAuth token ──

@@ -186,6 +186,11 @@ export interface BehaviourDelta {
   readonly raisedUntil: number
 }
 
+/** A behaviour append once sent: decided (the delta), or on its way (the Effect that waits for the delta). */
+export type BehaviourSent =
+  | { readonly _tag: "Decided"; readonly delta: BehaviourDelta }
+  | { readonly _tag: "Sent"; readonly reply: Effect.Effect<BehaviourDelta, StateUnavailable> }
+
 /** How long and how much of a client's behaviour the store keeps (the profile's horizon and capacity). */
 export interface BehaviourLimits {
   readonly horizonMs: number
@@ -207,6 +212,21 @@ export interface StateStoreShape {
     limits: BehaviourLimits,
     now: number
   ) => Effect.Effect<BehaviourDelta, StateUnavailable>
+  /**
+   * `syncBehaviour`, sent now and answered later: running it sends the append
+   * (so any command this replica sends after it is applied after it, in the
+   * order one connection keeps) and gives the delta when the store decided
+   * at once (in process), or the Effect that waits for the reply (Redis). A
+   * call's outcome is shared this way before its answer leaves, without the
+   * answer waiting for the store's round trip.
+   */
+  readonly sendBehaviour: (
+    clientId: string,
+    append: BehaviourAppend,
+    seen: BehaviourCursor,
+    limits: BehaviourLimits,
+    now: number
+  ) => Effect.Effect<BehaviourSent, StateUnavailable>
   /**
    * The keyed hash that stands for a guest id, a looked-up id or a name in
    * behaviour entries: the same on every replica of a shared store (from

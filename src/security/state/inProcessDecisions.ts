@@ -3,7 +3,7 @@ import { createSecretKey, randomBytes } from "node:crypto"
 import { keyedHashHex } from "../../crypto/mac.js"
 import type { BehaviourLimits, StateStoreShape, StoredCall } from "./StateStore.js"
 
-type Decisions = Pick<StateStoreShape, "syncBehaviour" | "behaviourDigest" | "revokeKey" | "revokedKeys" | "claimOnce">
+type Decisions = Pick<StateStoreShape, "syncBehaviour" | "sendBehaviour" | "behaviourDigest" | "revokeKey" | "revokedKeys" | "claimOnce">
 
 /** Entries with sequence numbers (count - entries.length, count], oldest first. */
 class Sequence<T> {
@@ -91,6 +91,9 @@ export const inProcessDecisions = Effect.gen(function*() {
 
   return {
     syncBehaviour,
+    // Decided at once: nothing travels.
+    sendBehaviour: (clientId, append, seen, limits, now) =>
+      Effect.map(syncBehaviour(clientId, append, seen, limits, now), (delta) => ({ _tag: "Decided", delta }) as const),
     behaviourDigest: (value) => keyedHashHex(digestKey, value),
     revokeKey: (keyId, now) => Effect.sync(() => void revoked.set(keyId, now)),
     revokedKeys: Effect.sync(() => {

@@ -13,12 +13,14 @@ import type {
   StoredCall
 } from "./StateStore.js"
 
-type Decisions = Pick<StateStoreShape, "syncBehaviour" | "behaviourDigest" | "revokeKey" | "revokedKeys" | "claimOnce">
+type Decisions = Pick<StateStoreShape, "syncBehaviour" | "sendBehaviour" | "behaviourDigest" | "revokeKey" | "revokedKeys" | "claimOnce">
 
 /** What the Redis store lends this group: its client, its guarded `run`, its id hash and key prefix. */
 export interface RedisParts {
   readonly redis: Redis
   readonly run: <A>(command: string, call: () => Promise<A>) => Effect.Effect<A, StateUnavailable>
+  /** `run`, split: the outer Effect sends the command, the inner one waits for its reply. */
+  readonly send: <A>(command: string, call: () => Promise<A>) => Effect.Effect<Effect.Effect<A, StateUnavailable>>
   readonly hash: (id: string) => string
   readonly hashKey: Buffer
   readonly prefix: string
@@ -119,7 +121,7 @@ export const redisBehaviour = ({ hash, prefix }: Pick<RedisParts, "hash" | "pref
  * `SET NX PX` keys.
  */
 export const redisDecisions = (parts: RedisParts): Decisions => {
-  const { hash, hashKey, prefix, redis, run } = parts
+  const { hash, hashKey, prefix, redis, run, send } = parts
   // A key of its own for behaviour digests, so a guest id's digest is never a client id's hash.
   const digestKey = Buffer.from(hkdfSync("sha256", hashKey, "", "opera-mcp behaviour digests", 32))
   const revokedKey = `${prefix}revoked-keys`
@@ -132,6 +134,11 @@ export const redisDecisions = (parts: RedisParts): Decisions => {
 
   return {
     syncBehaviour,
+    sendBehaviour: (clientId, append, seen, limits, now) =>
+      Effect.map(
+        send("syncBehaviour", () => evalBehaviour(behaviour.keysOf(clientId), behaviour.argsOf(append, seen, limits, now))),
+        (reply) => ({ _tag: "Sent", reply: Effect.flatMap(reply, behaviour.deltaOf) }) as const
+      ),
     behaviourDigest: (value) => keyedHashHex(digestKey, value),
     revokeKey: (keyId, now) => run("revokeKey", () => redis.hset(revokedKey, hash(`api-key:${keyId}`), now)).pipe(Effect.asVoid),
     revokedKeys: run("revokedKeys", () => redis.hkeys(revokedKey)).pipe(
