@@ -4,7 +4,15 @@ import { wholeNumber } from "../config/settings.js"
 import { ClientLockedOut, RateLimited } from "./errors.js"
 import type { FailureCount } from "./rateLimit/ClientLimits.js"
 import { InProcessStateStoreDefault } from "./state/InProcessStateStore.js"
-import type { AdmittedAttempt, BehaviourAttempt, OnceRecord, OnceStep, StateUnavailable } from "./state/StateStore.js"
+import type {
+  AdmittedAttempt,
+  BehaviourAttempt,
+  OnceRecord,
+  OnceStep,
+  PaceStep,
+  ReservedSlot,
+  StateUnavailable
+} from "./state/StateStore.js"
 import { operatorBlockId, readsWhenUnavailable, StateStore, unlessReadAllowed } from "./state/StateStore.js"
 import { ClientBlocked } from "./threat/errors.js"
 
@@ -42,6 +50,8 @@ export interface CallAdmitted {
   readonly at: number
   readonly attempt?: AdmittedAttempt
   readonly once?: Option.Option<OnceRecord>
+  /** The OPERA throttle's slot reserved with the admission, for the call's first request (a shared store only). */
+  readonly slot?: ReservedSlot
 }
 
 /**
@@ -80,17 +90,19 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
       toolName: string,
       now: number,
       attempt: BehaviourAttempt | undefined,
-      once: OnceStep | undefined
+      once: OnceStep | undefined,
+      pace: PaceStep | undefined
     ) =>
       Effect.gen(function*() {
         const windowLimit = settings.enableRateLimiting ? limit : 0
-        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now, attempt, once)
+        const admission = yield* store.admit(clientId, `${clientId}\u0000${toolName}`, windowLimit, windowMs, now, attempt, once, pace)
         switch (admission._tag) {
           case "Admitted":
             return {
               at: now,
               ...(attempt === undefined ? {} : { attempt: { at: now, delta: Option.fromNullable(admission.behaviour) } }),
-              ...(admission.once === undefined ? {} : { once: admission.once })
+              ...(admission.once === undefined ? {} : { once: admission.once }),
+              ...(admission.slot === undefined ? {} : { slot: admission.slot })
             } satisfies CallAdmitted
           case "Blocked":
             return yield* admission.incidentId === operatorBlockId
@@ -114,7 +126,9 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
      * `Confirmation.admissionStep`) the call's confirmation token is issued or
      * consumed in the same step too, and what was found goes to
      * `Confirmation.gate`. (A call with a token step changes OPERA data, so it
-     * is never let on while the store is unreachable.)
+     * is never let on while the store is unreachable.) With `pace` (a read's
+     * first OPERA request), a shared store reserves that request's throttle
+     * slot in the same step too.
      */
     const take = (
       clientId: string,
@@ -122,12 +136,13 @@ export class RateLimiter extends Effect.Service<RateLimiter>()("opera/RateLimite
       readOnly = false,
       diagnostic = false,
       attempt?: BehaviourAttempt,
-      once?: OnceStep
+      once?: OnceStep,
+      pace?: PaceStep
     ): Effect.Effect<CallAdmitted, RateLimited | ClientLockedOut | ClientBlocked | StateUnavailable> =>
       Effect.suspend(() => {
         const now = clock.unsafeCurrentTimeMillis()
         const unshared: CallAdmitted = { at: now, ...(attempt === undefined ? {} : { attempt: { at: now, delta: Option.none() } }) }
-        return unlessReadAllowed(decide(clientId, toolName, now, attempt, once), readOnly, reads, unshared, diagnostic)
+        return unlessReadAllowed(decide(clientId, toolName, now, attempt, once, pace), readOnly, reads, unshared, diagnostic)
       })
 
     /**

@@ -284,6 +284,7 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
 
     /** Update the client's profile with a call's outcome (after the handler, success or not). */
     const record = Effect.fnUntraced(function*(ctx: CallContextShape, tool: ToolInfo, outcome: CallOutcome) {
+      // With monitoring off, a slot nobody used is not given back: it lapses within the throttle's window.
       if (!enabled) return
       const now = yield* Clock.currentTimeMillis
       const facts = outcome.reservationFacts
@@ -324,7 +325,15 @@ export class ThreatMonitor extends Effect.Service<ThreatMonitor>()("opera/Threat
       // Sent to a shared store before the answer leaves, so this replica's next command (the client's next call)
       // reaches the store after it; the answer does not wait for the reply, which a fiber of its own takes in.
       const sent = yield* Effect.either(
-        Effect.suspend(() => store.sendBehaviour(ctx.clientId, { call }, profileOf(ctx.clientId).cursor, limits, now))
+        Effect.suspend(() =>
+          store.sendBehaviour(
+            ctx.clientId,
+            { call, ...(outcome.unusedSlot === undefined ? {} : { releaseSlot: outcome.unusedSlot }) },
+            profileOf(ctx.clientId).cursor,
+            limits,
+            now
+          )
+        )
       )
       if (Either.isLeft(sent)) return yield* keptHere
       if (sent.right._tag === "Decided") return absorb(ctx.clientId, sent.right.delta, now)

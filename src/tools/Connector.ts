@@ -1,6 +1,7 @@
 import type { Option } from "effect"
 import { Context, Effect, Schema } from "effect"
 import type { PromptDefinition, ResourceDefinition } from "./surface/definitions.js"
+import type { PaceStep } from "../security/state/StateStore.js"
 import type { FailureKind } from "../security/threat/model.js"
 import type { ConnectorFailure, Tool } from "./Tool.js"
 import type { ToolDomain } from "./ToolInfo.js"
@@ -69,6 +70,11 @@ export interface ConnectorShape {
    * request, has no such record, or was itself at fault (an outage counts toward no lockout or brute force).
    */
   readonly classifyFailure: (failure: ConnectorFailure) => Exclude<FailureKind, "refused">
+  /**
+   * The upstream throttle's slot a read's admission reserves for its first request in a shared store (one
+   * round trip for both); none for a connector whose system has no such throttle.
+   */
+  readonly admissionPace: Option.Option<PaceStep>
   /** The state of the connector's circuit breaker toward its system, for `/metrics` (none: it has none). */
   readonly circuitBreaker: Effect.Effect<Option.Option<"closed" | "half-open" | "open">>
   /** Lines of the server's `instructions`: what the system is, each domain in its users' words, conventions. */

@@ -115,7 +115,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
     const security = yield* SecurityConfig
     const recent = yield* RecentReservations
     const changes = yield* ResourceChanges
-    const { classifyFailure, surface } = yield* Connector
+    const { admissionPace, classifyFailure, surface } = yield* Connector
     const started = yield* Clock.currentTimeMillis
     const writes = !tool.annotations.readOnlyHint
     const correlationId = randomUUID()
@@ -192,8 +192,11 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         !writes,
         !writes && tool.domain === "security",
         yield* threats.attemptOf(ctx.clientId),
-        planned?.step
+        planned?.step,
+        // A read makes its OPERA request right after: its throttle slot rides in the admission too.
+        writes ? undefined : Option.getOrUndefined(admissionPace)
       ).pipe(pipelineStep("rate_limit"))
+      if (admitted.slot !== undefined) yield* upstream.offerSlot(admitted.slot)
       const input = yield* tool.decodeInput(withoutConfirmationToken(args)).pipe(
         Effect.mapError((error) => invalidArguments(tool.name, error)),
         pipelineStep("decode_arguments")
@@ -297,6 +300,7 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
       }
       const finished = yield* Clock.currentTimeMillis
       const bookingFacts = reservationFactsOf(decoded)
+      const unusedSlot = yield* upstream.takeSlot
       // The outcome goes to the client's shared behaviour first: `record` sends it to a shared store and does not
       // wait for the reply (the store applies it before this replica's next command), so this client's next call is
       // judged with this one in, and the answer waits for no round trip of it. `record` never fails (the store's
@@ -310,7 +314,8 @@ export const runToolCall = <R>(ctx: CallContextShape, tool: Tool<R>, args: unkno
         returnedIds,
         ...(decoded !== undefined ? { args: decoded } : {}),
         ...(bookingFacts !== undefined ? { reservationFacts: bookingFacts } : {}),
-        durationMs: finished - started
+        durationMs: finished - started,
+        ...(Option.isSome(unusedSlot) ? { unusedSlot: unusedSlot.value } : {})
       }))
       // A connector's failure (or the handler's own ToolError) is a failure; the pipeline's refusals are refusals.
       const auditOutcome = errorTag === undefined ? "success" : handlerFailed ? "failure" : "refused"

@@ -132,21 +132,31 @@ const operatorSuite = (store: "file" | "redis") => {
       // Each call alike, not only the first after a block was lifted. Beside them (and left out above), an HTTP
       // request's key is checked against the shared revocations (one HKEYS), read at most every 500 ms per replica.
       const startedAt = performance.now()
+      const fiveFrom = Date.now()
       const five = await commandsDuring(redis.port, async () => {
         for (let call = 0; call < 5; call++) expect((await desk.call("list_hotels")).isError).toBeFalsy()
       })
       const seconds = (performance.now() - startedAt) / 1000
       expect(five.filter((name) => name !== "hkeys")).toEqual(Array(10).fill("evalsha"))
       expect(five.filter((name) => name === "hkeys").length).toBeLessThanOrEqual(Math.ceil(seconds * 1000 / revocationRefreshMs) + 1)
-      // A read that reaches OPERA once adds the shared OPERA throttle's slot for that request (one more EVALSHA,
-      // taken when the request starts, not at admission: see UpstreamThrottle). The first such call of a cold replica
-      // also fetches and shares the OAuth token; the one measured here reuses it.
+      // Each read's admission reserved the OPERA throttle's slot of a first request; list_hotels made none (its
+      // answer is cached), so each gave its slot back with its outcome: none is left holding the throttle.
+      // (A slot's score is its instant: none reserved from the first of the five calls on is still there.)
+      const slotKeys = redis.cli("--scan", "--pattern", "opera-mcp:upstream:*").split("\n").filter((line) => line !== "")
+      for (const slotKey of slotKeys) expect(redis.cli("ZCOUNT", slotKey, String(fiveFrom), "+inf").trim()).toBe("0")
+      // A read that reaches OPERA once takes its throttle slot in the same admission: no round trip of the
+      // throttle's own (see UpstreamThrottle). The first such call of a cold replica also fetches and shares the
+      // OAuth token; the one measured here reuses it.
       const today = new Date().toISOString().slice(0, 10)
       expect((await desk.call("search_reservations", { arrivalFrom: today, limit: 3 })).isError).toBeFalsy()
       const search = await commandsDuring(redis.port, async () => {
         expect((await desk.call("search_reservations", { arrivalFrom: today, limit: 3 })).isError).toBeFalsy()
       })
-      expect(search.filter((name) => name !== "hkeys")).toEqual(["evalsha", "evalsha:pace", "evalsha"])
+      expect(search.filter((name) => name !== "hkeys")).toEqual(["evalsha", "evalsha"])
+      // Its slot was used, not given back: it is in the throttle's set.
+      const used = redis.cli("--scan", "--pattern", "opera-mcp:upstream:*").split("\n").filter((line) => line !== "")
+      expect(used.length).toBe(1)
+      expect(Number(redis.cli("ZCARD", used[0] ?? "").trim())).toBeGreaterThanOrEqual(1)
       // A destructive call's confirmation token rides in the admission: issued (kept) there on the first round,
       // consumed there on the confirming call. Two round trips each, plus the throttle's slot per OPERA request.
       const booked = await desk.call("create_reservation", {

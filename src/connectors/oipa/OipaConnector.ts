@@ -42,6 +42,7 @@ export const OipaConnector = Layer.effect(
       // or the connector's own setup did (unreachable, timed out, a missing grant or object, a changed schema).
       classifyFailure: (failure) =>
         failure._tag === "OipaNotFound" ? "not_found" : failure._tag === "ToolError" ? "rejected" : "outage",
+      admissionPace: Option.none(),
       circuitBreaker: Effect.succeed(Option.none()),
       instructions: {
         about: "Oracle Insurance Policy Administration (OIPA), read-only, for policy service staff, behind an audited " +

@@ -1,5 +1,6 @@
 import { Clock, Effect, Layer, Option } from "effect"
 import { bindTool, Connector } from "../../tools/Connector.js"
+import { UpstreamThrottle } from "./client/UpstreamThrottle.js"
 import type { UpstreamHealth } from "../../tools/Connector.js"
 import type { PromptDefinition } from "../../tools/surface/definitions.js"
 import { OperaClient } from "./client/OperaClient.js"
@@ -41,6 +42,7 @@ export const OperaConnector = Layer.effect(
     const client = yield* OperaClient
     const connection = yield* OperaConnection
     const tokens = yield* TokenCache
+    const throttle = yield* UpstreamThrottle
 
     const health = Effect.gen(function*() {
       const started = yield* Clock.currentTimeMillis
@@ -86,6 +88,7 @@ export const OperaConnector = Layer.effect(
       defaultHotel: Option.some(connection.hotelId),
       health,
       classifyFailure: (failure) => operaOutages.has(failure._tag) ? "outage" : failure._tag === "OperaNotFound" ? "not_found" : "rejected",
+      admissionPace: Option.some(throttle.pace),
       circuitBreaker: client.breakerState.pipe(Effect.map((breaker) => Option.some(breakerName[breaker._tag]))),
       instructions: {
         about: "OPERA Cloud (Oracle Hospitality) for hotel staff, behind an audited security layer.",

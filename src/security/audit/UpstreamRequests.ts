@@ -1,4 +1,5 @@
-import { Context, Effect, Ref } from "effect"
+import { Context, Effect, Option, Ref } from "effect"
+import type { ReservedSlot } from "../state/StateStore.js"
 
 /** At most this many upstream request ids are kept per tool call (retries included); later ones are not kept. */
 export const maxUpstreamRequestIds = 16
@@ -8,6 +9,10 @@ export interface UpstreamRequestsShape {
   readonly note: (requestId: string) => Effect.Effect<void>
   /** The ids noted so far, in the order the requests were sent. */
   readonly ids: Effect.Effect<ReadonlyArray<string>>
+  /** Keeps the OPERA throttle's slot the call's admission reserved, for its first request. */
+  readonly offerSlot: (slot: ReservedSlot) => Effect.Effect<void>
+  /** The reserved slot, once: the first request starts on it; what is left after the call is given back. */
+  readonly takeSlot: Effect.Effect<Option.Option<ReservedSlot>>
 }
 
 /**
@@ -17,11 +22,13 @@ export interface UpstreamRequestsShape {
  */
 export class UpstreamRequests extends Context.Tag("audit/UpstreamRequests")<UpstreamRequests, UpstreamRequestsShape>() {
   static readonly make: Effect.Effect<UpstreamRequestsShape> = Effect.map(
-    Ref.make<ReadonlyArray<string>>([]),
-    (noted) => ({
+    Effect.zip(Ref.make<ReadonlyArray<string>>([]), Ref.make(Option.none<ReservedSlot>())),
+    ([noted, slot]) => ({
       note: (requestId) =>
         Ref.update(noted, (ids) => ids.length >= maxUpstreamRequestIds ? ids : [...ids, requestId]),
-      ids: Ref.get(noted)
+      ids: Ref.get(noted),
+      offerSlot: (reserved) => Ref.set(slot, Option.some(reserved)),
+      takeSlot: Ref.getAndSet(slot, Option.none())
     })
   )
 }
@@ -30,3 +37,9 @@ export class UpstreamRequests extends Context.Tag("audit/UpstreamRequests")<Upst
 export const noteUpstreamRequest = (requestId: string): Effect.Effect<void> =>
   Effect.flatMap(Effect.serviceOption(UpstreamRequests), (recorder) =>
     recorder._tag === "Some" ? recorder.value.note(requestId) : Effect.void)
+
+/** The slot the current tool call's admission reserved for its first OPERA request, taken once (none outside a call). */
+export const takeAdmissionSlot: Effect.Effect<Option.Option<ReservedSlot>> = Effect.flatMap(
+  Effect.serviceOption(UpstreamRequests),
+  (recorder) => recorder._tag === "Some" ? recorder.value.takeSlot : Effect.succeed(Option.none<ReservedSlot>())
+)

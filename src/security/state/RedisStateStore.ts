@@ -11,12 +11,13 @@ import type {
   HeldLockout,
   OnceRecord,
   OnceStep,
+  PaceStep,
   StoredBlock,
   StoredLockout
 } from "./StateStore.js"
 import { readsWhenUnavailable, StateStore, StateUnavailable } from "./StateStore.js"
 import { makeLabelSeal } from "./sealedLabels.js"
-import { makeRedisUpstreamState } from "./upstreamState.js"
+import { admissionSlotSlackMs, makeRedisUpstreamState, slotWindowMs, upstreamSlotsKey } from "./upstreamState.js"
 
 export class StateStoreMisconfigured extends Schema.TaggedError<StateStoreMisconfigured>()("StateStoreMisconfigured", {
   setting: Schema.String,
@@ -239,7 +240,13 @@ export const RedisStateStore = Layer.scoped(
     // EVALSHA sends the script's digest, not its text (`scriptCommand`).
     const evalAdmit = scriptCommand(redis, admitScript)
     const behaviour = redisBehaviour({ hash, prefix })
-    const admissionOf = (reply: unknown, step: OnceStep | undefined): Effect.Effect<Admission> => {
+    const admissionOf = (
+      reply: unknown,
+      step: OnceStep | undefined,
+      pace: PaceStep | undefined,
+      now: number,
+      slotId: string
+    ): Effect.Effect<Admission> => {
       const [verdict, value, incidentId] = Array.isArray(reply) ? reply as [unknown, unknown, unknown] : [0, 0, ""]
       switch (Number(verdict)) {
         case 1:
@@ -249,22 +256,27 @@ export const RedisStateStore = Layer.scoped(
         case 3:
           return Effect.succeed({ _tag: "Limited", retryAfterMs: Number(value) })
         default: {
-          // Admitted: what the token's step found, then (with the attempt folded in) the behaviour script's reply.
+          // Admitted: what the token's step found, the wait until the throttle's slot (-1: none reserved), then
+          // (with the attempt folded in) the behaviour script's reply.
           const once = step === undefined ? {} : { once: onceRecordOf(value) }
-          return Array.isArray(reply) && reply.length > 2
-            ? behaviour.deltaOf(reply.slice(2)).pipe(
-              Effect.map((delta): Admission => ({ _tag: "Admitted", behaviour: delta, ...once }))
+          const slotWait = Array.isArray(reply) ? Number(reply[2]) : -1
+          const slot = pace !== undefined && Number.isFinite(slotWait) && slotWait >= 0
+            ? { slot: { key: pace.key, at: now + slotWait, member: slotId } }
+            : {}
+          return Array.isArray(reply) && reply.length > 3
+            ? behaviour.deltaOf(reply.slice(3)).pipe(
+              Effect.map((delta): Admission => ({ _tag: "Admitted", behaviour: delta, ...once, ...slot }))
             )
-            : Effect.succeed({ _tag: "Admitted", ...once })
+            : Effect.succeed({ _tag: "Admitted", ...once, ...slot })
         }
       }
     }
     const onceArgs = (step: OnceStep | undefined, now: number): ReadonlyArray<string | number> =>
       step === undefined
-        ? ["", "", "", ""]
+        ? ["", "", ""]
         : step._tag === "Put"
-        ? ["put", `${step.expiresAt}|0|${step.record}`, Math.max(1, step.keepUntil - now), ""]
-        : ["consume", step.claim, "", ""]
+        ? ["put", `${step.expiresAt}|0|${step.record}`, Math.max(1, step.keepUntil - now)]
+        : ["consume", step.claim, ""]
     const evalTake = scriptCommand(redis, takeScript)
     const evalFailure = scriptCommand(redis, failureScript)
     const evalLockOut = scriptCommand(redis, lockOutScript)
@@ -277,27 +289,33 @@ export const RedisStateStore = Layer.scoped(
         windowMs: number,
         now: number,
         attempt?: BehaviourAttempt,
-        step?: OnceStep
-      ) =>
-        run("admit", () =>
+        step?: OnceStep,
+        pace?: PaceStep
+      ) => {
+        // One id for the call in the window and for its throttle slot (each in a set of its own).
+        const callId = member(now)
+        return run("admit", () =>
           evalAdmit(
             [
               `${prefix}rl:${hash(windowKey)}`,
               lockoutsKey,
               blocksKey,
               ...(attempt === undefined ? [] : behaviour.keysOf(attempt.clientId)),
-              ...(step === undefined ? [] : [onceKeyOf(step.key)])
+              ...(step === undefined ? [] : [onceKeyOf(step.key)]),
+              ...(pace === undefined ? [] : [upstreamSlotsKey(prefix, hash, pace.key)])
             ],
             [
               now,
               windowMs,
               limit,
-              member(now),
+              callId,
               hash(clientKey),
               ...onceArgs(step, now),
+              pace === undefined ? "" : `${pace.maxPerSecond}|${pace.maxWaitMs}|${slotWindowMs}|${admissionSlotSlackMs}`,
               ...(attempt === undefined ? [] : behaviour.argsOf({ attempt: now }, attempt.seen, attempt.limits, now))
             ]
-          )).pipe(Effect.flatMap((reply) => admissionOf(reply, step))),
+          )).pipe(Effect.flatMap((reply) => admissionOf(reply, step, pace, now, callId)))
+      },
       heldLockouts: (now: number) =>
         run("heldLockouts", () => redis.hgetall(lockoutsKey)).pipe(
           Effect.map((all): ReadonlyArray<HeldLockout> =>

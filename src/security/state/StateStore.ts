@@ -163,11 +163,32 @@ export interface BehaviourCursor {
 
 export const freshCursor: BehaviourCursor = { generation: "", attempts: 0, calls: 0 }
 
-/** What to add to a client's shared behaviour in one step: an attempt, a completed call, raised monitoring. */
+/**
+ * What to add to a client's shared behaviour in one step: an attempt, a completed call, raised monitoring; and,
+ * riding along, the OPERA throttle's slot the call's admission reserved and no request of it used, given back.
+ */
 export interface BehaviourAppend {
   readonly attempt?: number
   readonly call?: StoredCall
   readonly raisedUntil?: number
+  readonly releaseSlot?: ReservedSlot
+}
+
+/**
+ * The OPERA throttle's slot of a call's first request, asked for with the call's admission (a read, which
+ * makes its request right after): the throttle's key, its bound and how long a request may wait for a slot.
+ */
+export interface PaceStep {
+  readonly key: string
+  readonly maxPerSecond: number
+  readonly maxWaitMs: number
+}
+
+/** A slot reserved with an admission: the throttle's key, the instant the request may start, the slot's id. */
+export interface ReservedSlot {
+  readonly key: string
+  readonly at: number
+  readonly member: string
 }
 
 /**
@@ -250,7 +271,12 @@ export interface StateStoreShape {
  * call window, checked in that order in one atomic step (one Redis round trip).
  */
 export type Admission =
-  | { readonly _tag: "Admitted"; readonly behaviour?: BehaviourDelta; readonly once?: Option.Option<OnceRecord> }
+  | {
+    readonly _tag: "Admitted"
+    readonly behaviour?: BehaviourDelta
+    readonly once?: Option.Option<OnceRecord>
+    readonly slot?: ReservedSlot
+  }
   | { readonly _tag: "Blocked"; readonly until: number; readonly incidentId: string }
   | { readonly _tag: "LockedOut"; readonly until: number }
   | { readonly _tag: "Limited"; readonly retryAfterMs: number }
@@ -314,7 +340,10 @@ export interface AdmissionShape {
    * behaviour in the same step (one Redis round trip for both) and the delta
    * is the admission's `behaviour`; a refused call appends nothing. With
    * `once`, an admitted call's single-use record step is made in the same step
-   * too (see `OnceStep`).
+   * too (see `OnceStep`). With `pace`, a store shared by replicas reserves the
+   * slot of the call's first OPERA request in the same step (`slot`, none when
+   * the wait would be too long); a store in this process reserves none (the
+   * request takes its slot as it starts, with no round trip to save).
    */
   readonly admit: (
     clientKey: string,
@@ -323,7 +352,8 @@ export interface AdmissionShape {
     windowMs: number,
     now: number,
     attempt?: BehaviourAttempt,
-    once?: OnceStep
+    once?: OnceStep,
+    pace?: PaceStep
   ) => Effect.Effect<Admission, StateUnavailable>
   /** Lockouts in force at `now`, each with the reference that releases it. */
   readonly heldLockouts: (now: number) => Effect.Effect<ReadonlyArray<HeldLockout>, StateUnavailable>

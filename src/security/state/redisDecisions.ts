@@ -3,6 +3,7 @@ import type { Redis } from "ioredis"
 import { hkdfSync, randomBytes } from "node:crypto"
 import { keyedHashHex } from "../../crypto/mac.js"
 import { behaviourScript, scriptCommand } from "./redisScripts.js"
+import { upstreamSlotsKey } from "./upstreamState.js"
 import type {
   BehaviourAppend,
   BehaviourCursor,
@@ -69,13 +70,13 @@ const decodeReply = Schema.decodeUnknownEither(Reply)
  * script, which folds an attempt into a call's admission) reads and writes it:
  * its three keys, the script's arguments, and the reply decoded at the boundary.
  */
-export const redisBehaviour = ({ hash, prefix }: Pick<RedisParts, "hash" | "prefix">) => ({
-  keysOf: (clientId: string) => {
+export const redisBehaviour = ({ hash, prefix }: Pick<RedisParts, "hash" | "prefix">) => {
+  const keysOf = (clientId: string) => {
     // One hash tag, so the three keys of a client sit on one cluster slot.
     const tag = `${prefix}threat:{${hash(clientId)}}`
     return [`${tag}:meta`, `${tag}:attempts`, `${tag}:calls`] as const
-  },
-  argsOf: (append: BehaviourAppend, seen: BehaviourCursor, limits: BehaviourLimits, now: number) => [
+  }
+  const argsOf = (append: BehaviourAppend, seen: BehaviourCursor, limits: BehaviourLimits, now: number) => [
     now,
     limits.horizonMs,
     limits.capacity,
@@ -86,30 +87,44 @@ export const redisBehaviour = ({ hash, prefix }: Pick<RedisParts, "hash" | "pref
     append.attempt === undefined ? "" : String(append.attempt),
     append.call === undefined ? "" : `${append.call.at}|${JSON.stringify(append.call)}`,
     append.raisedUntil === undefined ? "" : String(append.raisedUntil)
-  ] as const,
-  deltaOf: (raw: unknown): Effect.Effect<BehaviourDelta> => {
-    const reply = decodeReply(raw)
-    if (Either.isLeft(reply)) return Effect.dieMessage("the shared security state answered a behaviour sync in an unknown shape")
-    const [generation, attempts, calls, raisedUntil, reset, unseenAttempts, unseenCalls] = reply.right
-    const decoded: Array<StoredCall> = []
-    let unreadable = 0
-    for (const entry of unseenCalls) {
-      const call = decodeCall(entry.slice(entry.indexOf("|") + 1))
-      if (Either.isRight(call)) decoded.push(call.right)
-      else unreadable++
+  ] as const
+  return {
+    keysOf,
+    argsOf,
+    /** `behaviourScript`'s keys and arguments for an append: the client's three keys, then a slot given back, if any. */
+    commandOf: (clientId: string, append: BehaviourAppend, seen: BehaviourCursor, limits: BehaviourLimits, now: number) => {
+      const keys: Array<string> = [...keysOf(clientId)]
+      const args: Array<string | number> = [...argsOf(append, seen, limits, now)]
+      if (append.releaseSlot !== undefined) {
+        keys.push(upstreamSlotsKey(prefix, hash, append.releaseSlot.key))
+        args.push(append.releaseSlot.member)
+      }
+      return [keys, args] as const
+    },
+    deltaOf: (raw: unknown): Effect.Effect<BehaviourDelta> => {
+      const reply = decodeReply(raw)
+      if (Either.isLeft(reply)) return Effect.dieMessage("the shared security state answered a behaviour sync in an unknown shape")
+      const [generation, attempts, calls, raisedUntil, reset, unseenAttempts, unseenCalls] = reply.right
+      const decoded: Array<StoredCall> = []
+      let unreadable = 0
+      for (const entry of unseenCalls) {
+        const call = decodeCall(entry.slice(entry.indexOf("|") + 1))
+        if (Either.isRight(call)) decoded.push(call.right)
+        else unreadable++
+      }
+      const delta: BehaviourDelta = {
+        cursor: { generation, attempts, calls },
+        reset: reset === 1,
+        attempts: unseenAttempts.map(Number).filter(Number.isFinite),
+        calls: decoded,
+        raisedUntil
+      }
+      return unreadable === 0 ? Effect.succeed(delta) : Effect.logError(
+        "shared security state: behaviour entries in Redis could not be read and were skipped; check who writes to it"
+      ).pipe(Effect.annotateLogs({ unreadable }), Effect.as(delta))
     }
-    const delta: BehaviourDelta = {
-      cursor: { generation, attempts, calls },
-      reset: reset === 1,
-      attempts: unseenAttempts.map(Number).filter(Number.isFinite),
-      calls: decoded,
-      raisedUntil
-    }
-    return unreadable === 0 ? Effect.succeed(delta) : Effect.logError(
-      "shared security state: behaviour entries in Redis could not be read and were skipped; check who writes to it"
-    ).pipe(Effect.annotateLogs({ unreadable }), Effect.as(delta))
   }
-})
+}
 
 /**
  * Threat profiles, key revocations and round nonces in Redis. A client's
@@ -129,14 +144,15 @@ export const redisDecisions = (parts: RedisParts): Decisions => {
   const behaviour = redisBehaviour(parts)
 
   const syncBehaviour: Decisions["syncBehaviour"] = (clientId, append, seen, limits, now) =>
-    run("syncBehaviour", () => evalBehaviour(behaviour.keysOf(clientId), behaviour.argsOf(append, seen, limits, now))
-    ).pipe(Effect.flatMap(behaviour.deltaOf))
+    run("syncBehaviour", () => evalBehaviour(...behaviour.commandOf(clientId, append, seen, limits, now))).pipe(
+      Effect.flatMap(behaviour.deltaOf)
+    )
 
   return {
     syncBehaviour,
     sendBehaviour: (clientId, append, seen, limits, now) =>
       Effect.map(
-        send("syncBehaviour", () => evalBehaviour(behaviour.keysOf(clientId), behaviour.argsOf(append, seen, limits, now))),
+        send("syncBehaviour", () => evalBehaviour(...behaviour.commandOf(clientId, append, seen, limits, now))),
         (reply) => ({ _tag: "Sent", reply: Effect.flatMap(reply, behaviour.deltaOf) }) as const
       ),
     behaviourDigest: (value) => keyedHashHex(digestKey, value),

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis"
 import { createHash } from "node:crypto"
+import { reserveSlotFunction } from "./upstreamScripts.js"
 
 /**
  * The Lua scripts that make each shared decision one atomic step in Redis, so
@@ -172,6 +173,9 @@ end
 `
 
 export const behaviourScript = `${syncBehaviourFunction}
+-- With KEYS[4]: the OPERA throttle's slot the call's admission reserved and no request of it used (ARGV[11]),
+-- given back (see reserveSlot: the other slots stay in force).
+if KEYS[4] then redis.call('ZREM', KEYS[4], ARGV[11]) end
 return syncBehaviour(KEYS, ARGV)
 `
 
@@ -186,7 +190,8 @@ return syncBehaviour(KEYS, ARGV)
  * {2, lockoutUntil} or {3, wait in ms}.
  *
  * ARGV[6] is the confirmation token's step ('' none, 'put' or 'consume'),
- * made only for an admitted call, on the last key: 'put' stores ARGV[7]
+ * made only for an admitted call, on its own key (the last, or the one before
+ * the throttle's): 'put' stores ARGV[7]
  * ("expiresAt|0|record") for ARGV[8] ms, as `putOnce` does; 'consume' does
  * what `consumeScript` does with the claim ARGV[7]. ARGV[7..9] are always
  * there ('' when unused).
@@ -194,31 +199,53 @@ return syncBehaviour(KEYS, ARGV)
  * With the behaviour keys the threat monitor's attempt rides along (issue 14:
  * two round trips per tool call): KEYS[4..6] and ARGV[10..19] are
  * `behaviourScript`'s keys and arguments (its attempt the admission instant).
- * An admitted call's attempt is appended in the same step. An admitted call's
- * reply is {0, the record the token's step found ('' for none, and after a
- * 'put'), then `behaviourScript`'s reply, if any}; a refused call appends
- * nothing and stores or consumes nothing.
+ * An admitted call's attempt is appended in the same step.
+ *
+ * With ARGV[9] ("max|maxWaitMs|windowMs|lateByMs", '' for none) and the OPERA
+ * throttle's key last, an admitted call also reserves the slot of its first
+ * OPERA request (`reserveSlot`, member ARGV[4]), so a read that makes one
+ * request costs no round trip of the throttle's own.
+ *
+ * An admitted call's reply is {0, the record the token's step found ('' for
+ * none, and after a 'put'), the wait until the reserved slot (-1: none), then
+ * `behaviourScript`'s reply, if any}; a refused call appends nothing, stores,
+ * consumes and reserves nothing.
  */
-export const admitScript = `${syncBehaviourFunction}${consumeOnceFunction}
+export const admitScript = `${syncBehaviourFunction}${consumeOnceFunction}${reserveSlotFunction}
 local onceMode = ARGV[6]
 local onceKeys = 0
 if onceMode ~= '' then onceKeys = 1 end
+local paceKeys = 0
+if ARGV[9] ~= '' then paceKeys = 1 end
+local onceKey = KEYS[#KEYS - paceKeys]
 -- The token's step comes before any other write of the script: Redis refuses a script's first write that may grow
 -- memory while it is full (maxmemory, noeviction), and then the whole admission is refused, nothing half-done; a
 -- later write of a script that has written already would be let through.
 local function onceStep()
   if onceMode == 'put' then
-    redis.call('SET', KEYS[#KEYS], ARGV[7], 'PX', tonumber(ARGV[8]))
+    redis.call('SET', onceKey, ARGV[7], 'PX', tonumber(ARGV[8]))
   elseif onceMode == 'consume' then
-    return consumeOnce(KEYS[#KEYS], ARGV[7], tonumber(ARGV[1])) or ''
+    return consumeOnce(onceKey, ARGV[7], tonumber(ARGV[1])) or ''
   end
   return ''
 end
+-- The OPERA throttle's slot for the call's first request ("max|maxWait|window|lateBy" in ARGV[9]), on the last
+-- key: the wait until it, or -1 when none was reserved (the request then paces itself as it starts).
+local function paceStep()
+  if paceKeys == 0 then return -1 end
+  local spec = {}
+  for part in string.gmatch(ARGV[9], '[^|]+') do spec[#spec + 1] = tonumber(part) end
+  local wait = reserveSlot(KEYS[#KEYS], tonumber(ARGV[1]), spec[1], spec[2], ARGV[4], spec[3], spec[4])
+  if wait > spec[2] then return -1 end
+  return wait
+end
 local function admitted(found)
-  if #KEYS - onceKeys < 6 then return {0, found} end
+  local slotWait = paceStep()
+  if #KEYS - onceKeys - paceKeys < 6 then return {0, found, slotWait} end
   local argv = {}
   for i = 10, #ARGV do argv[i - 9] = ARGV[i] end
   local synced = syncBehaviour({KEYS[4], KEYS[5], KEYS[6]}, argv)
+  table.insert(synced, 1, slotWait)
   table.insert(synced, 1, found)
   table.insert(synced, 1, 0)
   return synced

@@ -6,35 +6,44 @@
 
 /**
  * Reserve the earliest start instant ("slot") that keeps at most `max` OPERA
- * requests in any window of `windowMs`, for every replica together.
- * KEYS[1] the reserved slots (sorted set); ARGV now, max, maxWaitMs, member,
- * windowMs. Slots are appended in non-decreasing order (never before the
- * newest, even from a replica whose clock lags), so only the window ending at
- * the new slot has to be checked, and `max` slots are all that is kept.
- * Returns the wait in ms; above maxWaitMs nothing was reserved.
+ * requests in any window of `window` ms, for every replica together. `key`
+ * holds the reserved slots (sorted set), each scored with the latest instant
+ * its request may start at: the slot itself, or `lateBy` after it for a slot
+ * reserved with a call's admission (its request starts a little later, see
+ * `admissionSlotSlackMs`). Scores are appended in non-decreasing order (never
+ * before the newest, even from a replica whose clock lags), so only the
+ * window ending at the new slot has to be checked. Every slot of the last
+ * window is kept: a slot given back (a call's admission reserved it and no
+ * request used it) leaves the others in force. Returns the wait in ms until
+ * the slot; above maxWait nothing was reserved.
  */
-export const paceScript = `
-local now = tonumber(ARGV[1])
-local max = tonumber(ARGV[2])
-local maxWait = tonumber(ARGV[3])
-local window = tonumber(ARGV[5])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
-local slot = now
-if count > 0 then
-  local newest = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
-  if newest > slot then slot = newest end
+export const reserveSlotFunction = `
+local function reserveSlot(key, now, max, maxWait, member, window, lateBy)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  local slot = now
+  if count > 0 then
+    local newest = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+    if newest > slot then slot = newest end
+  end
+  if count >= max then
+    local blocking = tonumber(redis.call('ZRANGE', key, count - max, count - max, 'WITHSCORES')[2])
+    if blocking + window > slot then slot = blocking + window end
+  end
+  local wait = slot - now
+  if wait > maxWait then return wait end
+  redis.call('ZADD', key, slot + lateBy, member)
+  redis.call('PEXPIRE', key, wait + lateBy + window)
+  return wait
 end
-if count >= max then
-  local blocking = tonumber(redis.call('ZRANGE', KEYS[1], count - max, count - max, 'WITHSCORES')[2])
-  if blocking + window > slot then slot = blocking + window end
-end
-local wait = slot - now
-if wait > maxWait then return wait end
-redis.call('ZADD', KEYS[1], slot, ARGV[4])
-if count + 1 > max then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - max) end
-redis.call('PEXPIRE', KEYS[1], wait + window)
-return wait
+`
+
+/**
+ * One OPERA request's slot, reserved as it starts (`reserveSlot`).
+ * KEYS[1] the reserved slots; ARGV now, max, maxWaitMs, member, windowMs.
+ */
+export const paceScript = `${reserveSlotFunction}
+return reserveSlot(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), 0)
 `
 
 /**

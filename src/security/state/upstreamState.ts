@@ -53,9 +53,25 @@ export interface SharedToken {
 const second = 1000
 
 /**
+ * How late after its slot a request may still start on it, for a slot reserved with a call's admission (a
+ * shared store: no round trip of the throttle's own). That slot is an instant a little before the request
+ * really starts (argument decoding and the threat screen lie between), so it is counted as starting this
+ * much later, the latest it may (`reserveSlot`'s `lateBy`); a request that comes later takes a fresh slot.
+ * Each request then starts no later than its slot's score and no earlier than its slot, which keeps the bound
+ * on start instants.
+ */
+export const admissionSlotSlackMs = 20
+
+/** The Redis key of a throttle's slots (`hash` the store's keyed hash). */
+export const slotWindowMs = second
+
+export const upstreamSlotsKey = (prefix: string, hash: (id: string) => string, key: string) => `${prefix}upstream:${hash(key)}`
+
+/**
  * The slot a request may start at, as `paceScript` decides it (see there):
  * now, or one second after the slot `maxPerSecond` places back, never before
- * the newest slot. `log` is sorted and holds at most `maxPerSecond` slots.
+ * the newest slot. `log` is sorted and holds at most `maxPerSecond` slots
+ * (this process reserves none at admission, so none is ever given back).
  */
 export const reserveSlot = (
   log: ReadonlyArray<number>,
@@ -141,6 +157,7 @@ export interface RedisUpstreamDeps {
  */
 export const makeRedisUpstreamState = ({ hash, prefix, redis, run }: RedisUpstreamDeps): UpstreamStateShape => {
   const tokenKey = (key: string) => `${prefix}oauth:token:${hash(key)}`
+  const slotsKey = (key: string) => upstreamSlotsKey(prefix, hash, key)
   const lockKey = (key: string) => `${prefix}oauth:lock:${hash(key)}`
   const fenceKey = (key: string) => `${prefix}oauth:fence:${hash(key)}`
   // By digest (EVALSHA), the text only after NOSCRIPT: the pace runs once per OPERA request.
@@ -152,7 +169,7 @@ export const makeRedisUpstreamState = ({ hash, prefix, redis, run }: RedisUpstre
     pace: (key, maxPerSecond, maxWaitMs, now) =>
       run("pace", () =>
         evalPace(
-          [`${prefix}upstream:${hash(key)}`],
+          [slotsKey(key)],
           [now, maxPerSecond, maxWaitMs, `${now}-${randomBytes(6).toString("base64url")}`, second]
         )).pipe(Effect.map(Number)),
     sharedToken: (key) =>

@@ -1,3 +1,4 @@
+import type { ReservedSlot } from "../state/StateStore.js"
 import type { ToolInfo } from "../../tools/ToolInfo.js"
 
 export type ThreatLevel = "low" | "medium" | "high"
@@ -56,6 +57,8 @@ export interface CallOutcome {
   /** The decoded arguments, for the ids the call looked up; kept only as keyed hashes. */
   readonly args?: unknown
   readonly durationMs: number
+  /** The OPERA throttle's slot the call's admission reserved and no request used: given back with the outcome. */
+  readonly unusedSlot?: ReservedSlot
 }
 
 /**

@@ -1,11 +1,13 @@
-import { Clock, Config, Effect, Redacted, Ref } from "effect"
+import { Clock, Config, Effect, Option, Redacted, Ref } from "effect"
 import { createHash } from "node:crypto"
 import { OperaConnection } from "./OperaConnection.js"
 import { wholeNumber } from "../../../config/settings.js"
 import { UpstreamThrottled } from "../../../security/errors.js"
 import { InProcessStateStoreDefault } from "../../../security/state/InProcessStateStore.js"
 import { StateStore } from "../../../security/state/StateStore.js"
-import { reserveSlot } from "../../../security/state/upstreamState.js"
+import { admissionSlotSlackMs, reserveSlot } from "../../../security/state/upstreamState.js"
+import { takeAdmissionSlot } from "../../../security/audit/UpstreamRequests.js"
+import type { PaceStep } from "../../../security/state/StateStore.js"
 import { traced } from "../../../config/traced.js"
 
 /**
@@ -58,14 +60,20 @@ export class UpstreamThrottle extends Effect.Service<UpstreamThrottle>()("opera/
     /**
      * Wait for this request's turn toward OHIP, or fail at once when the wait would be too long.
      *
-     * The slot is reserved here, as the request starts: one round trip of its own, not folded into the tool
-     * call's admission. The bound is on start instants; a slot taken at admission would be an instant before
-     * the request really starts (argument decoding, confirmation, the audit intent's write lie between, from
-     * milliseconds to seconds), so requests could bunch past 50 in a second. And before decoding it is not
-     * known how many requests a call makes (none from a cache or a refused round, several for a folio).
+     * A read's admission in a shared store reserves the slot of its first request in the same round trip
+     * (`pace`, handed to the pipeline); the request starts on it when it comes within `admissionSlotSlackMs`
+     * of it, which the slots' window allows for (see `slotWindowMs`), so the bound on start instants holds.
+     * Any other request (a write's, which has confirmation and the audit intent before it; a second request
+     * of a call; one that came too late for its slot) reserves its slot here, as it starts. A slot nobody
+     * used is given back with the call's outcome.
      */
     const take = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
+      const reserved = yield* takeAdmissionSlot
+      if (Option.isSome(reserved) && reserved.value.key === key && now <= reserved.value.at + admissionSlotSlackMs) {
+        if (reserved.value.at > now) yield* Effect.sleep(reserved.value.at - now)
+        return
+      }
       const waitMs = yield* store.upstream.pace(key, maxRps, maxWaitMs, now).pipe(
         Effect.tap(() => Ref.set(warned, false)),
         Effect.catchTag("StateUnavailable", () => paceHere(now))
@@ -74,7 +82,10 @@ export class UpstreamThrottle extends Effect.Service<UpstreamThrottle>()("opera/
       if (waitMs > 0) yield* Effect.sleep(waitMs)
     }).pipe(traced("UpstreamThrottle.take"))
 
-    return { take, maxRps, maxWaitMs } as const
+    /** What a read's admission asks a shared store for: the slot of its first request toward this application. */
+    const pace: PaceStep = { key, maxPerSecond: maxRps, maxWaitMs }
+
+    return { take, pace, maxRps, maxWaitMs } as const
   }),
   dependencies: [InProcessStateStoreDefault]
 }) {}
