@@ -5,6 +5,7 @@ import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
 import { OperaConnectionFromEnv } from "./connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "./config/SecurityConfig.js"
 import { OperaClient } from "./connectors/opera/client/OperaClient.js"
+import { OperaTransport } from "./connectors/opera/client/OperaTransport.js"
 import { TokenCache } from "./connectors/opera/client/TokenCache.js"
 import { TokenStoreForState } from "./connectors/opera/client/TokenSharedStore.js"
 import type { SandboxOptions } from "./connectors/opera/sandbox/Sandbox.js"
@@ -82,7 +83,9 @@ const StateStoreLive = Layer.unwrapEffect(
 
 // OPERA: the throttle and the OAuth token go through the same state store as the security services
 // (one instance: layers are shared by reference), so with Redis they hold for every replica together.
+// OHIP requests go over OperaTransport (node:http); the token request stays on the platform client.
 export const OperaLive = OperaClient.Default.pipe(
+  Layer.provide(OperaTransport.Default),
   Layer.provideMerge(TokenCache.Default),
   Layer.provide(AuditLog.Default),
   Layer.provideMerge(UpstreamThrottle.DefaultWithoutDependencies),

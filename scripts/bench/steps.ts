@@ -15,6 +15,7 @@ import path from "node:path"
 import { makeCircuitBreaker } from "../../src/connectors/opera/client/CircuitBreaker.js"
 import { getReservation, GetReservationResponse, reservationFromEnvelope } from "../../src/connectors/opera/client/reservations.js"
 import { requestPath } from "../../src/connectors/opera/client/OperaRequest.js"
+import { OperaTransport } from "../../src/connectors/opera/client/OperaTransport.js"
 import { TokenCache } from "../../src/connectors/opera/client/TokenCache.js"
 import { AppLayer } from "../../src/Runtime.js"
 import { Sandbox } from "../../src/connectors/opera/sandbox/Sandbox.js"
@@ -170,6 +171,12 @@ const operaCallParts = (sandbox: Sandbox, reservationId: string) =>
       http.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headers))).pipe(
         Effect.flatMap((response) => response.text)
       )
+    // The client OperaClient sends OHIP requests with (node:http, one async and one timer fiber per request).
+    const transport = yield* OperaTransport
+    const transportText = (url: string) =>
+      transport.request({ method: "GET", url: new URL(url), headers, timeoutMs: 30_000 }).pipe(
+        Effect.map((answer) => answer.body)
+      )
     const parsed = JSON.parse(text) as unknown
     const decode = Schema.decodeUnknown(GetReservationResponse)
     const envelope = yield* decode(parsed)
@@ -181,13 +188,18 @@ const operaCallParts = (sandbox: Sandbox, reservationId: string) =>
       ["platform HttpClient to the do-nothing server (loopback + our client)", platformText(echo.url)],
       ["fetch to the sandbox (the sandbox's own work + loopback + undici)", fetchText(sandboxUrl)],
       ["platform HttpClient to the sandbox", platformText(sandboxUrl)],
+      ["OperaTransport to the do-nothing server", transportText(echo.url)],
+      ["OperaTransport to the sandbox", transportText(sandboxUrl)],
       [`JSON.parse of the body (${text.length.toLocaleString("en-US")} bytes)`, Effect.sync(() => JSON.parse(text))],
       ["Schema decode of the body (GetReservationResponse)", Effect.suspend(() => decode(parsed))],
       ["mapping to the tool's reservation", Effect.sync(() => reservationFromEnvelope(envelope))]
     ]
     return parts
   }).pipe(
-    Effect.provide(layerWithoutAgent.pipe(Layer.provide(makeAgentLayer({ keepAlive: true }))))
+    Effect.provide(Layer.merge(
+      layerWithoutAgent.pipe(Layer.provide(makeAgentLayer({ keepAlive: true }))),
+      OperaTransport.Default
+    ))
   )
 
 export const stepsBench = async (iterations: number): Promise<StepsResult> => {

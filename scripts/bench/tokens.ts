@@ -7,6 +7,7 @@ import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
 import { OperaConnection } from "../../src/connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "../../src/config/SecurityConfig.js"
 import { OperaClient } from "../../src/connectors/opera/client/OperaClient.js"
+import { OperaTransport } from "../../src/connectors/opera/client/OperaTransport.js"
 import { getReservation, GetReservationResponse } from "../../src/connectors/opera/client/reservations.js"
 import { TokenCache } from "../../src/connectors/opera/client/TokenCache.js"
 import { TokenStoreLive } from "../../src/connectors/opera/client/TokenFileStore.js"
@@ -34,6 +35,7 @@ const settings = ConfigProvider.fromMap(new Map([
 ]))
 
 const layer = OperaClient.Default.pipe(
+  Layer.provide(OperaTransport.Default),
   Layer.provideMerge(TokenCache.Default),
   Layer.provide(AuditLog.Default),
   Layer.provide(UpstreamThrottle.Default),

@@ -1,5 +1,3 @@
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientResponse } from "@effect/platform"
 import { Cause, Duration, Effect, Exit, Option, Random, Redacted, Schema } from "effect"
 import { OperaConnection } from "./OperaConnection.js"
 import { UpstreamThrottle } from "./UpstreamThrottle.js"
@@ -8,7 +6,6 @@ import { randomUUID } from "node:crypto"
 import { noteUpstreamRequest } from "../../../security/audit/UpstreamRequests.js"
 import type { NetworkFailure, OperaError } from "./errors.js"
 import {
-  networkFailureOf,
   networkFailureWords,
   OperaBadResponse,
   OperaForbidden,
@@ -22,7 +19,9 @@ import {
 import { describeOhipError } from "./ohipErrorBody.js"
 import type { OperaRequest, QueryValue } from "./OperaRequest.js"
 import { isIdempotent, requestPath } from "./OperaRequest.js"
-import { logUpstreamFailure, tracedOperaRequest } from "./requestTelemetry.js"
+import type { TransportAnswer } from "./OperaTransport.js"
+import { OperaTransport } from "./OperaTransport.js"
+import { logUpstreamFailure, makeOperaRequestMetrics, tracedOperaRequest } from "./requestTelemetry.js"
 import { TokenCache } from "./TokenCache.js"
 
 const maxAttempts = 4
@@ -59,14 +58,17 @@ const warnOfUnknownOutcome = (error: OperaError): OperaError =>
     })
     : error
 
-const queryParams = (query: Readonly<Record<string, QueryValue>> | undefined): Array<[string, string]> =>
-  Object.entries(query ?? {}).flatMap(([name, value]): Array<[string, string]> =>
-    value === undefined
-      ? []
-      : Array.isArray(value)
-      ? value.map((item) => [name, String(item)])
-      : [[name, String(value)]]
-  )
+// The query as URLSearchParams encodes it (what the platform client sent): repeated names for arrays.
+const withQuery = (url: URL, query: Readonly<Record<string, QueryValue>> | undefined): URL => {
+  if (query === undefined) return url
+  for (const name in query) {
+    const value = query[name]
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, String(item))
+    else url.searchParams.append(name, String(value))
+  }
+  return url
+}
 
 /**
  * Typed HTTP to OPERA Cloud: OHIP headers, per-request timeout, bounded
@@ -78,55 +80,61 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
     const connection = yield* OperaConnection
     const tokens = yield* TokenCache
     const throttle = yield* UpstreamThrottle
-    // No platform client span per request: it would carry the URL (ids, guest names in the query), and
-    // building one (URL, headers, stack) cost about as much CPU as the request itself (measured with
-    // --cpu-prof). tracedOperaRequest makes a lean one (a no-op span while telemetry is off).
-    const http = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.withTracerPropagation(false),
-      HttpClient.withTracerDisabledWhen(() => true)
-    )
+    // node:http through OperaTransport, not the platform HttpClient: its per-request bookkeeping (abort
+    // controller, scoped request, body stream, a two-fiber race for the timeout) cost more CPU than the
+    // loopback request itself. No client span with the URL either (ids, guest names in the query):
+    // tracedOperaRequest makes a lean one (none while telemetry is off).
+    const transport = yield* OperaTransport
+    const metrics = yield* makeOperaRequestMetrics
     const breaker = yield* makeCircuitBreaker({ failureThreshold: 5, coolDownMs: 30_000 })
     const appKey = Redacted.value(connection.appKey)
     // The host only, for the request span: never the path or the query.
     const operaHost = new URL(connection.baseUrl).host
 
-    const classify = Effect.fnUntraced(function*(request: OperaRequest, response: HttpClientResponse.HttpClientResponse) {
+    const classify = (request: OperaRequest, answer: TransportAnswer): Effect.Effect<unknown, OperaError> => {
       const what = `${request.operationId}`
-      const status = response.status
+      const status = answer.status
+      const text = answer.body
       if (status >= 200 && status < 300) {
-        const text = yield* response.text.pipe(
-          Effect.mapError(() => new OperaUnavailable({ reason: "connection", message: `OPERA closed the connection while answering ${what}.` }))
-        )
-        if (text.trim() === "") return {} as unknown
-        return yield* Effect.try({
+        if (text === undefined) {
+          return Effect.fail(
+            new OperaUnavailable({ reason: "connection", message: `OPERA closed the connection while answering ${what}.` })
+          )
+        }
+        if (text.trim() === "") return Effect.succeed({})
+        return Effect.try({
           try: () => JSON.parse(text) as unknown,
           catch: () => new OperaBadResponse({ message: `OPERA answered ${what} with a body that is not JSON.` })
         })
       }
-      const detail = yield* response.text.pipe(Effect.map(describeOhipError), Effect.orElseSucceed(() => Option.none<string>()))
-      const because = Option.match(detail, { onNone: () => "", onSome: (text) => `: ${text}` })
-      if (status === 401) return yield* new OperaUnauthorized({ message: `OPERA refused the access token for ${what}.` })
+      const detail = text === undefined ? Option.none<string>() : describeOhipError(text)
+      const because = Option.match(detail, { onNone: () => "", onSome: (explanation) => `: ${explanation}` })
+      if (status === 401) return Effect.fail(new OperaUnauthorized({ message: `OPERA refused the access token for ${what}.` }))
       if (status === 403) {
-        return yield* new OperaForbidden({
-          message: `OPERA does not allow ${what} for this application or hotel${because}.`
-        })
+        return Effect.fail(
+          new OperaForbidden({ message: `OPERA does not allow ${what} for this application or hotel${because}.` })
+        )
       }
-      if (status === 404) return yield* new OperaNotFound({ message: `OPERA found no such record (${what})${because}.` })
+      if (status === 404) return Effect.fail(new OperaNotFound({ message: `OPERA found no such record (${what})${because}.` }))
       if (status === 429) {
-        const wait = retryAfterMs(response.headers["retry-after"])
-        return yield* new OperaRateLimited({
-          retryAfterMs: wait,
-          message: `OPERA is throttling requests; retry after ${Math.ceil(wait / 1000)} s.`
-        })
+        const wait = retryAfterMs(answer.headers["retry-after"])
+        return Effect.fail(
+          new OperaRateLimited({
+            retryAfterMs: wait,
+            message: `OPERA is throttling requests; retry after ${Math.ceil(wait / 1000)} s.`
+          })
+        )
       }
       if (status >= 500) {
-        return yield* new OperaUnavailable({
-          reason: "server_error",
-          message: `OPERA failed to process ${what} (HTTP ${status}); try again shortly.`
-        })
+        return Effect.fail(
+          new OperaUnavailable({
+            reason: "server_error",
+            message: `OPERA failed to process ${what} (HTTP ${status}); try again shortly.`
+          })
+        )
       }
-      return yield* new OperaRejected({ status, message: `OPERA rejected ${what}${because || ` (HTTP ${status})`}.` })
-    })
+      return Effect.fail(new OperaRejected({ status, message: `OPERA rejected ${what}${because || ` (HTTP ${status})`}.` }))
+    }
 
     // Each exchange has its own correlation id: sent as x-request-id (OHIP's request id header), noted for
     // the tool call's audit row and named in the stderr line when the exchange fails.
@@ -134,43 +142,35 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
       Effect.gen(function*() {
         const requestId = randomUUID()
         yield* noteUpstreamRequest(requestId)
-        const base = HttpClientRequest.make(request.method)(connection.baseUrl + requestPath(request)).pipe(
-          HttpClientRequest.setUrlParams(queryParams(request.query)),
-          HttpClientRequest.setHeaders({
-            authorization: `Bearer ${Redacted.value(token)}`,
-            "x-app-key": appKey,
-            "x-hotelid": request.hotelId,
-            "x-request-id": requestId,
-            accept: "application/json"
-          })
-        )
-        const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
+        const headers: Record<string, string> = {
+          authorization: `Bearer ${Redacted.value(token)}`,
+          "x-app-key": appKey,
+          "x-hotelid": request.hotelId,
+          "x-request-id": requestId,
+          accept: "application/json"
+        }
+        let body: string | undefined
+        if (request.body !== undefined) {
+          body = JSON.stringify(request.body)
+          headers["content-type"] = "application/json"
+        }
+        const url = withQuery(new URL(connection.baseUrl + requestPath(request)), request.query)
         let status: number | undefined
-        return yield* tracedOperaRequest(request, operaHost, (answered) =>
-          http.execute(withBody).pipe(
-            Effect.timeoutFail({
-              duration: Duration.millis(connection.timeoutMs),
-              onTimeout: () =>
-                new OperaUnavailable({
-                  reason: "timeout",
-                  message: `OPERA did not answer ${request.operationId} within ${connection.timeoutMs} ms.`
-                })
-            }),
+        return yield* tracedOperaRequest(metrics, request, operaHost, (answered) =>
+          transport.request({ method: request.method, url, headers, body, timeoutMs: connection.timeoutMs }).pipe(
             Effect.catchTags({
-              RequestError: (error) =>
-                Effect.fail(unreachable(request.operationId, networkFailureOf(error.cause))),
-              ResponseError: () =>
+              TransportTimeout: () =>
                 Effect.fail(
                   new OperaUnavailable({
-                    reason: "connection",
-                    network: "reset",
-                    message: `OPERA broke off the answer to ${request.operationId}.`
+                    reason: "timeout",
+                    message: `OPERA did not answer ${request.operationId} within ${connection.timeoutMs} ms.`
                   })
-                )
+                ),
+              TransportUnreachable: (error) => Effect.fail(unreachable(request.operationId, error.network))
             }),
-            Effect.flatMap((response) => {
-              status = response.status
-              return Effect.zipRight(answered(response.status), classify(request, response))
+            Effect.flatMap((answer) => {
+              status = answer.status
+              return Effect.zipRight(answered(answer.status), classify(request, answer))
             }),
             Effect.tapError((error) =>
               logUpstreamFailure({ host: operaHost, operation: request.operationId, requestId, error, status })

@@ -52,10 +52,47 @@ const statusOf = (exit: Exit.Exit<unknown, unknown>, status: number | undefined)
 }
 
 /**
+ * The request metrics with their tags, made once per (operation, status) and (status class, failure) and
+ * kept for the life of the client: tagging per request (`Effect.tagMetrics`) sets a FiberRef locally, an
+ * acquire/use/release around every exchange. The keys are bounded (operation ids, HTTP statuses, reasons).
+ */
+export const makeOperaRequestMetrics = Effect.sync(() => {
+  const durations = new Map<string, Metric.Metric.Histogram<number>>()
+  const totals = new Map<string, Metric.Metric.Counter<number>>()
+  const durationOf = (operation: string, status: string) => {
+    const key = `${operation} ${status}`
+    let metric = durations.get(key)
+    if (metric === undefined) {
+      metric = operaRequestDuration.pipe(Metric.tagged("operation", operation), Metric.tagged("status", status))
+      durations.set(key, metric)
+    }
+    return metric
+  }
+  const totalOf = (statusClass: string, failure: string) => {
+    const key = `${statusClass} ${failure}`
+    let metric = totals.get(key)
+    if (metric === undefined) {
+      metric = operaRequestsTotal.pipe(Metric.tagged("status_class", statusClass), Metric.tagged("failure", failure))
+      totals.set(key, metric)
+    }
+    return metric
+  }
+  /** Records one finished exchange: its latency by operation and status, and its count by class and failure. */
+  const record = (operation: string, seconds: number, exit: Exit.Exit<unknown, unknown>, status: number | undefined) =>
+    Metric.update(durationOf(operation, statusOf(exit, status)), seconds).pipe(
+      Effect.zipRight(Metric.increment(totalOf(statusClassOf(status), failureOf(exit))))
+    )
+  return { record } as const
+})
+
+export type OperaRequestMetrics = Effect.Effect.Success<typeof makeOperaRequestMetrics>
+
+/**
  * Wraps one HTTP exchange with OPERA in a client span and its latency histogram.
  * `answered` receives the HTTP status once a response arrives.
  */
 export const tracedOperaRequest = <A, E, R>(
+  metrics: OperaRequestMetrics,
   request: OperaRequest,
   host: string,
   exchange: (answered: (status: number) => Effect.Effect<void>) => Effect.Effect<A, E, R>
@@ -71,12 +108,7 @@ export const tracedOperaRequest = <A, E, R>(
     return yield* exchange(answered).pipe(
       Effect.onExit((exit) =>
         Clock.currentTimeMillis.pipe(Effect.flatMap((finished) =>
-          Metric.update(operaRequestDuration, (finished - started) / 1000).pipe(
-            Effect.tagMetrics({ operation: request.operationId, status: statusOf(exit, status) }),
-            Effect.zipRight(Metric.increment(operaRequestsTotal).pipe(
-              Effect.tagMetrics({ status_class: statusClassOf(status), failure: failureOf(exit) })
-            ))
-          )
+          metrics.record(request.operationId, (finished - started) / 1000, exit, status)
         ))
       )
     )

@@ -4,6 +4,7 @@ import type { OperaConnectionShape } from "../../../../src/connectors/opera/clie
 import { OperaConnection } from "../../../../src/connectors/opera/client/OperaConnection.js"
 import { SecurityConfig } from "../../../../src/config/SecurityConfig.js"
 import { OperaClient } from "../../../../src/connectors/opera/client/OperaClient.js"
+import { OperaTransport } from "../../../../src/connectors/opera/client/OperaTransport.js"
 import { TokenStoreLive } from "../../../../src/connectors/opera/client/TokenFileStore.js"
 import { TokenCache } from "../../../../src/connectors/opera/client/TokenCache.js"
 import { Sandbox } from "../../../../src/connectors/opera/sandbox/Sandbox.js"
@@ -50,6 +51,7 @@ export const operaLayers = (
     Layer.provideMerge(base)
   )
   return OperaClient.Default.pipe(
+    Layer.provide(OperaTransport.Default),
     Layer.provideMerge(UpstreamThrottle.Default),
     Layer.provideMerge(tokens),
     Layer.provide(config)
