@@ -41,6 +41,7 @@ writeAscii(await build({
   format: "esm",
   target: "node20",
   charset: "ascii",
+  minifyWhitespace: true,
   write: false,
   external: ["better-sqlite3"],
   // The entry keeps its own "#!/usr/bin/env node" line, which esbuild puts first.

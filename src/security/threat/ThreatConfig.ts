@@ -7,7 +7,8 @@ const timeZone = text(S("HOTEL_TIME_ZONE")).pipe(
   Config.withDefault("UTC"),
   Config.mapOrFail((zone) => {
     const trimmed = zone.trim()
-    return Intl.supportedValuesOf("timeZone").includes(trimmed) || trimmed === "UTC"
+    // UTC first: Intl's list of zones is not needed for the default (see ThreatMonitor's zone).
+    return trimmed === "UTC" || Intl.supportedValuesOf("timeZone").includes(trimmed)
       ? Either.right(trimmed)
       : Either.left(ConfigError.InvalidData([], "must be an IANA time zone such as Europe/Paris"))
   })

@@ -73,6 +73,38 @@ describe("ThreatMonitor scoring", () => {
       { OPERA_SECURITY_HOTEL_TIME_ZONE: "Asia/Katmandu" },
       { startAt: businessDayStart + 19 * hourMs + 14 * 60_000 }
     ))
+
+  it.effect("a UTC hotel (the default) gets its hour without Intl: the first Intl.DateTimeFormat loads ICU's data for good", () =>
+    Effect.gen(function*() {
+      const native = Intl.DateTimeFormat
+      let made = 0
+      const counting = new Proxy(native, {
+        construct: (target, args: Array<never>, newTarget) => {
+          made++
+          return Reflect.construct(target, args, newTarget) as object
+        }
+      })
+      const reasons = yield* Effect.acquireUseRelease(
+        Effect.sync(() => {
+          Intl.DateTimeFormat = counting
+        }),
+        () =>
+          withMonitor(
+            ThreatMonitor.pipe(
+              Effect.flatMap((monitor) => monitor.assess(ctx, tools.getGuestProfile, { profileId: "P1" })),
+              Effect.map((assessment) => assessment.threats.map((threat) => threat.reason))
+            ),
+            {},
+            { startAt: businessDayStart + 3 * hourMs }
+          ),
+        () =>
+          Effect.sync(() => {
+            Intl.DateTimeFormat = native
+          })
+      )
+      expect(reasons).toEqual(["a guest-data read at 3:00, inside the off-hours window"])
+      expect(made).toBe(0)
+    }))
 })
 
 describe("ThreatMonitor responses", () => {
