@@ -191,7 +191,7 @@ export const rows = (results: BenchResults): ReadonlyArray<Row> => {
       target: "≤ 2",
       met: Math.max(trips.read.state, trips.write.state, trips.confirmationRound.state, trips.confirmedWrite.state) <= 2
     }, {
-      figure: "… and the OPERA throttle's slots per tool call (one per OPERA request, taken as it starts)",
+      figure: "… and the OPERA throttle's slots per tool call of their own (a read's first OPERA request takes its slot in the admission)",
       measured: `${n(trips.read.throttle)} / ${n(trips.write.throttle)} / ${n(trips.confirmationRound.throttle)} / ` +
         `${n(trips.confirmedWrite.throttle)}`,
       target: "(reported)",

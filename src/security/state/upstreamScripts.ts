@@ -11,8 +11,10 @@
  * its request may start at: the slot itself, or `lateBy` after it for a slot
  * reserved with a call's admission (its request starts a little later, see
  * `admissionSlotSlackMs`). Scores are appended in non-decreasing order (never
- * before the newest, even from a replica whose clock lags), so only the
- * window ending at the new slot has to be checked. Every slot of the last
+ * below the newest, even from a replica whose clock lags), so only the window
+ * ending at the new slot has to be checked: each request starts at or after
+ * its slot and by its score, and its slot is a window after the score `max`
+ * places back. Every slot of the last
  * window is kept: a slot given back (a call's admission reserved it and no
  * request used it) leaves the others in force. Returns the wait in ms until
  * the slot; above maxWait nothing was reserved.
@@ -23,8 +25,9 @@ local function reserveSlot(key, now, max, maxWait, member, window, lateBy)
   local count = redis.call('ZCARD', key)
   local slot = now
   if count > 0 then
+    -- Its score (slot + lateBy) is never below the newest one: scores stay in order.
     local newest = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
-    if newest > slot then slot = newest end
+    if newest - lateBy > slot then slot = newest - lateBy end
   end
   if count >= max then
     local blocking = tonumber(redis.call('ZRANGE', key, count - max, count - max, 'WITHSCORES')[2])
