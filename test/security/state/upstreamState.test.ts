@@ -14,7 +14,7 @@ import { AuditLog } from "../../../src/security/AuditLog.js"
 import { InProcessStateStore } from "../../../src/security/state/InProcessStateStore.js"
 import { RedisStateStore } from "../../../src/security/state/RedisStateStore.js"
 import { StateStore } from "../../../src/security/state/StateStore.js"
-import { makeInProcessUpstreamState } from "../../../src/security/state/upstreamState.js"
+import { admissionSlotSlackMs, makeInProcessUpstreamState } from "../../../src/security/state/upstreamState.js"
 import { UpstreamThrottle } from "../../../src/connectors/opera/client/UpstreamThrottle.js"
 import { breathe, eventually } from "../../connectors/opera/client/harness.js"
 import type { RedisServer } from "../../support/redisServer.js"
@@ -100,6 +100,61 @@ describe.skipIf(redisMissing !== undefined)("upstream state (the OPERA throttle 
         }
       ),
       { numRuns: 25 }
+    )
+  })
+
+  it("slots reserved with reads' admissions, fresh slots and slots given back, over two replicas: the bound on starts holds", async () => {
+    const [a, b] = [redisStore(), redisStore()]
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 120 }),
+            // How the request gets its slot: with the read's admission (and starts up to the slack late, or never),
+            // or as it starts (a write, a second request).
+            kind: fc.constantFrom("admission", "admission", "fresh", "unused"),
+            late: fc.integer({ min: 0, max: admissionSlotSlackMs })
+          }),
+          { minLength: 1, maxLength: 40 }
+        ),
+        async (max, requests) => {
+          run++
+          const key = `mixed-${run}-${randomBytes(4).toString("hex")}`
+          const pace = { key, maxPerSecond: max, maxWaitMs: 2000 }
+          const starts: Array<number> = []
+          let now = 2_000_000
+          for (const [index, request] of requests.entries()) {
+            now += request.gap
+            const at = now
+            const store = index % 2 === 0 ? a : b
+            if (request.kind === "fresh") {
+              const waitMs = await upstream(store, (state) => state.pace(key, max, 2000, at))
+              if (waitMs <= 2000) starts.push(at + waitMs)
+              continue
+            }
+            const admitted = await store.runPromise(Effect.flatMap(StateStore, (state) =>
+              state.admit(`client-${index}`, `client-${index}\u0000get_reservation`, 0, 60_000, at, undefined, undefined, pace)
+            ))
+            const slot = admitted._tag === "Admitted" ? admitted.slot : undefined
+            if (slot === undefined) continue
+            if (request.kind === "unused") {
+              // Given back with the call's outcome, as the pipeline does for a call that made no request.
+              await store.runPromise(Effect.flatMap(StateStore, (state) =>
+                state.syncBehaviour(`client-${index}`, { releaseSlot: slot }, { generation: "", attempts: 0, calls: 0 }, {
+                  horizonMs: 60_000,
+                  capacity: 10
+                }, at)
+              ))
+              continue
+            }
+            starts.push(Math.max(at, slot.at) + request.late)
+          }
+          expect(withinBound(starts, max)).toBe(true)
+        }
+      ),
+      { numRuns: 30 }
     )
   })
 
