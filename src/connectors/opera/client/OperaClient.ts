@@ -117,7 +117,8 @@ export class OperaClient extends Effect.Service<OperaClient>()("opera/OperaClien
       }
       if (status === 404) return Effect.fail(new OperaNotFound({ message: `OPERA found no such record (${what})${because}.` }))
       if (status === 429) {
-        const wait = retryAfterMs(answer.headers["retry-after"])
+        const retryAfter = answer.headers["retry-after"]
+        const wait = retryAfterMs(typeof retryAfter === "string" ? retryAfter : retryAfter?.[0])
         return Effect.fail(
           new OperaRateLimited({
             retryAfterMs: wait,

@@ -1,6 +1,6 @@
 import { Duration, Effect, FiberId, Schema } from "effect"
 import type { RuntimeFiber } from "effect/Fiber"
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from "node:http"
+import type { ClientRequest, IncomingMessage } from "node:http"
 import { Agent as HttpAgent, request as httpRequest } from "node:http"
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https"
 import { SecurityConfig } from "../../../config/SecurityConfig.js"
@@ -20,7 +20,8 @@ export interface TransportRequest {
 /** OPERA's answer, read to its end. */
 export interface TransportAnswer {
   readonly status: number
-  readonly headers: IncomingHttpHeaders
+  /** Node's response headers, lower-cased (typed here, not as node:http's, so the library's types need no Node types). */
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
   /** The body decoded as UTF-8; `undefined` when the connection broke off before its end. */
   readonly body: string | undefined
 }
