@@ -25,7 +25,7 @@ const storeCommands = [
   "ping", "info", "quit", "evalsha", "eval", "multi", "exec",
   "get", "set", "del", "incr", "pexpire",
   "hget", "hgetall", "hset", "hdel", "hkeys", "hincrby",
-  "zadd", "zcard", "zcount", "zrange", "zremrangebyscore", "zremrangebyrank",
+  "zadd", "zcard", "zcount", "zrange", "zrem", "zremrangebyscore", "zremrangebyrank",
   "rpush", "llen", "ltrim", "lindex", "lpop", "lrange"
 ]
 
