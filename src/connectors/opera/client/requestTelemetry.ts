@@ -57,26 +57,21 @@ const statusOf = (exit: Exit.Exit<unknown, unknown>, status: number | undefined)
  * acquire/use/release around every exchange. The keys are bounded (operation ids, HTTP statuses, reasons).
  */
 export const makeOperaRequestMetrics = Effect.sync(() => {
-  const durations = new Map<string, Metric.Metric.Histogram<number>>()
-  const totals = new Map<string, Metric.Metric.Counter<number>>()
-  const durationOf = (operation: string, status: string) => {
-    const key = `${operation} ${status}`
-    let metric = durations.get(key)
-    if (metric === undefined) {
-      metric = operaRequestDuration.pipe(Metric.tagged("operation", operation), Metric.tagged("status", status))
-      durations.set(key, metric)
+  // One tagged metric per pair of tag values, made on first use.
+  const taggedOnce = <Type, In, Out>(base: Metric.Metric<Type, In, Out>, first: string, second: string) => {
+    const made = new Map<string, Metric.Metric<Type, In, Out>>()
+    return (firstValue: string, secondValue: string): Metric.Metric<Type, In, Out> => {
+      const key = `${firstValue} ${secondValue}`
+      let metric = made.get(key)
+      if (metric === undefined) {
+        metric = base.pipe(Metric.tagged(first, firstValue), Metric.tagged(second, secondValue))
+        made.set(key, metric)
+      }
+      return metric
     }
-    return metric
   }
-  const totalOf = (statusClass: string, failure: string) => {
-    const key = `${statusClass} ${failure}`
-    let metric = totals.get(key)
-    if (metric === undefined) {
-      metric = operaRequestsTotal.pipe(Metric.tagged("status_class", statusClass), Metric.tagged("failure", failure))
-      totals.set(key, metric)
-    }
-    return metric
-  }
+  const durationOf = taggedOnce(operaRequestDuration, "operation", "status")
+  const totalOf = taggedOnce(operaRequestsTotal, "status_class", "failure")
   /** Records one finished exchange: its latency by operation and status, and its count by class and failure. */
   const record = (operation: string, seconds: number, exit: Exit.Exit<unknown, unknown>, status: number | undefined) =>
     Metric.update(durationOf(operation, statusOf(exit, status)), seconds).pipe(
