@@ -62,9 +62,10 @@ const second = 1000
  */
 export const admissionSlotSlackMs = 20
 
-/** The Redis key of a throttle's slots (`hash` the store's keyed hash). */
+/** The window the throttle's bound is over: at most `maxPerSecond` request starts in any second. */
 export const slotWindowMs = second
 
+/** The Redis key of a throttle's slots (`hash` the store's keyed hash). */
 export const upstreamSlotsKey = (prefix: string, hash: (id: string) => string, key: string) => `${prefix}upstream:${hash(key)}`
 
 /**
